@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB := $(or $(OUTCOMES_DB),data/outcomes.duckdb)
+PORT ?= 8501
+
+.PHONY: setup run test chromium demo clean
+
+# Re-install only when requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Seeds the demo data set the first time (when the database file does not exist yet).
+run: setup
+	@if [ ! -f "$(DB)" ]; then $(PY) -m metrics init --demo --db "$(DB)"; fi
+	OUTCOMES_DB="$(DB)" $(PY) -m streamlit run app.py --server.address localhost --server.port $(PORT) --browser.gatherUsageStats false
+
+# Browser tests drive Debian's Chromium; never a downloaded browser.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: setup chromium
+	$(PY) -m pytest -q
+
+demo: setup
+	$(PY) -m metrics init --demo --db "$(DB)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts
