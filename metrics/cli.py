@@ -1,0 +1,181 @@
+"""The command line: `python -m metrics VERB`.
+
+Each verb is a few lines over a function in `metrics/` that the tests call
+directly. Exit code 0 on success, 1 on any problem the user can fix, with a
+message saying what to do; never a traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from metrics.store import StoreError
+
+
+class UsageError(Exception):
+    """A mistake in the command line itself."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but usage mistakes exit with 1 (DESIGN.md: exit codes 0/1)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+DB_HELP = "the database file (default: $OUTCOMES_DB, else data/outcomes.duckdb); created on first use"
+
+
+def build_parser() -> Parser:
+    common = Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+
+    parser = Parser(
+        prog="python -m metrics",
+        description="Outcomes dashboard for place-based partnerships: data store, import, methods and publishing.",
+        parents=[common],
+    )
+    parser.set_defaults(db=None)
+    sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
+
+    p = sub.add_parser(
+        "init",
+        parents=[common],
+        help="create an empty database (or the demo one)",
+        description="Create the database (an empty one, or with --demo the illustrative demo data set). "
+        "An existing database is upgraded to the current schema and left otherwise unchanged.",
+    )
+    p.add_argument("--demo", action="store_true", help="load the illustrative demo data set (fictional places and figures) into a new, empty database")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import CSV/XLSX files in one transaction",
+        description="Import CSV or XLSX files (formats: README.md, 'Import formats'). All files are one transaction: "
+        "if any row of any file is wrong, every problem is listed and nothing is written. "
+        "The kind of a CSV comes from its name (observations.csv, goals_2026.csv, ...); a workbook has one sheet per kind.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="CSV or XLSX files")
+    p.add_argument("--kind", metavar="K", help="the kind of every CSV given (places, measures, partnerships, goals, observations, notes, actions), overriding the file names")
+    p.add_argument("--reason", metavar="TEXT", help="why a goal's baseline, target or dates change (required for such a change; kept in the goal's history)")
+    p.add_argument("--dry-run", action="store_true", help="check the files and say what would change, without writing")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the current data as CSV files in the import formats",
+        description="Write the current data as one CSV per kind, rows sorted by key, in the import formats: "
+        "`init` then `import DIR/*.csv` rebuilds the same data.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the CSV files into (created if missing)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "templates",
+        help="write blank import templates (CSV per kind and one XLSX workbook)",
+        description="Write a blank CSV per import kind and outcomes_templates.xlsx (a sheet per kind and a _guide sheet explaining each column).",
+    )
+    p.add_argument("--out", default="data/templates", metavar="DIR", help="folder to write into (default data/templates)")
+    p.set_defaults(func=cmd_templates)
+
+    return parser
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from metrics.templates import write_templates
+
+    for path in write_templates(args.out):
+        print(path)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from metrics import store
+
+    path = store.resolve_db_path(args.db)
+    existed = path.exists()
+    con = store.connect(path)
+    try:
+        if args.demo:
+            if not store.is_empty(con):
+                print(f"{path} already holds data, so the demo data set was not loaded. Use a new --db path for the demo.", file=sys.stderr)
+                return 1
+            from metrics.demo import seed_demo
+
+            result = seed_demo(con)
+            print(f"Created {path} with the illustrative demo data set (fictional places and figures).")
+            for line in result:
+                print(f"  {line}")
+            return 0
+        state = "upgraded and ready" if existed else "created"
+        print(f"Database {path} {state}. Import data with: python -m metrics import FILES --db {path}")
+        return 0
+    finally:
+        con.close()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from metrics import store
+    from metrics.importer import import_paths
+    from metrics.problems import summarise_problems
+
+    con = store.connect(args.db)
+    try:
+        result = import_paths(con, args.paths, kind=args.kind, reason=args.reason, dry_run=args.dry_run)
+    finally:
+        con.close()
+    if not result.ok:
+        n = len(result.problems)
+        print(f"Nothing was imported: {n} problem{'s' if n != 1 else ''} to fix.", file=sys.stderr)
+        for line in summarise_problems(result.problems):
+            print(f"- {line}", file=sys.stderr)
+        return 1
+    for line in result.summary_lines():
+        print(line)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from metrics import store
+    from metrics.export import export_csv
+
+    con = store.connect(args.db)
+    try:
+        counts = export_csv(con, args.out)
+    finally:
+        con.close()
+    print(f"Wrote {len(counts)} files to {args.out}: " + ", ".join(f"{k} ({v:,} rows)" for k, v in counts.items()))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 1
+    try:
+        return func(args)
+    except (StoreError, UsageError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped. Nothing half-written: an interrupted import is rolled back.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug, not a user mistake: say so plainly
+        if os.environ.get("OUTCOMES_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"Internal error ({type(exc).__name__}: {exc}). This is a fault in the program, not in your data. "
+            "Run again with OUTCOMES_DEBUG=1 to see the details, and report them.",
+            file=sys.stderr,
+        )
+        return 1

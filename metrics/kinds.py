@@ -1,0 +1,198 @@
+"""The import kinds of DATA_FORMATS.md: their columns, keys and column types.
+
+This is the single description of the file contract. The readers check
+headers against it, the importer validates and stores by it, the exporter
+writes by it and the blank templates are generated from it, so a column can
+only be added in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metrics.vocab import (
+    ACTION_STATUSES,
+    CONSENTS,
+    DIRECTIONS,
+    DOMAINS,
+    LEVELS,
+    UNITS,
+    VISIBILITIES,
+    VOICES,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file."""
+
+    name: str
+    required: bool
+    type: str  # slug | text | date | number | whole | bool | list | enum
+    help: str
+    choices: tuple[str, ...] = ()
+    figure: bool = False  # may hold a GSS "not available" symbol instead of a number
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One import kind: a file (or sheet) of rows with a key."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    help: str
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+PLACES = Kind(
+    "places",
+    (
+        Column("place_id", True, "slug", "Id of the place: lower-case letters, digits, - and _"),
+        Column("name", True, "text", "Display name"),
+        Column("level", True, "enum", "neighbourhood, local_area, region or nation", LEVELS),
+        Column("parent_id", False, "slug", "The enclosing place (a neighbourhood's local area, ...); the places must form a tree"),
+        Column("code", False, "text", "Official code where one exists (ONS GSS code, e.g. E02000001)"),
+    ),
+    ("place_id",),
+    "Neighbourhoods and the benchmark places above them (local area, region, nation).",
+)
+
+PARTNERSHIPS = Kind(
+    "partnerships",
+    (
+        Column("partnership_id", True, "slug", "Id of the partnership"),
+        Column("name", True, "text", 'e.g. "Brookfield Delivery Board"'),
+        Column("places", True, "list", "place_ids of the neighbourhoods it covers, separated by ;"),
+        Column("review_every_weeks", False, "whole", "Review cadence in weeks (default 8, every two months)"),
+        Column("members", False, "list", "Member organisations, separated by ;"),
+        Column("description", False, "text", "One paragraph, shown publicly"),
+    ),
+    ("partnership_id",),
+    "The partnerships, the neighbourhoods they cover and their member organisations.",
+)
+
+MEASURES = Kind(
+    "measures",
+    (
+        Column("measure_id", True, "slug", "Id of the measure"),
+        Column("name", True, "text", 'e.g. "Attendance rate"'),
+        Column("domain", True, "enum", ", ".join(DOMAINS), DOMAINS),
+        Column("unit", True, "enum", ", ".join(UNITS), UNITS),
+        Column("direction", True, "enum", "higher_is_better or lower_is_better", DIRECTIONS),
+        Column("min_value", False, "number", "Smallest plausible value; values below it are rejected"),
+        Column("max_value", False, "number", "Largest plausible value; values above it are rejected"),
+        Column("suppress_below", False, "whole", "Smallest denominator / count / sample size that may be published (default 10)"),
+        Column("definition", True, "text", "Plain-English definition, shown on the methods page"),
+        Column("source", False, "text", "Where the data comes from"),
+    ),
+    ("measure_id",),
+    "What is measured, in which unit, and which direction is better.",
+)
+
+OBSERVATIONS = Kind(
+    "observations",
+    (
+        Column("measure_id", True, "slug", "The measure"),
+        Column("place_id", True, "slug", "A neighbourhood, or a benchmark place (local area, region, nation)"),
+        Column("period_start", True, "date", "First day of the period (YYYY-MM-DD)"),
+        Column("period_end", True, "date", "Last day of the period (YYYY-MM-DD), on or after period_start"),
+        Column("value", False, "number", "The figure in the measure's unit (derived from numerator/denominator for percent and rate_per_1000)", figure=True),
+        Column("numerator", False, "number", "percent / rate_per_1000: the count on top", figure=True),
+        Column("denominator", False, "number", "percent / rate_per_1000: the base", figure=True),
+        Column("sample_size", False, "whole", "score: number of respondents", figure=True),
+        Column("std_dev", False, "number", "score: standard deviation of respondents' scores", figure=True),
+        Column("source", False, "text", "Where this figure comes from"),
+        Column("provisional", False, "bool", "true or false (default false)"),
+    ),
+    ("measure_id", "place_id", "period_start", "period_end"),
+    "One row = one measure, for one place, for one period. A figure cell may hold a GSS symbol (c, x, z, low) when the figure is not available.",
+)
+
+GOALS = Kind(
+    "goals",
+    (
+        Column("goal_id", True, "slug", "Id of the goal"),
+        Column("partnership_id", True, "slug", "The partnership making the promise"),
+        Column("measure_id", True, "slug", "The measure it is judged on"),
+        Column("scope", True, "slug", "One of the partnership's neighbourhoods, or the partnership_id for the whole partnership"),
+        Column("statement", True, "text", "The promise in plain words, as stated publicly"),
+        Column("baseline_value", True, "number", "In the measure's unit"),
+        Column("baseline_date", True, "date", "The period_end the baseline refers to"),
+        Column("target_value", True, "number", "Must be an improvement on the baseline in the measure's direction"),
+        Column("target_date", True, "date", "After baseline_date"),
+        Column("stated_on", True, "date", "When the promise was first made"),
+        Column("visibility", True, "enum", "public or internal", VISIBILITIES),
+        Column("owner", False, "text", "Lead organisation"),
+    ),
+    ("goal_id",),
+    "The public promises. Changing a baseline, target or date needs a reason (--reason).",
+)
+
+NOTES = Kind(
+    "notes",
+    (
+        Column("note_id", True, "slug", "Id of the note"),
+        Column("recorded_on", True, "date", "When it was said or recorded"),
+        Column("partnership_id", True, "slug", "The partnership"),
+        Column("place_id", False, "slug", "The neighbourhood it speaks about"),
+        Column("goal_id", False, "slug", "The goal it speaks to"),
+        Column("domain", True, "enum", ", ".join(DOMAINS), DOMAINS),
+        Column("voice", True, "enum", ", ".join(VOICES), VOICES),
+        Column("text", True, "text", "What was said, in the person's words"),
+        Column("source", False, "text", "Listening event, youth forum, survey free text, ..."),
+        Column("consent", True, "enum", "none (never publish), internal or public", CONSENTS),
+        Column("approved_wording", False, "text", "The wording approved for publication (names redacted)"),
+        Column("approved_by", False, "text", "Who approved it (a role or organisation)"),
+        Column("approved_on", False, "date", "Date of approval"),
+    ),
+    ("note_id",),
+    "Lived experience: what children, families and residents said. Published only with public consent and approval.",
+)
+
+ACTIONS = Kind(
+    "actions",
+    (
+        Column("action_id", True, "slug", "Id of the action"),
+        Column("partnership_id", True, "slug", "The partnership"),
+        Column("goal_id", False, "slug", "The goal it serves"),
+        Column("description", True, "text", "What will be done"),
+        Column("owner", True, "text", "Organisation or role (not a private person's name)"),
+        Column("agreed_on", True, "date", "When it was agreed"),
+        Column("due_on", True, "date", "When it is due"),
+        Column("status", True, "enum", "open, done or dropped", ACTION_STATUSES),
+    ),
+    ("action_id",),
+    "Commitments made at a review: who will do what by when.",
+)
+
+# In dependency order: a kind may refer only to kinds before it.
+KINDS: dict[str, Kind] = {
+    k.name: k for k in (PLACES, MEASURES, PARTNERSHIPS, GOALS, OBSERVATIONS, NOTES, ACTIONS)
+}
+
+
+def kind_from_filename(stem: str) -> str | None:
+    """The kind a CSV file holds, from its file name stem (DATA_FORMATS.md).
+
+    `observations`, `observations_2026_spring` and `observations-june` are all
+    observations. Case is ignored, so `Observations.csv` from Windows works.
+    """
+    s = stem.lower()
+    for name in KINDS:
+        if s == name or s.startswith(name + "_") or s.startswith(name + "-"):
+            return name
+    return None
