@@ -1,0 +1,115 @@
+"""Shared fixtures: small real databases named for the state they give."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from metrics import store
+from metrics.importer import import_paths
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _real_dir() -> Path:
+    """Where DfE's published files live: read in place, never copied into the
+    project ($OUTCOMES_REAL_DIR, else ../shared/real beside the checkout)."""
+    for candidate in (os.environ.get("OUTCOMES_REAL_DIR"), REPO.parent / "shared" / "real", "/work/shared/real"):
+        if candidate and Path(candidate, "dfe_attendance_ytd_2025_26.csv").exists():
+            return Path(candidate)
+    raise FileNotFoundError(
+        "DfE's attendance file dfe_attendance_ytd_2025_26.csv was not found in ../shared/real; "
+        "set OUTCOMES_REAL_DIR to the folder that holds it."
+    )
+
+
+REAL_DFE = _real_dir() / "dfe_attendance_ytd_2025_26.csv"
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+# A small, valid partnership: two neighbourhoods in one local area, a nation,
+# three measures (one per unit family), a goal, a note and an action.
+BASE_FILES: dict[str, str] = {
+    "places.csv": """
+        place_id,name,level,parent_id,code
+        england,England,nation,,E92000001
+        shire,Shire,local_area,england,
+        north,North End,neighbourhood,shire,
+        south,South End,neighbourhood,shire,
+        """,
+    "measures.csv": """
+        measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source
+        attendance,Attendance rate,attendance,percent,higher_is_better,0,100,,Share of possible sessions attended,School MIS
+        incidents,Youth violence incidents,safety,count,lower_is_better,,,,Police-recorded incidents,Police
+        wellbeing,Wellbeing score,wellbeing,score,higher_is_better,7,35,,SWEMWBS mean,Survey
+        """,
+    "partnerships.csv": """
+        partnership_id,name,places,review_every_weeks,members,description
+        shire-board,Shire Delivery Board,north;south,8,Shire Council;Oak Learning Trust,A board for the estate
+        """,
+    "goals.csv": """
+        goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner
+        attend-up,shire-board,attendance,shire-board,Attendance rises to 95% by July 2026,90.75,2024-09-30,95,2026-07-31,2024-10-15,public,Shire Council
+        north-safer,shire-board,incidents,north,Fewer incidents in North End,4,2024-09-30,2,2026-07-31,2024-10-15,internal,Police
+        """,
+    "observations.csv": """
+        measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional
+        attendance,north,2024-09-01,2024-09-30,,900,1000,,,,
+        attendance,south,2024-09-01,2024-09-30,91.5,915,1000,,,,
+        attendance,north,2024-10-01,2024-10-31,c,c,c,,,,true
+        incidents,north,2024-09-01,2024-09-30,4,,,,,,
+        wellbeing,south,2024-09-01,2024-12-31,24.1,,,85,4.2,,
+        """,
+    "notes.csv": """
+        note_id,recorded_on,partnership_id,place_id,goal_id,domain,voice,text,source,consent,approved_wording,approved_by,approved_on
+        n1,2024-10-20,shire-board,north,attend-up,attendance,parent_carer,The bus is always late,Listening event,public,The bus is always late,Board chair,2024-11-01
+        n2,2024-10-21,shire-board,,,safety,young_person,I avoid the park,Youth forum,none,,,
+        """,
+    "actions.csv": """
+        action_id,partnership_id,goal_id,description,owner,agreed_on,due_on,status
+        a1,shire-board,attend-up,Talk to the bus company,Shire Council,2024-11-01,2024-12-31,open
+        """,
+}
+
+
+def write_files(folder: Path, files: dict[str, str]) -> list[Path]:
+    """Write dedented CSV texts into `folder`; returns the paths in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in files.items():
+        path = folder / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def snapshot(con) -> dict[str, list[tuple]]:
+    """Every row of every table: to prove a failed import changed nothing."""
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+    return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def fresh_db(db_path: Path):
+    con = store.connect(db_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def base_paths(tmp_path: Path) -> list[Path]:
+    return write_files(tmp_path / "base", BASE_FILES)
+
+
+@pytest.fixture
+def seeded_db(fresh_db, base_paths):
+    result = import_paths(fresh_db, base_paths)
+    assert result.ok, [str(p) for p in result.problems]
+    return fresh_db
