@@ -127,7 +127,12 @@ def import_paths(
     files = [p.name for p in paths]
     read = read_paths(paths, kind)
     if read.problems:
-        return ImportResult(False, read.problems, {}, files, dry_run=dry_run)
+        # Still check the files that could be read, so every problem is
+        # reported at once; nothing is written either way.
+        problems = list(read.problems)
+        if read.sheets:
+            problems += Plan(con, read.sheets, reason).validate()
+        return ImportResult(False, problems, {}, files, dry_run=dry_run)
     return import_sheets(con, read.sheets, files, reason=reason, actor=actor, at=at, dry_run=dry_run)
 
 

@@ -449,6 +449,8 @@ def observation_figure_problems(measure: dict, cells: dict[str, float | str | No
             out.append(("bad_count", "value", "is not a whole number of 0 or more.", "A count is a whole number (e.g. 12)."))
             return out
     elif unit == "score":
+        if cells.get("value") is None:
+            out.append(("needs_value", "value", "is empty: a score row needs the mean score.", "Fill in value (the mean of the respondents' scores), or a GSS symbol such as c."))
         if "value" in num and cells.get("sample_size") is None:
             out.append(("needs_sample_size", "sample_size", "is empty: a score needs the number of respondents.", "Fill in sample_size (how many people answered)."))
         if "sample_size" in num and (num["sample_size"] < 1 or not num["sample_size"].is_integer()):
