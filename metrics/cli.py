@@ -78,6 +78,18 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
+        "status",
+        parents=[common],
+        help="every goal's status (METHODS.md section 4)",
+        description="Judge every goal: status, latest value and interval, expected value on the straight line, "
+        "progress ratio, share of the gap closed, SPC icons, comparison with England and the projection.",
+    )
+    p.add_argument("--partnership", metavar="P", help="only this partnership's goals")
+    p.add_argument("--as-of", metavar="DATE_OR_TIME", help="what was known then: a date means the end of that day (UK time); default now")
+    p.add_argument("--json", action="store_true", help="one JSON object per goal (keys as in DESIGN.md), instead of a table")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser(
         "templates",
         help="write blank import templates (CSV per kind and one XLSX workbook)",
         description="Write a blank CSV per import kind and outcomes_templates.xlsx (a sheet per kind and a _guide sheet explaining each column).",
@@ -86,6 +98,33 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_templates)
 
     return parser
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    import json
+
+    from metrics import store
+    from metrics.queries import goal_results
+    from metrics.vocab import STATUS_LABELS
+
+    as_of = store.parse_as_of(args.as_of) if args.as_of else None
+    con = store.connect(args.db, read_only=True)
+    try:
+        if args.partnership:
+            known = [r[0] for r in con.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL ORDER BY 1").fetchall()]
+            if args.partnership not in known:
+                raise UsageError(f'There is no partnership "{args.partnership}". Partnerships: {", ".join(known) or "(none yet)"}.')
+        results = goal_results(con, as_of=as_of, partnership=args.partnership)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps([r.status_json() for r in results], indent=2))
+        return 0
+    if not results:
+        print("No goals yet. Import a goals file: python -m metrics import goals.csv")
+    for r in results:
+        print(f"{r.goal.goal_id}: {STATUS_LABELS[r.assessment.status]}. {r.explanation}")
+    return 0
 
 
 def cmd_templates(args: argparse.Namespace) -> int:

@@ -220,6 +220,33 @@ def write_batch(
         raise
 
 
+LONDON = "Europe/London"
+
+
+def parse_as_of(text: str) -> dt.datetime:
+    """`--as-of` as a UTC time (METHODS.md section 6).
+
+    A date (2026-03-31) means the end of that day in Europe/London; a time
+    without an offset (2026-03-31T14:00) is London time; a time with an offset
+    or Z is taken as given.
+    """
+    from zoneinfo import ZoneInfo
+
+    text = text.strip()
+    london = ZoneInfo(LONDON)
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=london) - dt.timedelta(microseconds=1)
+            return end.astimezone(dt.UTC).replace(tzinfo=None)
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise StoreError(f'"{text}" is not a date or time. Use 2026-03-31 (the end of that day, UK time) or 2026-03-31T14:00.') from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=london)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def as_of_filter(as_of: dt.datetime | None, alias: str = "") -> str:
     """SQL condition selecting the rows known at `as_of` (METHODS.md section 6).
 

@@ -1,0 +1,266 @@
+"""Reading the store for the methods: goals, their series, benchmarks, status.
+
+The SQL here fetches only what a judgement needs, as of a time (METHODS.md
+section 6), and lets DuckDB do the partnership aggregation (ratio of sums,
+sums, weighted means) in one pass over every partnership goal. The judgement
+itself is made by the pure functions of `metrics.status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from metrics.aggregate import Figure, derived_value
+from metrics.explain import status_explanation
+from metrics.intervals import figure_interval
+from metrics.status import GoalAssessment, GoalSpec, Point, goal_status, latest_point
+from metrics.store import as_of_filter
+
+
+@dataclass(frozen=True)
+class Measure:
+    measure_id: str
+    name: str
+    domain: str
+    unit: str
+    direction: str
+    min_value: float | None
+    max_value: float | None
+    suppress_below: int | None
+    definition: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal_id: str
+    partnership_id: str
+    measure_id: str
+    scope: str
+    statement: str
+    baseline_value: float
+    baseline_date: dt.date
+    target_value: float
+    target_date: dt.date
+    stated_on: dt.date
+    visibility: str
+    owner: str | None
+    recorded_at: dt.datetime
+    change_reason: str | None
+
+    @property
+    def partnership_wide(self) -> bool:
+        return self.scope == self.partnership_id
+
+    def spec(self, measure: Measure) -> GoalSpec:
+        return GoalSpec(self.baseline_value, self.baseline_date, self.target_value, self.target_date, measure.direction, measure.unit)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One period of a goal's scope: the figure (None when unavailable or the
+    partnership period is incomplete), its interval and how complete it is."""
+
+    period_start: dt.date
+    period_end: dt.date
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    places_with_data: int = 1
+    places_total: int = 1
+    provisional: bool = False
+    figure: Figure | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.places_with_data == self.places_total
+
+    def point(self) -> Point:
+        return Point(self.period_start, self.period_end, self.value, self.ci_low, self.ci_high)
+
+
+@dataclass
+class GoalResult:
+    goal: Goal
+    measure: Measure
+    assessment: GoalAssessment
+    explanation: str
+    series: list[SeriesPoint] = field(default_factory=list)
+    nation_value: float | None = None
+
+    def status_json(self) -> dict[str, Any]:
+        return {"goal_id": self.goal.goal_id, **self.assessment.status_json()}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def measures(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, Measure]:
+    rows = _rows(con, f"SELECT * EXCLUDE (recorded_at, superseded_at, batch_id, change_reason) FROM measures WHERE {as_of_filter(as_of)}")
+    return {r["measure_id"]: Measure(**r) for r in rows}
+
+
+def goals(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, partnership: str | None = None) -> list[Goal]:
+    where = as_of_filter(as_of)
+    params: list = []
+    if partnership:
+        where += " AND partnership_id = ?"
+        params.append(partnership)
+    rows = _rows(con, f"SELECT * EXCLUDE (superseded_at, batch_id) FROM goals WHERE {where} ORDER BY partnership_id, goal_id", params)
+    return [Goal(**r) for r in rows]
+
+
+def partnership_places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, list[str]]:
+    rows = con.execute(f"SELECT partnership_id, places FROM partnerships WHERE {as_of_filter(as_of)} ORDER BY 1").fetchall()
+    return {p: list(places) for p, places in rows}
+
+
+def _series_point(unit: str, start: dt.date, end: dt.date, fig: Figure | None, with_data: int, total: int, provisional: bool) -> SeriesPoint:
+    value = derived_value(unit, fig) if fig is not None else None
+    ci = figure_interval(unit, fig) if fig is not None and value is not None else None
+    return SeriesPoint(start, end, value, ci[0] if ci else None, ci[1] if ci else None, with_data, total, provisional, fig)
+
+
+def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
+    """Per partnership, measure and exact period: how many neighbourhoods have
+    a figure, and the sums the partnership figure is built from (METHODS.md
+    s.2). `pairs` is a query of (partnership_id, measure_id) to compute."""
+    return f"""
+        WITH pp AS (
+            SELECT partnership_id, unnest(places) AS place_id, len(places) AS places_total
+            FROM partnerships WHERE {as_of_filter(as_of)}
+        ), o AS (
+            SELECT pp.partnership_id, pp.places_total, ob.*
+            FROM observations ob
+            JOIN pp ON pp.place_id = ob.place_id
+            JOIN ({pairs}) want ON want.partnership_id = pp.partnership_id AND want.measure_id = ob.measure_id
+            WHERE {as_of_filter(as_of, 'ob')} AND ob.figure IS NOT NULL
+        ), agg AS (
+            SELECT partnership_id, measure_id, period_start, period_end,
+                count(*) AS places_with_data, any_value(places_total) AS places_total,
+                bool_or(provisional) AS provisional,
+                bool_and(numerator IS NOT NULL AND denominator IS NOT NULL AND denominator > 0) AS has_parts,
+                bool_and(value IS NOT NULL) AS has_values,
+                bool_and(sample_size IS NOT NULL) AS has_sizes,
+                bool_and(std_dev IS NOT NULL) AS has_sds,
+                fsum(numerator) AS numerator, fsum(denominator) AS denominator,
+                fsum(value) AS value_sum, fsum(sample_size) AS sample_size,
+                fsum(sample_size * value) / nullif(fsum(sample_size), 0) AS mean
+            FROM o GROUP BY ALL
+        ), spread AS (
+            SELECT o.partnership_id, o.measure_id, o.period_start, o.period_end,
+                fsum((o.sample_size - 1) * o.std_dev * o.std_dev) AS within_ss,
+                fsum(o.sample_size * (o.value - agg.mean) * (o.value - agg.mean)) AS between_ss
+            FROM o JOIN agg USING (partnership_id, measure_id, period_start, period_end)
+            GROUP BY ALL
+        )
+        SELECT agg.*, spread.within_ss, spread.between_ss
+        FROM agg JOIN spread USING (partnership_id, measure_id, period_start, period_end)
+        ORDER BY partnership_id, measure_id, period_end, period_start
+    """
+
+
+def _aggregate_figure(unit: str, r: dict) -> Figure | None:
+    """The partnership figure of one complete period, from the SQL sums,
+    by the same rules as `metrics.aggregate.aggregate_figures`."""
+    if unit in ("percent", "rate_per_1000"):
+        if not r["has_parts"]:
+            return None
+        scale = 100.0 if unit == "percent" else 1000.0
+        return Figure(value=r["numerator"] / r["denominator"] * scale, numerator=r["numerator"], denominator=r["denominator"])
+    if unit == "count":
+        return Figure(value=r["value_sum"]) if r["has_values"] else None
+    if not (r["has_values"] and r["has_sizes"]) or not r["sample_size"]:
+        return None
+    sd = None
+    if r["has_sds"] and r["sample_size"] > 1:
+        sd = math.sqrt(max(r["within_ss"] + r["between_ss"], 0.0) / (r["sample_size"] - 1))
+    return Figure(value=r["mean"], sample_size=r["sample_size"], std_dev=sd)
+
+
+def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.datetime | None) -> list[dict]:
+    """Observations of (place_id, measure_id) pairs, every period, as known at as_of."""
+    return _rows(
+        con,
+        f"""SELECT ob.place_id, ob.measure_id, ob.period_start, ob.period_end, ob.value, ob.numerator, ob.denominator,
+                   ob.sample_size, ob.std_dev, ob.provisional, ob.figure
+            FROM observations ob JOIN ({pairs}) want ON want.place_id = ob.place_id AND want.measure_id = ob.measure_id
+            WHERE {as_of_filter(as_of, 'ob')}
+            ORDER BY ob.place_id, ob.measure_id, ob.period_end, ob.period_start""",
+    )
+
+
+def _figure_of(r: dict) -> Figure | None:
+    if r["figure"] is None:
+        return None
+    return Figure(r["value"], r["numerator"], r["denominator"], r["sample_size"], r["std_dev"])
+
+
+def nation_place(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> str | None:
+    """The nation benchmark place (England); the first one if several."""
+    rows = con.execute(f"SELECT place_id FROM places WHERE level = 'nation' AND {as_of_filter(as_of)} ORDER BY place_id LIMIT 1").fetchall()
+    return rows[0][0] if rows else None
+
+
+def goal_results(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.datetime | None = None,
+    partnership: str | None = None,
+    goal_ids: list[str] | None = None,
+) -> list[GoalResult]:
+    """Every goal's judgement (METHODS.md s.4-5) as known at `as_of`.
+
+    One query aggregates all partnership-wide series, one fetches all
+    neighbourhood series and one the nation's figures; each goal is then
+    judged by `goal_status`.
+    """
+    gs = goals(con, as_of, partnership)
+    if goal_ids is not None:
+        gs = [g for g in gs if g.goal_id in set(goal_ids)]
+    if not gs:
+        return []
+    ms = measures(con, as_of)
+    nation = nation_place(con, as_of)
+
+    series: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+    wide = sorted({(g.partnership_id, g.measure_id) for g in gs if g.partnership_wide})
+    if wide:
+        pairs = " UNION ALL ".join(f"SELECT '{p}' AS partnership_id, '{m}' AS measure_id" for p, m in wide)
+        for r in _rows(con, partnership_series_sql(as_of, pairs)):
+            unit = ms[r["measure_id"]].unit
+            complete = r["places_with_data"] == r["places_total"]
+            fig = _aggregate_figure(unit, r) if complete else None
+            series[(r["partnership_id"], r["measure_id"])].append(
+                _series_point(unit, r["period_start"], r["period_end"], fig, r["places_with_data"], r["places_total"], r["provisional"])
+            )
+    local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide} | ({(nation, g.measure_id) for g in gs} if nation else set()))
+    nation_series: dict[str, dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)
+    if local:
+        pairs = " UNION ALL ".join(f"SELECT '{p}' AS place_id, '{m}' AS measure_id" for p, m in local)
+        for r in place_series_rows(con, pairs, as_of):
+            unit = ms[r["measure_id"]].unit
+            point = _series_point(unit, r["period_start"], r["period_end"], _figure_of(r), 1 if r["figure"] is not None else 0, 1, r["provisional"])
+            series[(r["place_id"], r["measure_id"])].append(point)
+            if r["place_id"] == nation:
+                nation_series[r["measure_id"]][(r["period_start"], r["period_end"])] = point.value
+
+    results = []
+    for g in gs:
+        m = ms[g.measure_id]
+        s = series.get((g.scope, g.measure_id), [])
+        points = [p.point() for p in s if p.complete]
+        spec = g.spec(m)
+        latest = latest_point(spec, sorted(points, key=lambda p: (p.period_end, p.period_start)))
+        nation_value = nation_series[g.measure_id].get((latest.period_start, latest.period_end)) if latest else None
+        a = goal_status(spec, points, nation_value)
+        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value))
+    return results
