@@ -78,6 +78,20 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
+        "import-dfe-attendance",
+        parents=[common],
+        help="import DfE's published attendance file as England, region and local authority benchmarks",
+        description="Import DfE's 'Pupil attendance in schools' CSV (explore-education-statistics tidy format), unchanged, "
+        "as places (England, regions, local authorities with GSS codes), measures (attendance and persistent absence by phase) "
+        "and figures, in one transaction. Suppressed cells (c) are kept as unavailable. Importing it again changes nothing.",
+    )
+    p.add_argument("path", metavar="FILE", help="DfE's attendance CSV as downloaded")
+    p.add_argument("--period-start", metavar="D", help="first day the figures cover (default: 1 September of the academic year)")
+    p.add_argument("--period-end", metavar="D", help="last day the figures cover (default: 31 July of the academic year)")
+    p.add_argument("--dry-run", action="store_true", help="check the file and say what would change, without writing")
+    p.set_defaults(func=cmd_import_dfe_attendance)
+
+    p = sub.add_parser(
         "status",
         parents=[common],
         help="every goal's status (METHODS.md section 4)",
@@ -163,13 +177,31 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from metrics import store
     from metrics.importer import import_paths
-    from metrics.problems import summarise_problems
 
     con = store.connect(args.db)
     try:
         result = import_paths(con, args.paths, kind=args.kind, reason=args.reason, dry_run=args.dry_run)
     finally:
         con.close()
+    return report_import(result)
+
+
+def cmd_import_dfe_attendance(args: argparse.Namespace) -> int:
+    from metrics import store
+    from metrics.dfe import import_dfe_attendance
+
+    con = store.connect(args.db)
+    try:
+        result = import_dfe_attendance(con, args.path, args.period_start, args.period_end, dry_run=args.dry_run)
+    finally:
+        con.close()
+    return report_import(result)
+
+
+def report_import(result) -> int:
+    """Print an import's summary (exit 0) or every problem (exit 1)."""
+    from metrics.problems import summarise_problems
+
     if not result.ok:
         n = len(result.problems)
         print(f"Nothing was imported: {n} problem{'s' if n != 1 else ''} to fix.", file=sys.stderr)

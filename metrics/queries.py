@@ -20,7 +20,7 @@ from metrics.aggregate import Figure, derived_value
 from metrics.explain import status_explanation
 from metrics.intervals import figure_interval
 from metrics.status import GoalAssessment, GoalSpec, Point, goal_status, latest_point
-from metrics.store import as_of_filter
+from metrics.store import as_of_filter, dict_rows
 
 
 @dataclass(frozen=True)
@@ -98,14 +98,8 @@ class GoalResult:
         return {"goal_id": self.goal.goal_id, **self.assessment.status_json()}
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
 def measures(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, Measure]:
-    rows = _rows(con, f"SELECT * EXCLUDE (recorded_at, superseded_at, batch_id, change_reason) FROM measures WHERE {as_of_filter(as_of)}")
+    rows = dict_rows(con, f"SELECT * EXCLUDE (recorded_at, superseded_at, batch_id, change_reason) FROM measures WHERE {as_of_filter(as_of)}")
     return {r["measure_id"]: Measure(**r) for r in rows}
 
 
@@ -115,7 +109,7 @@ def goals(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, part
     if partnership:
         where += " AND partnership_id = ?"
         params.append(partnership)
-    rows = _rows(con, f"SELECT * EXCLUDE (superseded_at, batch_id) FROM goals WHERE {where} ORDER BY partnership_id, goal_id", params)
+    rows = dict_rows(con, f"SELECT * EXCLUDE (superseded_at, batch_id) FROM goals WHERE {where} ORDER BY partnership_id, goal_id", params)
     return [Goal(**r) for r in rows]
 
 
@@ -189,7 +183,7 @@ def _aggregate_figure(unit: str, r: dict) -> Figure | None:
 
 def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.datetime | None) -> list[dict]:
     """Observations of (place_id, measure_id) pairs, every period, as known at as_of."""
-    return _rows(
+    return dict_rows(
         con,
         f"""SELECT ob.place_id, ob.measure_id, ob.period_start, ob.period_end, ob.value, ob.numerator, ob.denominator,
                    ob.sample_size, ob.std_dev, ob.provisional, ob.figure
@@ -235,7 +229,7 @@ def goal_results(
     wide = sorted({(g.partnership_id, g.measure_id) for g in gs if g.partnership_wide})
     if wide:
         pairs = " UNION ALL ".join(f"SELECT '{p}' AS partnership_id, '{m}' AS measure_id" for p, m in wide)
-        for r in _rows(con, partnership_series_sql(as_of, pairs)):
+        for r in dict_rows(con, partnership_series_sql(as_of, pairs)):
             unit = ms[r["measure_id"]].unit
             complete = r["places_with_data"] == r["places_total"]
             fig = _aggregate_figure(unit, r) if complete else None

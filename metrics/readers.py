@@ -419,3 +419,14 @@ def read_xlsx(path: Path, kind: str | None = None) -> tuple[list[Sheet], list[Pr
     finally:
         wb.close()
     return sheets, problems
+
+
+def sheet_from_records(kind: str, records: list[dict[str, object]], file: str = "form") -> Sheet:
+    """Rows typed into the app, as a Sheet, so they take exactly the path (and
+    the validation and messages) of an imported file. Values are turned into
+    the text a steward would type (dates as ISO, numbers in full)."""
+    spec = KINDS[kind]
+    arrays: dict[str, pa.Array] = {ROW: pa.array(list(range(1, len(records) + 1)), type=pa.int64())}
+    for c in spec.columns:
+        arrays[c.name] = pa.array([cell_text(r.get(c.name)) if not isinstance(r.get(c.name), list) else ";".join(r[c.name]) for r in records], type=pa.string())
+    return Sheet(file=file, sheet=None, kind=spec, table=pa.table(arrays), present=spec.column_names)

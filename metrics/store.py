@@ -49,6 +49,13 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
     return rows[0] if rows else None
 
 
+def dict_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+    """A query's rows as dicts keyed by column name."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
     """The single value of a one-row, one-column query (see `one`)."""
     row = one(con, sql, params)

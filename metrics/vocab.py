@@ -68,6 +68,19 @@ STATUS_LABELS: dict[str, str] = {
     "too_uncertain": "Too uncertain to judge yet",
 }
 
+# A shape for each status, so status never rests on colour (DESIGN.md): the
+# shape and the word always appear together.
+STATUS_ICONS: dict[str, str] = {
+    "awaiting_data": "…",
+    "met": "✔",
+    "missed": "✖",
+    "on_track": "●",
+    "needs_acceleration": "◑",
+    "limited_progress": "○",
+    "worsening": "▼",
+    "too_uncertain": "?",
+}
+
 # SPC icons (METHODS.md section 5).
 VARIATION_LABELS: dict[str, str] = {
     "common_cause": "Common cause variation",
@@ -79,12 +92,21 @@ ASSURANCE_LABELS: dict[str, str] = {
     "consistently_failing": "Consistently failing the target",
     "hit_and_miss": "Hit and miss: the target lies within the process limits",
 }
+# Making Data Count's letters and signs, as text.
+VARIATION_ICONS: dict[str, str] = {"common_cause": "~", "improvement": "★", "concern": "⚠"}
+ASSURANCE_ICONS: dict[str, str] = {"consistently_passing": "P", "consistently_failing": "F", "hit_and_miss": "?"}
+
 BENCHMARK_LABELS: dict[str, str] = {
     "better": "Better",
     "similar": "Similar",
     "worse": "Worse",
     "not_compared": "Not compared",
 }
+
+
+def status_text(code: str) -> str:
+    """"● On track": the status's shape and its word."""
+    return f"{STATUS_ICONS[code]} {STATUS_LABELS[code]}"
 
 
 def is_slug(text: str) -> bool:

@@ -1,0 +1,174 @@
+"""What the pages show, read from the store: partnerships, places, notes,
+actions, series for a place, a goal's history, review dates.
+
+Plain functions over a DuckDB connection returning small frames and records,
+so the pages stay thin and every query can be tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from metrics.aggregate import Figure, derived_value
+from metrics.intervals import figure_interval
+from metrics.queries import SeriesPoint
+from metrics.store import as_of_filter, dict_rows
+from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS
+
+
+@dataclass(frozen=True)
+class Partnership:
+    partnership_id: str
+    name: str
+    places: list[str]
+    members: list[str]
+    description: str | None
+    review_every_weeks: int
+
+    @property
+    def cadence_weeks(self) -> int:
+        return self.review_every_weeks
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    """A query as a DataFrame that keeps dates as dates (DuckDB's .df() turns
+    them into timestamps, which widgets and formatting then trip over)."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return pd.DataFrame(cur.fetchall(), columns=names, dtype=object)
+
+
+def partnerships(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> list[Partnership]:
+    rows = dict_rows(con, f"SELECT * FROM partnerships WHERE {as_of_filter(as_of)} ORDER BY name")
+    return [
+        Partnership(r["partnership_id"], r["name"], list(r["places"]), list(r["members"] or []), r["description"], int(r["review_every_weeks"] or DEFAULT_REVIEW_EVERY_WEEKS))
+        for r in rows
+    ]
+
+
+def places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, dict]:
+    rows = dict_rows(con, f"SELECT place_id, name, level, parent_id, code FROM places WHERE {as_of_filter(as_of)} ORDER BY name")
+    return {r["place_id"]: r for r in rows}
+
+
+def place_series(
+    con: duckdb.DuckDBPyConnection, place_ids: list[str], measure_id: str, unit: str, as_of: dt.datetime | None = None
+) -> dict[str, list[SeriesPoint]]:
+    """Each place's figures for one measure, with their 95% intervals."""
+    if not place_ids:
+        return {}
+    rows = dict_rows(
+        con,
+        f"""SELECT place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, provisional, figure
+            FROM observations WHERE measure_id = ? AND place_id IN ({', '.join('?' * len(place_ids))}) AND {as_of_filter(as_of)}
+            ORDER BY place_id, period_end, period_start""",
+        [measure_id, *place_ids],
+    )
+    out: dict[str, list[SeriesPoint]] = {p: [] for p in place_ids}
+    for r in rows:
+        fig = Figure(r["value"], r["numerator"], r["denominator"], r["sample_size"], r["std_dev"]) if r["figure"] is not None else None
+        value = derived_value(unit, fig) if fig else None
+        ci = figure_interval(unit, fig) if fig and value is not None else None
+        out[r["place_id"]].append(
+            SeriesPoint(r["period_start"], r["period_end"], value, ci[0] if ci else None, ci[1] if ci else None, 1 if fig else 0, 1, r["provisional"], fig)
+        )
+    return out
+
+
+def measures_with_data(con: duckdb.DuckDBPyConnection, place_ids: list[str]) -> list[str]:
+    if not place_ids:
+        return []
+    rows = con.execute(
+        f"SELECT DISTINCT measure_id FROM observations WHERE superseded_at IS NULL AND place_id IN ({', '.join('?' * len(place_ids))}) ORDER BY 1",
+        place_ids,
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def notes(
+    con: duckdb.DuckDBPyConnection,
+    partnership: str | None = None,
+    place: str | None = None,
+    goal: str | None = None,
+    domain: str | None = None,
+) -> pd.DataFrame:
+    """Lived-experience notes (internal view: every consent value)."""
+    where = ["superseded_at IS NULL"]
+    params: list = []
+    for col, val in (("partnership_id", partnership), ("place_id", place), ("goal_id", goal), ("domain", domain)):
+        if val:
+            where.append(f"{col} = ?")
+            params.append(val)
+    return _frame(
+        con,
+        f"""SELECT note_id, recorded_on, partnership_id, place_id, goal_id, domain, voice, text, source, consent,
+                   approved_wording, approved_by, approved_on,
+                   consent = 'public' AND approved_wording IS NOT NULL AND approved_by IS NOT NULL AND approved_on IS NOT NULL AS publishable
+            FROM notes WHERE {' AND '.join(where)} ORDER BY recorded_on DESC, note_id""",
+        params,
+    )
+
+
+def actions(con: duckdb.DuckDBPyConnection, partnership: str | None = None, goal: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """Actions with an `overdue` flag: open and past their due date."""
+    today = today or dt.date.today()
+    where = ["superseded_at IS NULL"]
+    params: list = [today]
+    for col, val in (("partnership_id", partnership), ("goal_id", goal)):
+        if val:
+            where.append(f"{col} = ?")
+            params.append(val)
+    return _frame(
+        con,
+        f"""SELECT action_id, partnership_id, goal_id, description, owner, agreed_on, due_on, status,
+                   status = 'open' AND due_on < ? AS overdue
+            FROM actions WHERE {' AND '.join(where)} ORDER BY due_on, action_id""",
+        params,
+    )
+
+
+def goal_history(con: duckdb.DuckDBPyConnection, goal_id: str) -> pd.DataFrame:
+    """Every version of a goal, oldest first: the original promise and each change with its reason."""
+    return _frame(
+        con,
+        """SELECT recorded_at, superseded_at, statement, baseline_value, baseline_date, target_value, target_date,
+                  visibility, change_reason
+           FROM goals WHERE goal_id = ? ORDER BY recorded_at""",
+        [goal_id],
+    )
+
+
+def last_recorded(con: duckdb.DuckDBPyConnection, measure_id: str, place_ids: list[str]) -> dt.datetime | None:
+    """When figures for this measure and these places were last recorded."""
+    if not place_ids:
+        return None
+    rows = con.execute(
+        f"SELECT max(recorded_at) FROM observations WHERE measure_id = ? AND place_id IN ({', '.join('?' * len(place_ids))})",
+        [measure_id, *place_ids],
+    ).fetchall()
+    return rows[0][0]
+
+
+def review_dates(con: duckdb.DuckDBPyConnection, partnership: Partnership, until: dt.date | None = None) -> list[dt.date]:
+    """The partnership's review dates up to `until`: those recorded in the
+    reviews table, else every `review_every_weeks` weeks from the day its
+    first goal was stated (a delivery board meets every two months by default)."""
+    until = until or dt.date.today()
+    recorded = [r[0] for r in con.execute(
+        "SELECT review_date FROM reviews WHERE partnership_id = ? AND review_date <= ? ORDER BY 1", [partnership.partnership_id, until]
+    ).fetchall()]
+    if recorded:
+        return recorded
+    first = con.execute("SELECT min(stated_on) FROM goals WHERE partnership_id = ?", [partnership.partnership_id]).fetchall()[0][0]
+    if first is None:
+        return []
+    step = dt.timedelta(weeks=partnership.cadence_weeks)
+    dates, d = [], first + step
+    while d <= until:
+        dates.append(d)
+        d += step
+    return dates
