@@ -99,3 +99,18 @@ def _normalise_zip_times(path: Path) -> None:
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, data)
+
+
+def formats_markdown() -> str:
+    """The import formats as Markdown tables, for README.md (a test keeps the
+    README's copy identical, so the documentation cannot drift either)."""
+    out = []
+    for kind in KINDS.values():
+        out.append(f"### {kind.name}\n")
+        out.append(f"{kind.help} Key: {', '.join(kind.key)}.\n")
+        out.append("| column | required | meaning |")
+        out.append("|---|---|---|")
+        for c in kind.columns:
+            out.append(f"| {c.name} | {'yes' if c.required else 'no'} | {c.help} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,49 @@
+"""The README documents what the code does: every CLI verb and option, and the
+import formats exactly as metrics/kinds.py defines them."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from metrics.cli import build_parser
+from metrics.store import PROJECT_ROOT
+from metrics.templates import formats_markdown
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_gives_the_two_commands_first():
+    first_block = README.split("```", 2)[1]
+    assert "make run" in first_block and "make test" in first_block
+
+
+def test_readme_import_formats_match_the_contract_in_code():
+    section = re.search(r"<!-- formats:start -->\n(.*)<!-- formats:end -->", README, re.S)
+    assert section is not None
+    assert section.group(1) == formats_markdown(), "regenerate the README section from metrics.templates.formats_markdown()"
+
+
+def _verbs() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+def test_every_cli_verb_and_option_is_documented_in_the_readme():
+    missing = []
+    for verb, parser in _verbs().items():
+        if f"`{verb}" not in README:
+            missing.append(verb)
+        for action in parser._actions:
+            for opt in action.option_strings:
+                if opt.startswith("--") and opt not in ("--help", "--db") and opt not in README:
+                    missing.append(f"{verb} {opt}")
+    assert missing == []
+    assert "--db PATH" in README
+
+
+def test_every_cli_option_has_help_text():
+    for verb, parser in _verbs().items():
+        for action in parser._actions:
+            assert action.help, f"{verb}: {action.dest} has no help"
