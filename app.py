@@ -39,4 +39,4 @@ else:
         "About": [methods],
     }
 
-st.navigation(pages).run()
+st.navigation(pages, position="top").run()

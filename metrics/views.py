@@ -172,3 +172,20 @@ def review_dates(con: duckdb.DuckDBPyConnection, partnership: Partnership, until
         dates.append(d)
         d += step
     return dates
+
+
+PROMISE_FIELDS = {"baseline_value": "baseline", "baseline_date": "baseline date", "target_value": "target", "target_date": "target date", "statement": "wording", "visibility": "visibility"}
+
+
+def goal_changes(history: pd.DataFrame) -> list[str]:
+    """Each revision of a goal in words: when, what changed from what to what, and why."""
+    out = []
+    rows = history.to_dict("records")
+    for before, after in zip(rows, rows[1:]):
+        changed = [f"{label} from {before[f]} to {after[f]}" for f, label in PROMISE_FIELDS.items() if before[f] != after[f] and f != "statement"]
+        if before["statement"] != after["statement"]:
+            changed.append("wording")
+        when = after["recorded_at"].strftime("%d %b %Y")
+        reason = f" Reason: {after['change_reason']}" if after["change_reason"] else ""
+        out.append(f"Changed on {when}: {', '.join(changed) or 'details'}.{reason}")
+    return out

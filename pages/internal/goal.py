@@ -83,6 +83,8 @@ else:
         f"Original promise: from {format_value(first['baseline_value'], unit)} ({first['baseline_date']:%b %Y}) "
         f"to {format_value(first['target_value'], unit)} by {first['target_date']:%b %Y}."
     )
+    for change in views.goal_changes(history):
+        st.markdown(f"- {change}")
     st.dataframe(history, hide_index=True, width="stretch")
 
 st.markdown("#### What people said")

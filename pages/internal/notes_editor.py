@@ -57,9 +57,9 @@ with approve_tab:
         st.write("No notes with public consent are waiting for approval.")
     for _, n in waiting.iterrows():
         with st.container(border=True):
-            st.markdown(f"> {n['text']}")
-            st.caption(f"{n['note_id']} · {n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y}")
             with st.form(f"approve_{n['note_id']}"):
+                st.markdown(f"> {n['text']}")
+                st.caption(f"{n['note_id']} · {n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y}")
                 wording = st.text_area("Wording approved for publication (remove names of private individuals)", value=n["text"], key=f"w_{n['note_id']}")
                 by = st.text_input("Approved by (a role or organisation, not a person's name)", key=f"b_{n['note_id']}")
                 on = st.date_input("Approved on", value=dt.date.today(), key=f"o_{n['note_id']}")
