@@ -19,7 +19,7 @@ import duckdb
 from metrics.aggregate import Figure, derived_value
 from metrics.explain import status_explanation
 from metrics.intervals import figure_interval
-from metrics.status import GoalAssessment, GoalSpec, Point, goal_status, latest_point
+from metrics.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, goal_status, latest_point
 from metrics.store import as_of_filter, dict_rows
 
 
@@ -93,6 +93,9 @@ class GoalResult:
     explanation: str
     series: list[SeriesPoint] = field(default_factory=list)
     nation_value: float | None = None
+    local_area: str | None = None
+    local_area_value: float | None = None
+    vs_local_area: str = "not_compared"
 
     def status_json(self) -> dict[str, Any]:
         return {"goal_id": self.goal.goal_id, **self.assessment.status_json()}
@@ -224,6 +227,7 @@ def goal_results(
         return []
     ms = measures(con, as_of)
     nation = nation_place(con, as_of)
+    areas = scope_local_areas(con, gs, as_of)
 
     series: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
     wide = sorted({(g.partnership_id, g.measure_id) for g in gs if g.partnership_wide})
@@ -236,16 +240,18 @@ def goal_results(
             series[(r["partnership_id"], r["measure_id"])].append(
                 _series_point(unit, r["period_start"], r["period_end"], fig, r["places_with_data"], r["places_total"], r["provisional"])
             )
-    local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide} | ({(nation, g.measure_id) for g in gs} if nation else set()))
-    nation_series: dict[str, dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)
+    benchmarks = {(nation, g.measure_id) for g in gs} if nation else set()
+    benchmarks |= {(areas[g.goal_id], g.measure_id) for g in gs if areas.get(g.goal_id)}
+    local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide} | benchmarks)
+    benchmark_values: dict[tuple[str, str], dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)
     if local:
         pairs = " UNION ALL ".join(f"SELECT '{p}' AS place_id, '{m}' AS measure_id" for p, m in local)
         for r in place_series_rows(con, pairs, as_of):
             unit = ms[r["measure_id"]].unit
             point = _series_point(unit, r["period_start"], r["period_end"], _figure_of(r), 1 if r["figure"] is not None else 0, 1, r["provisional"])
             series[(r["place_id"], r["measure_id"])].append(point)
-            if r["place_id"] == nation:
-                nation_series[r["measure_id"]][(r["period_start"], r["period_end"])] = point.value
+            if (r["place_id"], r["measure_id"]) in benchmarks:
+                benchmark_values[(r["place_id"], r["measure_id"])][(r["period_start"], r["period_end"])] = point.value
 
     results = []
     for g in gs:
@@ -254,7 +260,28 @@ def goal_results(
         points = [p.point() for p in s if p.complete]
         spec = g.spec(m)
         latest = latest_point(spec, sorted(points, key=lambda p: (p.period_end, p.period_start)))
-        nation_value = nation_series[g.measure_id].get((latest.period_start, latest.period_end)) if latest else None
+        period = (latest.period_start, latest.period_end) if latest else None
+        nation_value = benchmark_values[(nation, g.measure_id)].get(period) if latest and nation else None
         a = goal_status(spec, points, nation_value)
-        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value))
+        area = areas.get(g.goal_id)
+        area_value = benchmark_values[(area, g.measure_id)].get(period) if latest and area else None
+        vs_area = benchmark_comparison(latest, area_value, m.direction) if latest else "not_compared"
+        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area))
     return results
+
+
+def scope_local_areas(con: duckdb.DuckDBPyConnection, gs: list[Goal], as_of: dt.datetime | None = None) -> dict[str, str]:
+    """Each goal's local area, when it has one: a neighbourhood's parent local
+    area, or the one local area all of a partnership's neighbourhoods share."""
+    parents = {r[0]: r[1] for r in con.execute(
+        f"SELECT p.place_id, p.parent_id FROM places p JOIN places a ON a.place_id = p.parent_id AND {as_of_filter(as_of, 'a')} "
+        f"WHERE a.level = 'local_area' AND {as_of_filter(as_of, 'p')}"
+    ).fetchall()}
+    members = partnership_places(con, as_of)
+    out = {}
+    for g in gs:
+        hoods = members.get(g.partnership_id, []) if g.partnership_wide else [g.scope]
+        found = {parents.get(h) for h in hoods}
+        if len(found) == 1 and None not in found:
+            out[g.goal_id] = found.pop()
+    return out

@@ -142,6 +142,11 @@ def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -
                 f"The database {path} is in use by another program{who}, probably the app. "
                 "Stop that program, or import through the app's Data page, then try again."
             ) from None
+        if "not a valid DuckDB database" in text:
+            raise StoreError(
+                f"{path} is not a database this app can open (it is some other kind of file). "
+                "Check the --db path; a new database is created when the file does not exist."
+            ) from None
         raise StoreError(f"Cannot open the database {path}: {text}") from None
     except duckdb.Error as exc:
         raise StoreError(

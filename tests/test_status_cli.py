@@ -166,3 +166,18 @@ def test_sql_partnership_aggregation_matches_the_reference_functions(tmp_path_fa
     for g, e in zip(got, expected):
         assert math.isclose(g.value, e.figure.value, rel_tol=1e-12)
     con.close()
+
+
+def test_goal_is_compared_with_its_local_area_for_the_same_period(seeded_db, tmp_path):
+    """November: partnership 2830/3000 = 94.33% (Wilson 95% about 93.46-95.11).
+    Shire (the local area both neighbourhoods sit in) at 90% lies outside it, below:
+    better, since higher is better. England has no November figure: not compared."""
+    text = (
+        f"{OBS_HEAD}\nattendance,north,2024-11-01,2024-11-30,,950,1000,,,,\nattendance,south,2024-11-01,2024-11-30,,1880,2000,,,,"
+        "\nattendance,shire,2024-11-01,2024-11-30,,9000,10000,,,,"
+    )
+    (path,) = write_files(tmp_path / "o", {"observations.csv": text})
+    assert import_paths(seeded_db, [path]).ok
+    (r,) = goal_results(seeded_db, goal_ids=["attend-up"])
+    assert (r.local_area, r.local_area_value, r.vs_local_area) == ("shire", 90.0, "better")
+    assert r.assessment.vs_nation == "not_compared"

@@ -47,6 +47,9 @@ if a.gap_closed is not None:
 if a.projected_value is not None:
     facts.append(f"On the current trend: {format_value(a.projected_value, unit)} by {g.target_date:%b %Y} (a projection; it does not change the status)")
 facts.append(f"Compared with England: {ui.benchmark_text(a.vs_nation)}" + (f" (England {format_value(result.nation_value, unit)})" if result.nation_value is not None else ""))
+if result.local_area:
+    area_name = places.get(result.local_area, {}).get("name", result.local_area)
+    facts.append(f"Compared with {area_name}: {ui.benchmark_text(result.vs_local_area)}" + (f" ({area_name} {format_value(result.local_area_value, unit)})" if result.local_area_value is not None else ""))
 facts.append(f"Variation: {ui.variation_text(a.variation)} · Assurance: {ui.assurance_text(a.assurance)}")
 st.markdown("\n".join(f"- {f}" for f in facts))
 
