@@ -113,3 +113,36 @@ def seeded_db(fresh_db, base_paths):
     result = import_paths(fresh_db, base_paths)
     assert result.ok, [str(p) for p in result.problems]
     return fresh_db
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data set in a DuckDB file shared by the session: read it, do not
+    write to it (copy it first; a served app holds the file, DuckDB allows one writer)."""
+    from metrics.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
+    con = store.connect(path)
+    seed_demo(con)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database (the shared one may be held by a
+    served app in the browser tests, and DuckDB lets one process open a file)."""
+    import shutil
+
+    path = tmp_path / "demo-copy.duckdb"
+    shutil.copy(demo_db_path, path)
+    return path
+
+
+@pytest.fixture
+def empty_db_path(tmp_path: Path) -> Path:
+    """A new database with the schema and no data."""
+    path = tmp_path / "empty.duckdb"
+    store.connect(path).close()
+    return path
+

@@ -8,16 +8,12 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import REPO
 from metrics import store
-from metrics.demo import seed_demo
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("apptest") / "demo.duckdb"
-    con = store.connect(path)
-    seed_demo(con)
-    con.close()
-    return path
+@pytest.fixture
+def demo_path(demo_copy):
+    """A private copy: AppTest runs in this process and holds the file open."""
+    return demo_copy
 
 
 def app(monkeypatch, db, mode: str | None = None, page: str | None = None) -> AppTest:

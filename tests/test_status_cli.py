@@ -19,20 +19,16 @@ from conftest import write_files
 from metrics import store
 from metrics.aggregate import Figure, partnership_series
 from metrics.cli import main
-from metrics.demo import DEMO_DIR, seed_demo
+from metrics.demo import DEMO_DIR
 from metrics.importer import import_paths
 from metrics.queries import goal_results
 from metrics.status import STATUS_JSON_KEYS
 from metrics.vocab import STATUS_LABELS
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    con = store.connect(path)
-    seed_demo(con)
-    con.close()
-    return path
+@pytest.fixture
+def demo_db(demo_copy):
+    return demo_copy
 
 
 def run_json(capsys, *args) -> list[dict]:

@@ -62,33 +62,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "screenshot: save a screenshot of the page when the test ends")
 
 
-# --- databases ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo data set in a DuckDB file shared by the session: read it, do not
-    write to it (a served app holds the file; DuckDB allows one writer)."""
-    from metrics import store
-    from metrics.demo import seed_demo
-
-    path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
-    con = store.connect(path)
-    seed_demo(con)
-    con.close()
-    return path
-
-
-@pytest.fixture
-def empty_db_path(tmp_path: Path) -> Path:
-    """A new database with the schema and no data."""
-    from metrics import store
-
-    path = tmp_path / "empty.duckdb"
-    store.connect(path).close()
-    return path
-
-
 # --- the app server ----------------------------------------------------------
 
 

@@ -10,8 +10,6 @@ page land in tests/artifacts/screenshots/ for a human look.
 from __future__ import annotations
 
 import re
-import shutil
-
 import duckdb
 import pytest
 from playwright.sync_api import expect
@@ -35,11 +33,9 @@ PAGES = {
 
 
 @pytest.fixture
-def own_demo_db(demo_db_path, tmp_path):
+def own_demo_db(demo_copy):
     """A private copy of the demo database, for tests that write through the app."""
-    path = tmp_path / "own.duckdb"
-    shutil.copy(demo_db_path, path)
-    return path
+    return demo_copy
 
 
 @pytest.mark.parametrize("path,title", PAGES.items())
