@@ -104,6 +104,18 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser(
+        "publish",
+        parents=[common],
+        help="write the static public site (index.html, pages, assets, published_figures.csv)",
+        description="Write the public progress site: public goals only, approved notes only, every figure under "
+        "disclosure control (small numbers shown as c). Plain HTML and CSS with no JavaScript and no external requests; "
+        "the same data gives the same bytes.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the site into (created if missing)")
+    p.add_argument("--partnership", metavar="P", help="only this partnership's public goals")
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser(
         "templates",
         help="write blank import templates (CSV per kind and one XLSX workbook)",
         description="Write a blank CSV per import kind and outcomes_templates.xlsx (a sheet per kind and a _guide sheet explaining each column).",
@@ -125,9 +137,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     con = store.connect(args.db, read_only=True)
     try:
         if args.partnership:
-            known = [r[0] for r in con.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL ORDER BY 1").fetchall()]
-            if args.partnership not in known:
-                raise UsageError(f'There is no partnership "{args.partnership}". Partnerships: {", ".join(known) or "(none yet)"}.')
+            known_partnership(con, args.partnership)
         results = goal_results(con, as_of=as_of, partnership=args.partnership)
     finally:
         con.close()
@@ -139,6 +149,28 @@ def cmd_status(args: argparse.Namespace) -> int:
     for r in results:
         print(f"{r.goal.goal_id}: {STATUS_LABELS[r.assessment.status]}. {r.explanation}")
     return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from metrics import store
+    from metrics.publish import publish
+
+    con = store.connect(args.db, read_only=True)
+    try:
+        if args.partnership:
+            known_partnership(con, args.partnership)
+        written = publish(con, args.out, partnership=args.partnership)
+    finally:
+        con.close()
+    print(f"Wrote the public site to {args.out}: {len(written)} files (open {args.out}/index.html).")
+    return 0
+
+
+def known_partnership(con, partnership: str) -> None:
+    """Refuse an unknown --partnership with the list of real ones."""
+    known = [r[0] for r in con.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL ORDER BY 1").fetchall()]
+    if partnership not in known:
+        raise UsageError(f'There is no partnership "{partnership}". Partnerships: {", ".join(known) or "(none yet)"}.')
 
 
 def cmd_templates(args: argparse.Namespace) -> int:

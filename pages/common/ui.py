@@ -123,6 +123,14 @@ def place_series(version: int, place_ids: tuple[str, ...], measure_id: str, unit
     return views.place_series(con(), list(place_ids), measure_id, unit)
 
 
+@st.cache_data(show_spinner=False)
+def public_site(version: int):
+    """The public view, through the one gate (metrics.public): public mode reads nothing else."""
+    from metrics.public import public_site as gate
+
+    return gate(con())
+
+
 def is_demo() -> bool:
     return demo.is_demo(con())
 

@@ -1,0 +1,141 @@
+"""The scale benchmark's harness at a tiny scale: the contract keys of
+`bench --json`, the three paths agreeing, the synthetic data being valid and
+reproducible. Timings are not asserted here (README reports them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import json
+
+import pytest
+
+from metrics import bench
+
+CONTRACT_KEYS = ("observations", "app_ms", "bare_duckdb_ms", "pandas_ms", "status_all_ms", "import_rows_per_s")
+
+
+@pytest.fixture(scope="module")
+def tiny_result() -> dict:
+    return bench.run_bench(scale="tiny", repeats=2)
+
+
+def test_bench_reports_every_contract_key_as_a_number(tiny_result):
+    for key in CONTRACT_KEYS:
+        assert isinstance(tiny_result[key], int | float), key
+        assert tiny_result[key] > 0, key
+    assert isinstance(tiny_result["observations"], int)
+
+
+def test_bench_reports_the_scale_and_the_machine(tiny_result):
+    assert tiny_result["scale"]["name"] == "tiny"
+    assert tiny_result["goals"] == bench.SCALES["tiny"].goals
+    machine = tiny_result["machine"]
+    assert machine["cpu_count"] >= 1
+    assert machine["python"].count(".") == 2
+    assert machine["duckdb"]
+
+
+def test_bench_leaves_keys_for_the_browser_timings(tiny_result):
+    assert tiny_result["browser_goal_chart_ms"] is None
+    assert tiny_result["browser_neighbourhood_switch_ms"] is None
+
+
+def test_three_paths_return_the_same_figures(tiny_result):
+    assert tiny_result["paths_agree"] is True
+    assert tiny_result["figures_compared"] > 100
+    assert tiny_result["partnership"]["measures_drawn"] == len(bench.MEASURES)
+
+
+def test_medians_come_from_the_repeats(tiny_result):
+    for path, runs in tiny_result["runs_ms"].items():
+        assert len(runs) == 2, path
+    assert tiny_result["app_ms"] == pytest.approx(sum(tiny_result["runs_ms"]["app"]) / 2, abs=0.02)
+
+
+def test_result_serialises_as_json(tiny_result):
+    again = json.loads(json.dumps(tiny_result))
+    assert again["observations"] == tiny_result["observations"]
+    assert bench.format_report(tiny_result).startswith("Scale tiny:")
+
+
+def test_browser_hook_gets_a_closed_database_and_what_to_open(tmp_path):
+    seen = {}
+
+    def browser(db_path, targets):
+        from metrics import store
+
+        con = store.connect(db_path, read_only=True)  # the bench no longer holds the file
+        seen["goals"] = store.scalar(con, "SELECT count(*) FROM goals WHERE goal_id = ?", [targets["goal_id"]])
+        con.close()
+        seen.update(targets)
+        return {"browser_goal_chart_ms": 1.5, "browser_neighbourhood_switch_ms": 0.5}
+
+    result = bench.run_bench(scale="tiny", repeats=1, db_path=tmp_path / "kept.duckdb", browser=browser)
+    assert (tmp_path / "kept.duckdb").exists()
+    assert seen["goals"] == 1
+    assert seen["partnership_id"] == result["partnership"]["partnership_id"]
+    assert len(seen["neighbourhoods"]) == result["partnership"]["neighbourhoods"]
+    assert result["browser_goal_chart_ms"] == 1.5
+
+
+def test_bench_refuses_an_existing_database(tmp_path):
+    from metrics.store import StoreError
+
+    (tmp_path / "mine.duckdb").write_bytes(b"")
+    with pytest.raises(StoreError, match="already exists"):
+        bench.run_bench(scale="tiny", repeats=1, db_path=tmp_path / "mine.duckdb")
+
+
+def test_generated_data_is_the_same_every_time(tmp_path):
+    a = bench.generate(tmp_path / "a", "tiny")
+    b = bench.generate(tmp_path / "b", "tiny")
+    for kind, path in a.files.items():
+        assert filecmp.cmp(path, b.files[kind], shallow=False), kind
+    assert a.partnership_id == b.partnership_id
+
+
+def test_generated_data_has_every_place_level_and_unit(tmp_path):
+    g = bench.generate(tmp_path, "tiny")
+    levels = [line.split(",")[2] for line in g.files["places"].read_text().splitlines()[1:]]
+    assert levels.count("nation") == 1
+    assert levels.count("region") == 9
+    assert levels.count("local_area") == bench.SCALES["tiny"].local_areas
+    assert levels.count("neighbourhood") == bench.SCALES["tiny"].neighbourhoods
+    assert {m.unit for m in bench.MEASURES} == {"percent", "rate_per_1000", "count", "score"}
+    assert len(bench.MEASURES) == 8
+    sizes = [len(line.split(",")[2].split(";")) for line in g.files["partnerships"].read_text().splitlines()[1:]]
+    assert min(sizes) >= 3 and max(sizes) <= 10
+
+
+# --- the comparison that keeps a fast wrong path from winning -----------------
+
+D1, D2 = dt.date(2025, 1, 1), dt.date(2025, 1, 31)
+
+
+def figures(wide_value=93.5, place_value=92.0) -> bench.Figures:
+    return {
+        "wide": {("attendance", D1, D2): (wide_value, 2)},
+        "places": {("north", "attendance", D1, D2): place_value, ("south", "attendance", D1, D2): None},
+        "benchmarks": {("nation", "attendance", D1, D2): 94.0},
+    }
+
+
+def test_figures_within_a_billionth_agree():
+    assert bench.compare_figures("bare", figures(), figures(wide_value=93.5 + 1e-12)) == 4
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        figures(wide_value=93.5001),
+        figures(wide_value=None),
+        figures(place_value=None),
+        {**figures(), "places": {("north", "attendance", D1, D2): 92.0}},
+        {**figures(), "benchmarks": {}},
+    ],
+    ids=["wrong value", "missing partnership value", "missing place value", "missing place row", "missing benchmark"],
+)
+def test_a_path_with_other_figures_fails_the_bench(wrong):
+    with pytest.raises(bench.BenchMismatch):
+        bench.compare_figures("bare", figures(), wrong)

@@ -1,0 +1,191 @@
+"""A database made by an older version of the app opens in this one: it is
+migrated to the current schema, each version in a transaction, and keeps
+every row, history included; a backup is taken before it is changed.
+
+Today there is one schema version (data/schema/001_initial.sql), so opening a
+version-1 database applies no migration. The tests are written for v1 ->
+latest and keep checking that when 002 appears; the tests marked "next
+version" add a stand-in migration (tests/fixtures/schema_v1.py) so the
+upgrade path itself is exercised now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pytest
+
+from conftest import snapshot
+from fixtures.schema_v1 import (
+    NEXT_VERSION_SQL,
+    REASON,
+    REVISION,
+    V1_ROWS,
+    expected_v1_rows,
+    make_v1_database,
+    schema_dir_with_next_version,
+    v1_rows,
+)
+from metrics import store
+from metrics.backup import backup_before_migration, read_manifest, restore
+from metrics.export import export_csv
+from metrics.queries import goal_results, goals
+
+
+@pytest.fixture
+def v1_db(tmp_path):
+    return make_v1_database(tmp_path / "made-by-v1.duckdb")
+
+
+@pytest.fixture
+def next_version(tmp_path, monkeypatch):
+    """Pretend the app has one more schema version than it has."""
+    folder, version = schema_dir_with_next_version(tmp_path / "schema", NEXT_VERSION_SQL)
+    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    return version
+
+
+def test_schema_versions_are_numbered_from_1_without_gaps():
+    versions = [v for v, _ in store.migrations()]
+    assert versions[0] == 1
+    assert versions == list(range(1, len(versions) + 1))
+    assert store.LATEST_SCHEMA_VERSION == versions[-1]
+    assert all(re.fullmatch(r"\d{3}_[a-z0-9_]+\.sql", p.name) for _, p in store.migrations())
+
+
+def test_the_v1_fixture_is_a_version_1_database(v1_db):
+    con = duckdb.connect(str(v1_db), read_only=True)
+    try:
+        assert store.schema_version(con) == 1
+    finally:
+        con.close()
+
+
+def test_v1_database_opens_at_the_latest_version_with_every_row(v1_db):
+    con = store.connect(v1_db)
+    try:
+        assert store.schema_version(con) == store.LATEST_SCHEMA_VERSION
+        for table in V1_ROWS:
+            if table == "schema_version":
+                continue
+            assert v1_rows(con, table) == expected_v1_rows(table), table
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+        assert versions == list(range(1, store.LATEST_SCHEMA_VERSION + 1))
+    finally:
+        con.close()
+
+
+def test_v1_database_keeps_its_history_after_opening(v1_db):
+    con = store.connect(v1_db)
+    try:
+        before_revision = goals(con, as_of=REVISION - dt.timedelta(seconds=1))
+        now = goals(con)
+        assert [(g.goal_id, g.baseline_value, g.change_reason) for g in before_revision] == [("attend-up", 90.0, None)]
+        assert [(g.goal_id, g.baseline_value, g.change_reason) for g in now] == [("attend-up", 90.5, REASON)]
+        assert [r.goal.goal_id for r in goal_results(con)] == ["attend-up"]
+    finally:
+        con.close()
+
+
+def test_v1_database_exports_in_the_import_formats(v1_db, tmp_path):
+    con = store.connect(v1_db)
+    try:
+        export_csv(con, tmp_path / "out")
+    finally:
+        con.close()
+    assert (tmp_path / "out" / "places.csv").read_text(encoding="utf-8") == (
+        "place_id,name,level,parent_id,code\n"
+        "england,England,nation,,E92000001\n"
+        "north,North End,neighbourhood,shire,\n"
+        "shire,Shire,local_area,england,E06000001\n"
+        "south,Söuth End – “Riverside”,neighbourhood,shire,\n"
+    )
+    assert (tmp_path / "out" / "observations.csv").read_text(encoding="utf-8").splitlines()[1:] == [
+        "attendance,north,2024-09-01,2024-09-30,,910,1000,,,corrected census,false",
+        "attendance,north,2024-10-01,2024-10-31,c,c,c,,,,true",
+        "attendance,south,2024-09-01,2024-09-30,91.5,915,1000,,,,false",
+    ]
+
+
+def test_a_current_database_is_not_backed_up_on_opening(fresh_db, db_path):
+    assert backup_before_migration(fresh_db) is None
+    assert not (db_path.parent / "backups").exists()
+
+
+def test_a_new_file_is_not_backed_up(tmp_path):
+    assert backup_before_migration(tmp_path / "not-yet.duckdb") is None
+
+
+# --- with a stand-in for the next schema version --------------------------------
+
+def test_next_version_migrates_v1_and_keeps_every_row(v1_db, next_version):
+    con = store.connect(v1_db)
+    try:
+        assert store.schema_version(con) == next_version
+        for table in V1_ROWS:
+            if table != "schema_version":
+                assert v1_rows(con, table) == expected_v1_rows(table), table
+        assert con.execute("SELECT redacted FROM notes").fetchall() == [(False,)]
+        assert con.execute("SELECT count(*) FROM publish_log").fetchall() == [(0,)]
+    finally:
+        con.close()
+
+
+def test_a_failing_migration_is_rolled_back_whole(v1_db, tmp_path, monkeypatch):
+    folder, version = schema_dir_with_next_version(
+        tmp_path / "bad-schema",
+        "ALTER TABLE notes ADD COLUMN redacted BOOLEAN DEFAULT false;\nSELECT * FROM no_such_table;\n",
+    )
+    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    con = duckdb.connect(str(v1_db), read_only=True)
+    before = snapshot(con)
+    con.close()
+    with pytest.raises(Exception):
+        store.connect(v1_db).close()
+    con = duckdb.connect(str(v1_db), read_only=True)
+    try:
+        assert store.schema_version(con) == 1
+        assert snapshot(con) == before
+        columns = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'notes'").fetchall()]
+        assert "redacted" not in columns
+    finally:
+        con.close()
+
+
+def test_backup_before_migration_keeps_the_old_database_restorable(v1_db, next_version, tmp_path):
+    info = backup_before_migration(v1_db)
+    assert info is not None
+    assert info.path.parent == v1_db.parent / "backups"
+    assert info.path.name.startswith("made-by-v1-v1-")
+    assert read_manifest(info.path).schema_version == 1
+    # Restoring the old backup gives the same rows, upgraded to the new version.
+    restored = restore(info.path, tmp_path / "restored.duckdb")
+    assert restored.migrated_from == 1 and restored.schema_version == next_version
+    con = store.connect(tmp_path / "restored.duckdb")
+    try:
+        for table in V1_ROWS:
+            if table != "schema_version":
+                assert v1_rows(con, table) == expected_v1_rows(table), table
+    finally:
+        con.close()
+
+
+def test_backup_before_migration_takes_a_new_folder_each_time(v1_db, next_version):
+    first = backup_before_migration(v1_db)
+    second = backup_before_migration(v1_db)
+    assert first.path != second.path
+    assert sorted(p.name for p in (v1_db.parent / "backups").iterdir()) == sorted([first.path.name, second.path.name])
+
+
+def test_backup_before_migration_of_an_open_connection(v1_db, next_version, tmp_path):
+    con = duckdb.connect(str(v1_db))
+    try:
+        info = backup_before_migration(con, tmp_path / "elsewhere")
+    finally:
+        con.close()
+    assert info.path.parent == tmp_path / "elsewhere"
+    assert info.tables["goals"] == 2 and info.tables["observations"] == 4

@@ -1,0 +1,230 @@
+"""Publishing: only what METHODS.md section 7 allows reaches the public site,
+every small number is hidden (with complementary suppression), and the same
+data gives the same bytes."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE_FILES, write_files
+from metrics import store
+from metrics.cli import main
+from metrics.disclosure import Cell, complementary_suppression, is_primary_suppressed
+from metrics.aggregate import Figure
+from metrics.importer import import_paths
+from metrics.publish import excel_safe, publish
+
+NOTE_HEAD = "note_id,recorded_on,partnership_id,place_id,goal_id,domain,voice,text,source,consent,approved_wording,approved_by,approved_on"
+SENTINELS = {
+    "notes.csv": f"""
+        {NOTE_HEAD}
+        s1,2024-10-20,shire-board,north,attend-up,attendance,young_person,SENTINEL-CONSENT-NONE talked about it,Forum,none,,,
+        s2,2024-10-20,shire-board,north,attend-up,attendance,parent_carer,SENTINEL-CONSENT-INTERNAL said so,Forum,internal,,,
+        s3,2024-10-20,shire-board,north,attend-up,attendance,resident,SENTINEL-UNAPPROVED wants it public,Forum,public,,,
+        s4,2024-10-20,shire-board,north,attend-up,attendance,resident,SENTINEL-ORIGINAL-WORDS of Jo Bloggs,Forum,public,The approved words <script>alert(1)</script>,Chair,2024-11-02
+        """,
+    "actions.csv": """
+        action_id,partnership_id,goal_id,description,owner,agreed_on,due_on,status
+        a9,shire-board,attend-up,SENTINEL-ACTION talk to the bus company,SENTINEL-OWNER,2024-11-01,2024-12-31,open
+        """,
+    "goals.csv": """
+        goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner
+        hidden-goal,shire-board,wellbeing,south,SENTINEL-INTERNAL-GOAL wellbeing rises,24,2024-12-31,26,2026-07-31,2025-01-10,internal,Council
+        """,
+}
+
+
+def all_text(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+@pytest.fixture
+def sentinel_db(seeded_db, tmp_path):
+    assert import_paths(seeded_db, write_files(tmp_path / "s", SENTINELS)).ok
+    return seeded_db
+
+
+def test_nothing_private_reaches_any_file_of_the_site(sentinel_db, tmp_path):
+    publish(sentinel_db, tmp_path / "site")
+    text = all_text(tmp_path / "site")
+    assert "SENTINEL" not in text
+    assert "Jo Bloggs" not in text
+    assert "The approved words" in text  # the approved wording is published...
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # ...as text, never markup
+
+
+def test_internal_goals_measures_stay_out_unless_a_public_goal_uses_them(sentinel_db, tmp_path):
+    publish(sentinel_db, tmp_path / "site")
+    rows = list(csv.DictReader((tmp_path / "site" / "published_figures.csv").open(encoding="utf-8")))
+    assert {r["measure_id"] for r in rows} == {"attendance"}
+    assert {r["goal_id"] for r in rows} == {"attend-up"}
+    text = all_text(tmp_path / "site")
+    assert "Youth violence incidents" not in text and "Wellbeing score" not in text
+
+
+def test_published_figures_csv_has_the_contract_columns(seeded_db, tmp_path):
+    publish(seeded_db, tmp_path / "site")
+    with (tmp_path / "site" / "published_figures.csv").open(encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    for column in ("partnership_id", "goal_id", "measure_id", "place_id", "period_start", "period_end", "value", "ci_low", "ci_high"):
+        assert column in header
+
+
+def test_site_has_index_pages_assets_and_no_scripts_or_external_requests(seeded_db, tmp_path):
+    written = publish(seeded_db, tmp_path / "site")
+    names = {p.relative_to(tmp_path / "site").as_posix() for p in written}
+    assert {"index.html", "methods.html", "accessibility.html", "published_figures.csv", "assets/site.css", "goal-attend-up.html", "partnership-shire-board.html"} <= names
+    for page in (tmp_path / "site").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html.lower()
+        assert not re.search(r"""(src|href)=["']https?://""", html), page.name
+        assert "Content-Security-Policy" in html
+        for href in re.findall(r'href="([^"#]+)"', html):
+            assert (tmp_path / "site" / href).exists(), f"{page.name} links to missing {href}"
+
+
+def test_publishing_twice_gives_identical_bytes(demo_copy, tmp_path):
+    con = store.connect(demo_copy)
+    publish(con, tmp_path / "one")
+    publish(con, tmp_path / "two")
+    con.close()
+    names = sorted(p.relative_to(tmp_path / "one").as_posix() for p in (tmp_path / "one").rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "one", tmp_path / "two", names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_publish_cli_writes_the_site(demo_copy, tmp_path, capsys):
+    assert main(["publish", "--out", str(tmp_path / "site"), "--db", str(demo_copy), "--partnership", "lockgate-youth-safety"]) == 0
+    rows = list(csv.DictReader((tmp_path / "site" / "published_figures.csv").open(encoding="utf-8")))
+    assert rows and {r["partnership_id"] for r in rows} == {"lockgate-youth-safety"}
+
+
+# --- disclosure control on hand-built small numbers ---------------------------
+
+@pytest.mark.parametrize(
+    "unit,fig,threshold,hidden",
+    [
+        ("percent", Figure(None, 5, 9), 10, True),  # base 9 < 10
+        ("percent", Figure(None, 5, 10), 10, False),  # base 10 is enough
+        ("percent", Figure(None, 1, 500), 10, True),  # a count of 1
+        ("percent", Figure(None, 2, 500), 10, True),  # a count of 2
+        ("percent", Figure(None, 0, 500), 10, False),  # 0 of 500 discloses nothing about anyone in particular
+        ("rate_per_1000", Figure(None, 3, 20), 25, True),  # the measure's own threshold
+        ("count", Figure(2.0), 10, True),
+        ("count", Figure(3.0), 10, False),  # a count measure has no base: only 1 or 2 are hidden
+        ("score", Figure(24.0, sample_size=9, std_dev=4.0), 10, True),
+        ("score", Figure(24.0, sample_size=10, std_dev=4.0), 10, False),
+        ("percent", Figure(93.5), 10, False),  # value only: no base, no count to judge
+    ],
+)
+def test_primary_suppression(unit, fig, threshold, hidden):
+    assert is_primary_suppressed(unit, fig, threshold) is hidden
+
+
+def test_one_hidden_part_of_a_published_total_hides_the_next_smallest():
+    cells = {p: Cell("m", p, ("jan",)) for p in "abc"}
+    total = Cell("m", "partnership", ("jan",))
+    hidden = complementary_suppression([(total, list(cells.values()))], {cells["a"]}, {cells["a"]: 5, cells["b"]: 40, cells["c"]: 60})
+    assert hidden == {cells["a"], cells["b"]}
+
+
+def test_no_complementary_suppression_when_the_total_is_not_published():
+    cells = {p: Cell("m", p, ("jan",)) for p in "ab"}
+    assert complementary_suppression([(None, list(cells.values()))], {cells["a"]}, {}) == {cells["a"]}
+
+
+def test_complementary_suppression_cascades_across_partnerships():
+    """b sits in two partnerships: hiding it for P1 leaves P2 with one hidden part."""
+    a, b, c, d = (Cell("m", x, ("jan",)) for x in "abcd")
+    groups = [(Cell("m", "p1", ("jan",)), [a, b]), (Cell("m", "p2", ("jan",)), [b, c, d])]
+    hidden = complementary_suppression(groups, {a}, {a: 3, b: 50, c: 80, d: 70})
+    assert hidden == {a, b, d}
+
+
+SMALL = {
+    "places.csv": """
+        place_id,name,level,parent_id,code
+        england,England,nation,,
+        town,Town,local_area,england,
+        a,Ashby,neighbourhood,town,
+        b,Brook,neighbourhood,town,
+        c,Cole,neighbourhood,town,
+        """,
+    "measures.csv": """
+        measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source
+        safe,Feel safe,safety,percent,higher_is_better,0,100,10,Pupils who feel safe,Survey
+        """,
+    "partnerships.csv": """
+        partnership_id,name,places,review_every_weeks,members,description
+        p,Town Partnership,a;b;c,8,Council,
+        """,
+    "goals.csv": """
+        goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner
+        g,p,safe,p,More pupils feel safe,50,2025-01-31,60,2026-07-31,2025-02-01,public,
+        """,
+    # January: a has 1 of 50 (a count of 1: hidden); b 20/40 and c 30/60.
+    # The total (51/150) is published, so b (smaller base than c) is hidden too.
+    # February: a's base is 8 (below 10): hidden; b 20/40, c 35/70: b hidden again.
+    # March: nothing small: all shown.
+    "observations.csv": """
+        measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional
+        safe,a,2025-01-01,2025-01-31,,1,50,,,,
+        safe,b,2025-01-01,2025-01-31,,20,40,,,,
+        safe,c,2025-01-01,2025-01-31,,30,60,,,,
+        safe,a,2025-02-01,2025-02-28,,4,8,,,,
+        safe,b,2025-02-01,2025-02-28,,20,40,,,,
+        safe,c,2025-02-01,2025-02-28,,35,70,,,,
+        safe,a,2025-03-01,2025-03-31,,30,50,,,,
+        safe,b,2025-03-01,2025-03-31,,20,40,,,,
+        safe,c,2025-03-01,2025-03-31,,36,60,,,,
+        """,
+}
+
+
+@pytest.fixture
+def small_site(fresh_db, tmp_path):
+    assert import_paths(fresh_db, write_files(tmp_path / "small", SMALL)).ok
+    publish(fresh_db, tmp_path / "site")
+    rows = list(csv.DictReader((tmp_path / "site" / "published_figures.csv").open(encoding="utf-8")))
+    return {(r["place_id"], r["period_end"]): r for r in rows}, tmp_path / "site"
+
+
+def test_small_numbers_are_hidden_with_their_intervals(small_site):
+    rows, _ = small_site
+    for place, end in (("a", "2025-01-31"), ("b", "2025-01-31"), ("a", "2025-02-28"), ("b", "2025-02-28")):
+        r = rows[(place, end)]
+        assert (r["value"], r["ci_low"], r["ci_high"]) == ("c", "c", "c"), (place, end)
+    assert float(rows[("c", "2025-01-31")]["value"]) == pytest.approx(50.0)
+    assert float(rows[("p", "2025-01-31")]["value"]) == pytest.approx(51 / 150 * 100)
+    for place in "abc":
+        assert rows[(place, "2025-03-31")]["value"] != "c"
+
+
+def test_no_hidden_figure_can_be_recovered_by_subtraction(small_site):
+    rows, _ = small_site
+    hidden_by_period = defaultdict(list)
+    for (place, end), r in rows.items():
+        if r["series"] == "neighbourhood" and r["value"] == "c":
+            hidden_by_period[end].append(place)
+    for (place, end), r in rows.items():
+        if r["series"] == "scope" and r["value"] != "c":
+            assert len(hidden_by_period[end]) != 1, f"{end}: one hidden neighbourhood under a published total"
+
+
+def test_hidden_numbers_do_not_appear_on_the_pages(small_site):
+    _, site = small_site
+    html = (site / "goal-g.html").read_text(encoding="utf-8")
+    assert "2.0%" not in html  # a's January 1/50
+    assert "50.0%" in html  # c's January 30/60 is published
+
+
+def test_cells_excel_would_run_as_formulas_are_neutralised():
+    assert excel_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert excel_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert excel_safe("Ashby") == "Ashby"
