@@ -28,6 +28,11 @@ else:
             st.Page(ui.PAGE_NEIGHBOURHOOD, title="Neighbourhood", icon=":material/home_pin:", url_path="neighbourhood"),
             st.Page(ui.PAGE_GOAL, title="Goal", icon=":material/flag:", url_path="goal"),
         ],
+        "Boards": [
+            st.Page(ui.PAGE_BOARD_REVIEW, title="Board review", icon=":material/event_note:", url_path="board-review"),
+            st.Page(ui.PAGE_ACTIONS, title="Actions", icon=":material/checklist:", url_path="actions"),
+            st.Page(ui.PAGE_TRUSTEES, title="Trustees' view", icon=":material/account_balance:", url_path="trustees"),
+        ],
         "Voices": [
             st.Page(ui.PAGE_NOTES, title="Lived experience", icon=":material/record_voice_over:", url_path="lived-experience"),
         ],

@@ -104,6 +104,19 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser(
+        "board-pack",
+        parents=[common],
+        help="the delivery board's pack for a review, as one self-contained HTML file",
+        description="Write the board pack for a review: cover, every goal's status, changes since the last review, "
+        "each goal's chart and why, new notes and the actions log. The review's as-of time is frozen the first time "
+        "its pack is made, so the same command later gives the same bytes.",
+    )
+    p.add_argument("--partnership", required=True, metavar="P", help="the partnership")
+    p.add_argument("--review-date", required=True, metavar="D", help="the review's date (YYYY-MM-DD)")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the pack")
+    p.set_defaults(func=cmd_board_pack)
+
+    p = sub.add_parser(
         "publish",
         parents=[common],
         help="write the static public site (index.html, pages, assets, published_figures.csv)",
@@ -148,6 +161,25 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("No goals yet. Import a goals file: python -m metrics import goals.csv")
     for r in results:
         print(f"{r.goal.goal_id}: {STATUS_LABELS[r.assessment.status]}. {r.explanation}")
+    return 0
+
+
+def cmd_board_pack(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from metrics import store
+    from metrics.boardpack import write_board_pack
+
+    try:
+        review_date = dt.date.fromisoformat(args.review_date)
+    except ValueError:
+        raise UsageError(f'--review-date "{args.review_date}" is not a date: write it as YYYY-MM-DD, e.g. 2026-11-26.') from None
+    con = store.connect(args.db)
+    try:
+        path = write_board_pack(con, args.partnership, review_date, args.out)
+    finally:
+        con.close()
+    print(f"Wrote the board pack for {args.partnership}, review of {review_date}, to {path}.")
     return 0
 
 

@@ -154,24 +154,28 @@ def last_recorded(con: duckdb.DuckDBPyConnection, measure_id: str, place_ids: li
 
 
 def review_dates(con: duckdb.DuckDBPyConnection, partnership: Partnership, until: dt.date | None = None) -> list[dt.date]:
-    """The partnership's review dates up to `until`: those recorded in the
-    reviews table, else every `review_every_weeks` weeks from the day its
-    first goal was stated (a delivery board meets every two months by default)."""
+    """The partnership's review dates up to `until`.
+
+    The calendar follows the cadence, every `review_every_weeks` weeks from the
+    day its first goal was stated (a delivery board meets every two months by
+    default). A review recorded in the reviews table (a date the board actually
+    met, or a pack that was made) takes the place of any cadence date less than
+    half a cadence away from it.
+    """
     until = until or dt.date.today()
     recorded = [r[0] for r in con.execute(
         "SELECT review_date FROM reviews WHERE partnership_id = ? AND review_date <= ? ORDER BY 1", [partnership.partnership_id, until]
     ).fetchall()]
-    if recorded:
-        return recorded
     first = con.execute("SELECT min(stated_on) FROM goals WHERE partnership_id = ?", [partnership.partnership_id]).fetchall()[0][0]
-    if first is None:
-        return []
     step = dt.timedelta(weeks=partnership.cadence_weeks)
-    dates, d = [], first + step
-    while d <= until:
-        dates.append(d)
-        d += step
-    return dates
+    cadence = []
+    if first is not None:
+        d = first + step
+        while d <= until:
+            cadence.append(d)
+            d += step
+    kept = [d for d in cadence if all(abs((d - r).days) * 2 >= step.days for r in recorded)]
+    return sorted(set(kept) | set(recorded))
 
 
 PROMISE_FIELDS = {"baseline_value": "baseline", "baseline_date": "baseline date", "target_value": "target", "target_date": "target date", "statement": "wording", "visibility": "visibility"}

@@ -127,34 +127,29 @@ def world(tmp_path_factory):
         assert con.execute("SELECT count(*) FROM observations").fetchall() == [(ROWS,)]
     finally:
         con.close()
-    return {"root": root, "inputs": inputs, "base": base, "before": before, "complete": complete, "run": Run(seconds, first_write)}
+    return {"inputs": inputs, "base": base, "before": before, "complete_data": data_fingerprint(complete), "run": Run(seconds, first_write)}
 
 
-def same_data(db: Path, reference: Path) -> bool:
-    """Every row of every table equal, except the time and batch stamps an
-    import gives (two imports of one file differ only in those)."""
+def data_fingerprint(db: Path) -> dict[str, tuple]:
+    """Per kind: the number of rows and two order-free sums of row hashes,
+    over every column except the time and batch stamps an import gives (two
+    imports of one file differ only in those)."""
     con = store.connect(db)
     try:
-        con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
-        try:
-            for table in store.VERSIONED_TABLES:
-                cols = [
-                    r[0] for r in con.execute(
-                        "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() AND table_name = ? "
-                        "AND column_name NOT IN ('recorded_at', 'superseded_at', 'batch_id')",
-                        [table],
-                    ).fetchall()
-                ]
-                sel = ", ".join(cols)
-                diff = con.execute(
-                    f"SELECT count(*) FROM ((SELECT {sel} FROM {table} EXCEPT ALL SELECT {sel} FROM ref.{table}) "
-                    f"UNION ALL (SELECT {sel} FROM ref.{table} EXCEPT ALL SELECT {sel} FROM {table}))"
-                ).fetchall()[0][0]
-                if diff:
-                    return False
-            return True
-        finally:
-            con.execute("DETACH ref")
+        out = {}
+        for table in store.VERSIONED_TABLES:
+            cols = [
+                r[0] for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                    "AND column_name NOT IN ('recorded_at', 'superseded_at', 'batch_id') ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+            ]
+            row = f"hash({', '.join(cols)})"
+            out[table] = con.execute(
+                f"SELECT count(*), sum({row}::HUGEINT), bit_xor({row}), count(*) FILTER (superseded_at IS NOT NULL) FROM {table}"
+            ).fetchall()[0]
+        return out
     finally:
         con.close()
 
@@ -188,7 +183,7 @@ def kill_at(db: Path, csv: Path, trigger: str, delay: float, run: Run) -> str:
 
 # Kill moments: a fraction of the time before the first write (validation),
 # the first write to the file and a little after, and the commit's log.
-MOMENTS = [("time", 0.5), ("write", 0.0), ("write", 0.02), ("write", 0.05), ("wal", 0.0), ("wal", 0.003)]
+MOMENTS = [("time", 0.5), ("write", 0.0), ("write", 0.03), ("wal", 0.0)]
 
 
 def test_kill_9_during_a_large_import_leaves_all_or_nothing(world, tmp_path):
@@ -203,7 +198,7 @@ def test_kill_9_during_a_large_import_leaves_all_or_nothing(world, tmp_path):
         if exported == world["before"]:
             outcome = "nothing"
         else:
-            assert same_data(db, world["complete"]), f"kill {trigger}+{amount} ({state}) left part of the import"
+            assert data_fingerprint(db) == world["complete_data"], f"kill {trigger}+{amount} ({state}) left part of the import"
             outcome = "all"
         outcomes.append((trigger, amount, state, outcome))
         # The same import then succeeds and gives the complete data.
@@ -214,7 +209,7 @@ def test_kill_9_during_a_large_import_leaves_all_or_nothing(world, tmp_path):
             con.close()
         assert result.ok, result.problems[:3]
         assert result.changes["observations"].added == (ROWS if outcome == "nothing" else 0)
-        assert same_data(db, world["complete"])
+        assert data_fingerprint(db) == world["complete_data"]
     # A kill while the process was writing must have happened at least once,
     # and left nothing (the commit had not been reached).
     assert any(state == "writing" and outcome == "nothing" for _, _, state, outcome in outcomes), outcomes

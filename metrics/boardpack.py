@@ -1,0 +1,99 @@
+"""The delivery board's pack: `python -m metrics board-pack`.
+
+One self-contained HTML file (styles inline, charts as SVG, no scripts, no
+external requests) that opens offline and prints to A4. Computed as of the
+review's frozen time (metrics.reviews), with no clock anywhere in it, so the
+pack of a past review is byte-identical however often it is reprinted, even
+after later revisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import jinja2
+
+from metrics import queries, reviews, views
+from metrics.charts import goal_figure
+from metrics.demo import is_demo
+from metrics.explain import format_month, format_value
+from metrics.store import StoreError, as_of_filter, dict_rows
+from metrics.svg import figure_to_svg
+from metrics.vocab import ASSURANCE_LABELS, BENCHMARK_LABELS, STATUS_ICONS, STATUS_LABELS, VARIATION_LABELS
+
+SITE_DIR = Path(__file__).resolve().parent / "site"
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(SITE_DIR), autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+    env.globals.update(
+        fmt=lambda v, unit: "–" if v is None else format_value(v, unit), month=format_month,
+        day=lambda d: f"{d.day} {d:%B %Y}", icons=STATUS_ICONS, labels=STATUS_LABELS,
+        variation=lambda c: VARIATION_LABELS.get(c, "Fewer than 15 points") if c else "Fewer than 15 points",
+        assurance=lambda c: ASSURANCE_LABELS.get(c, "Not assessed") if c else "Not assessed",
+        bench=lambda c: BENCHMARK_LABELS.get(c or "not_compared"),
+    )
+    return env
+
+
+def board_pack_html(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date) -> str:
+    """The pack for one review, as HTML text (freezes the review's as-of time)."""
+    parts = {p.partnership_id: p for p in views.partnerships(con)}
+    if partnership_id not in parts:
+        raise StoreError(f'There is no partnership "{partnership_id}". Partnerships: {", ".join(sorted(parts)) or "(none yet)"}.')
+    as_of = reviews.frozen_as_of(con, partnership_id, review_date)
+    partnership = {p.partnership_id: p for p in views.partnerships(con, as_of)}.get(partnership_id, parts[partnership_id])
+    previous = reviews.previous_review(con, partnership, review_date)
+    previous_date, previous_as_of = previous if previous else (None, None)
+    next_review = review_date + dt.timedelta(weeks=partnership.cadence_weeks)
+    results = queries.goal_results(con, as_of=as_of, partnership=partnership_id)
+    places = views.places(con, as_of)
+    changes = reviews.changes_between(con, partnership, previous_as_of, as_of)
+    nation = queries.nation_place(con, as_of)
+
+    charts, summaries = {}, {}
+    for r in results:
+        bench = None
+        if nation:
+            pts = views.place_series(con, [nation], r.measure.measure_id, r.measure.unit, as_of).get(nation, [])
+            bench = [(p.period_end, p.value) for p in pts if p.value is not None] or None
+        summary = f"{r.measure.name}: " + r.explanation
+        charts[r.goal.goal_id] = figure_to_svg(goal_figure(r, bench), summary, chart_id=f"chart-{r.goal.goal_id}")
+        summaries[r.goal.goal_id] = summary
+    notes_since = dict_rows(
+        con,
+        f"""SELECT note_id, goal_id, recorded_on, voice, text, consent FROM notes
+            WHERE partnership_id = ? AND goal_id IS NOT NULL AND {as_of_filter(as_of)}
+              AND recorded_on <= ? {"AND recorded_on > ?" if previous_date else ""}
+            ORDER BY recorded_on, note_id""",
+        [partnership_id, review_date] + ([previous_date] if previous_date else []),
+    )
+    notes: dict[str, list[dict]] = {}
+    for n in notes_since:
+        notes.setdefault(n["goal_id"], []).append(n)
+    measures = queries.measures(con, as_of)
+    cutoff = as_of.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/London"))
+    return _env().get_template("boardpack.html").render(
+        partnership=partnership, review_date=review_date, previous_date=previous_date, next_review=next_review,
+        cutoff=f"{cutoff.day} {cutoff:%B %Y, %H:%M}", neighbourhoods=[places.get(h, {}).get("name", h) for h in partnership.places],
+        results=results, changes=changes, charts=charts, summaries=summaries, notes=notes,
+        actions=reviews.actions_for_review(con, partnership_id, review_date, as_of, previous_as_of, next_review),
+        titles={r.goal.goal_id: r.goal.statement for r in results}, place_names={k: v["name"] for k, v in places.items()},
+        measure_names={k: m.name for k, m in measures.items()}, units={k: m.unit for k, m in measures.items()},
+        latest=lambda r: f"{format_value(r.assessment.latest_value, r.measure.unit)} ({format_month(r.assessment.latest_period_end)})" if r.assessment.latest_value is not None else "–",
+        scope_name=lambda r: "whole partnership" if r.goal.partnership_wide else places.get(r.goal.scope, {}).get("name", r.goal.scope),
+        css=(SITE_DIR / "boardpack.css").read_text(encoding="utf-8"), illustrative=is_demo(con),
+    )
+
+
+def write_board_pack(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, out: str | Path) -> Path:
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(board_pack_html(con, partnership_id, review_date), encoding="utf-8")
+    return path

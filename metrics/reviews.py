@@ -1,0 +1,167 @@
+"""Delivery board reviews: their dates, their frozen as-of times, and what
+changed between two reviews (METHODS.md section 6).
+
+A review's pack is computed as of the end of the review day (UK time), or as
+of the moment it is first produced if that is earlier, and that time is
+frozen in the `reviews` table the first time: reprinting the pack later gives
+the same numbers, whatever was imported or revised since. "Changes since the
+last review" is the difference between the two reviews' as-of views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+
+from metrics import queries, views
+from metrics.store import as_of_filter, dict_rows, parse_as_of, utc_now
+
+DONE = ("done", "dropped")
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The end of a day in Europe/London, as the store's UTC time."""
+    return parse_as_of(day.isoformat())
+
+
+def review_dates(con: duckdb.DuckDBPyConnection, partnership: views.Partnership, until: dt.date | None = None) -> list[dt.date]:
+    """Every review date up to `until`: the recorded ones and, before the first
+    recorded one, the cadence (see views.review_dates)."""
+    return views.review_dates(con, partnership, until)
+
+
+def add_review(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, actor: str = "cli") -> None:
+    """Record a review date (edits the cadence-derived calendar)."""
+    # Not a batch: a review date is calendar, not data, and must not move the
+    # clock that orders the data's history.
+    con.execute(
+        "INSERT INTO reviews (partnership_id, review_date, as_of, created_at) VALUES (?, ?, NULL, ?) ON CONFLICT DO NOTHING",
+        [partnership_id, review_date, utc_now()],
+    )
+
+
+def frozen_as_of(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, now: dt.datetime | None = None) -> dt.datetime:
+    """The review's as-of time, frozen the first time it is asked for.
+
+    The end of the review day, or now if the day has not ended yet, so that
+    nothing recorded after the pack was first made can ever change it.
+    """
+    rows = con.execute(
+        "SELECT as_of FROM reviews WHERE partnership_id = ? AND review_date = ?", [partnership_id, review_date]
+    ).fetchall()
+    if rows and rows[0][0] is not None:
+        return rows[0][0]
+    now = now or utc_now()
+    as_of = min(end_of_day(review_date), now)
+    con.execute(
+        """INSERT INTO reviews (partnership_id, review_date, as_of, created_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (partnership_id, review_date) DO UPDATE SET as_of = excluded.as_of""",
+        [partnership_id, review_date, as_of, now],
+    )
+    return as_of
+
+
+def previous_review(con: duckdb.DuckDBPyConnection, partnership: views.Partnership, review_date: dt.date) -> tuple[dt.date, dt.datetime] | None:
+    """The review before `review_date` and its as-of time (frozen if its pack
+    was made, else the end of that day)."""
+    earlier = [d for d in review_dates(con, partnership, review_date) if d < review_date]
+    if not earlier:
+        return None
+    day = earlier[-1]
+    rows = con.execute(
+        "SELECT as_of FROM reviews WHERE partnership_id = ? AND review_date = ?", [partnership.partnership_id, day]
+    ).fetchall()
+    return day, (rows[0][0] if rows and rows[0][0] is not None else end_of_day(day))
+
+
+@dataclass
+class Changes:
+    """What changed between two as-of views of a partnership (METHODS.md s.6)."""
+
+    status_changes: list[tuple[queries.Goal, str | None, str]] = field(default_factory=list)  # goal, before, after
+    new_goals: list[queries.Goal] = field(default_factory=list)
+    goal_revisions: list[tuple[str, dt.datetime, str | None]] = field(default_factory=list)  # goal_id, when, reason
+    new_data: list[tuple[str, str, dt.date]] = field(default_factory=list)  # goal_id, measure, latest new period_end
+    revised_figures: list[dict] = field(default_factory=list)  # measure_id, place_id, period_end, old, new, when
+    stale_goals: list[str] = field(default_factory=list)  # goal ids with no new data since the last review
+
+
+def scope_places(goal: queries.Goal, partnership: views.Partnership) -> list[str]:
+    return partnership.places if goal.partnership_wide else [goal.scope]
+
+
+def changes_between(
+    con: duckdb.DuckDBPyConnection, partnership: views.Partnership, before: dt.datetime | None, after: dt.datetime
+) -> Changes:
+    """The changes from the `before` view to the `after` view of one partnership."""
+    pid = partnership.partnership_id
+    now_results = {r.goal.goal_id: r for r in queries.goal_results(con, as_of=after, partnership=pid)}
+    then_results = {r.goal.goal_id: r for r in queries.goal_results(con, as_of=before, partnership=pid)} if before else {}
+    out = Changes()
+    for goal_id, r in sorted(now_results.items()):
+        old = then_results.get(goal_id)
+        if old is None:
+            out.new_goals.append(r.goal)
+        elif old.assessment.status != r.assessment.status:
+            out.status_changes.append((r.goal, old.assessment.status, r.assessment.status))
+    if before is None:
+        return out
+    for row in dict_rows(
+        con,
+        """SELECT goal_id, recorded_at, change_reason FROM goals
+           WHERE partnership_id = ? AND recorded_at > ? AND recorded_at <= ?
+             AND goal_id IN (SELECT goal_id FROM goals WHERE recorded_at <= ?)
+           ORDER BY recorded_at, goal_id""",
+        [pid, before, after, before],
+    ):
+        out.goal_revisions.append((row["goal_id"], row["recorded_at"], row["change_reason"]))
+    for goal_id, r in sorted(now_results.items()):
+        places = scope_places(r.goal, partnership)
+        marks = ", ".join("?" * len(places))
+        latest = con.execute(
+            f"""SELECT max(period_end) FROM observations
+                WHERE measure_id = ? AND place_id IN ({marks}) AND recorded_at > ? AND recorded_at <= ?
+                  AND NOT EXISTS (SELECT 1 FROM observations o2 WHERE o2.measure_id = observations.measure_id
+                      AND o2.place_id = observations.place_id AND o2.period_start = observations.period_start
+                      AND o2.period_end = observations.period_end AND o2.recorded_at <= ?)""",
+            [r.goal.measure_id, *places, before, after, before],
+        ).fetchall()[0][0]
+        if latest is not None:
+            out.new_data.append((goal_id, r.measure.name, latest))
+        else:
+            out.stale_goals.append(goal_id)
+    measures_places = sorted({(r.goal.measure_id, p) for r in now_results.values() for p in scope_places(r.goal, partnership)})
+    if measures_places:
+        pairs = " UNION ALL ".join(f"SELECT '{m}' AS measure_id, '{p}' AS place_id" for m, p in measures_places)
+        out.revised_figures = dict_rows(
+            con,
+            f"""SELECT old.measure_id, old.place_id, old.period_start, old.period_end, old.figure AS old_figure, new.figure AS new_figure,
+                       new.recorded_at AS revised_at
+                FROM observations old
+                JOIN observations new ON new.measure_id = old.measure_id AND new.place_id = old.place_id
+                     AND new.period_start = old.period_start AND new.period_end = old.period_end AND new.recorded_at = old.superseded_at
+                JOIN ({pairs}) want ON want.measure_id = old.measure_id AND want.place_id = old.place_id
+                WHERE old.superseded_at > ? AND old.superseded_at <= ? AND old.recorded_at <= ?
+                ORDER BY old.measure_id, old.place_id, old.period_end""",
+            [before, after, before],
+        )
+    return out
+
+
+def actions_for_review(
+    con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, as_of: dt.datetime,
+    previous_as_of: dt.datetime | None, next_review: dt.date,
+) -> dict[str, list[dict]]:
+    """Actions as known at the review: overdue (open, due before the review),
+    due (open, due by the next review) and done since the last review."""
+    rows = dict_rows(
+        con,
+        f"SELECT * FROM actions WHERE partnership_id = ? AND {as_of_filter(as_of)} ORDER BY due_on, action_id",
+        [partnership_id],
+    )
+    overdue = [r for r in rows if r["status"] == "open" and r["due_on"] < review_date]
+    due = [r for r in rows if r["status"] == "open" and review_date <= r["due_on"] <= next_review]
+    closed = [r for r in rows if r["status"] in DONE and (previous_as_of is None or r["recorded_at"] > previous_as_of)]
+    return {"overdue": overdue, "due": due, "closed": closed}
