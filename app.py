@@ -7,7 +7,7 @@ registered, so no URL can reach them.
 
 import streamlit as st
 
-from pages.common import ui
+from app_pages.common import ui
 
 st.set_page_config(page_title="Partnership outcomes", page_icon=":material/monitoring:", layout="wide")
 

@@ -58,14 +58,14 @@ def test_public_mode_offers_only_public_pages(monkeypatch, demo_path):
     body = texts(at)
     assert "Local mode" not in body
     with pytest.raises(Exception):
-        at.switch_page("pages/internal/goal.py").run()
+        at.switch_page("app_pages/internal/goal.py").run()
 
 
 def test_internal_page_refuses_to_render_in_public_mode_even_if_reached(monkeypatch, demo_path):
     """Defence in depth: the page itself checks the mode."""
     monkeypatch.setenv("OUTCOMES_DB", str(demo_path))
     monkeypatch.setenv("OUTCOMES_MODE", "public")
-    at = AppTest.from_file(str(REPO / "pages" / "internal" / "goal.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "app_pages" / "internal" / "goal.py"), default_timeout=60)
     at.run()
     assert [e.value for e in at.error] == ["This page is not part of the public site."]
     assert not at.title
@@ -87,7 +87,7 @@ def test_goals_editor_refuses_a_target_change_without_a_reason(monkeypatch, demo
 
     db = tmp_path / "edit.duckdb"
     shutil.copy(demo_path, db)
-    at = app(monkeypatch, db, page="pages/internal/goals_editor.py")
+    at = app(monkeypatch, db, page="app_pages/internal/goals_editor.py")
     goal_box = next(s for s in at.selectbox if s.label == "Goal to edit")
     goal_box.select("ce-attendance").run()
     next(n for n in at.number_input if n.label == "Target value").set_value(94.0)
@@ -99,8 +99,10 @@ def test_goals_editor_refuses_a_target_change_without_a_reason(monkeypatch, demo
     con.close()
 
 
-def test_pages_folder_holds_no_page_scripts_at_its_top_level():
-    """Streamlit routes any pages/*.py by URL in its older pages-folder mode,
-    bypassing app.py and the public/internal split: page scripts live in sub-folders."""
-    top = sorted(p.name for p in (REPO / "pages").glob("*.py"))
-    assert top == ["__init__.py"]
+def test_there_is_no_pages_folder_beside_app_py():
+    """A folder named pages/ next to app.py switches Streamlit into its older
+    pages-folder mode until the first session has run st.navigation: any
+    pages/*.py is then routable by URL, bypassing app.py (and the public/internal
+    split), and the first deep link after a restart opens under a "Page not
+    found" dialog. The page scripts live in app_pages/ for that reason."""
+    assert not (REPO / "pages").exists()

@@ -106,10 +106,9 @@ class AppServers:
     first: a base URL is good until the next call names the same database.
     """
 
-    def __init__(self, log_dir: Path, browser: Browser | None = None) -> None:
+    def __init__(self, log_dir: Path) -> None:
         self._servers: dict[tuple, _Server] = {}
         self._log_dir = log_dir
-        self._browser = browser
 
     def __call__(
         self,
@@ -155,7 +154,6 @@ class AppServers:
             server = _Server(key, db_path, f"http://127.0.0.1:{port}", process, log)
             try:
                 self._wait_healthy(server)
-                self._warm_up(server)
                 return server
             except AppServerError:
                 server.stop()
@@ -184,21 +182,6 @@ class AppServers:
             f"Its log ({server.log}):\n{_log_tail(server.log)}"
         )
 
-    def _warm_up(self, server: _Server) -> None:
-        """Open the root page once. Until some session has run st.navigation,
-        Streamlit treats an app with a pages/ folder the old way and greets a
-        deep link (/goal) with a "Page not found" dialog over the right page;
-        real users only meet that on the first visit after a restart."""
-        if self._browser is None:
-            return
-        context = self._browser.new_context()
-        try:
-            page = context.new_page()
-            page.goto(server.url)
-            page.wait_for_function(_APP_SETTLED_JS, timeout=APP_RUN_TIMEOUT_MS)
-        finally:
-            context.close()
-
     def stop(self, db_path: str | os.PathLike[str]) -> None:
         """Stop every server on this database (to read or write it directly)."""
         db_path = Path(db_path).resolve()
@@ -213,9 +196,9 @@ class AppServers:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory, browser: Browser):
+def app_server(tmp_path_factory: pytest.TempPathFactory):
     """Factory: `app_server(db_path, mode="internal", env=None, app=APP)` -> base URL."""
-    servers = AppServers(tmp_path_factory.mktemp("server-logs"), browser)
+    servers = AppServers(tmp_path_factory.mktemp("server-logs"))
     yield servers
     servers.stop_all()
 

@@ -29,6 +29,9 @@ PAGES = {
     "goals-editor": "Goals editor",
     "notes": "Record and approve notes",
     "methods": "How we measure",
+    "board-review": "Board review",
+    "actions": "Actions",
+    "trustees": "Trustees' view",
 }
 
 
@@ -52,7 +55,7 @@ def test_every_page_opens_on_an_empty_database(page, app_server, empty_db_path, 
     base = app_server(empty_db_path)
     open_page(page, base, path)
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
-    if path not in ("import", "methods"):
+    if path not in ("import", "methods", "trustees"):
         expect(page.get_by_text("The database is empty")).to_be_visible()
     screenshot(page, f"empty-{path}")
 
@@ -149,6 +152,11 @@ def test_changing_a_target_needs_a_reason_and_keeps_history(page, app_server, ow
     open_page(page, base, "goals-editor")
     page.get_by_label("Goal to edit").click()
     page.get_by_role("option", name=re.compile(r"^ce-attendance:")).click()
+    # The form refills from the chosen goal on the rerun: wait for it, not just for idle.
+    statement = page.get_by_label("The promise, in plain words, as stated publicly")
+    expect(statement).to_have_count(1)  # the previous goal's form is gone (widgets are replaced on the rerun)
+    expect(statement).to_have_value(re.compile(r"^Attendance across Carrowfield East"))
+    expect(page.get_by_label("Target value")).to_have_value("93.5000")
     _wait_idle(page)
     target = page.get_by_label("Target value")
     target.fill("94.0000")

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServers, page  # noqa: F401  (page is a fixture)
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, app_server, page  # noqa: F401  (fixtures, shared)
 from oidc.provider import Provider, start_provider, write_secrets
 
 _harness_browser: list[Browser] = []  # the browser tests' session Chromium, once they start it
+_owned_browsers: list[Browser] = []  # ours, started when theirs was not
 
 
 class _HarnessBrowserSpy:
@@ -32,9 +33,6 @@ class _HarnessBrowserSpy:
         if fixturedef.argname == "browser" and isinstance(value, Browser) and value not in _owned_browsers:
             _harness_browser[:] = [value]
         return value
-
-
-_owned_browsers: list[Browser] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,14 +56,6 @@ def browser() -> Browser:
         finally:
             _owned_browsers.remove(own)
             own.close()
-
-
-@pytest.fixture(scope="package")
-def app_server(tmp_path_factory: pytest.TempPathFactory, browser: Browser):
-    """Factory as in tests/browser: `app_server(db_path, mode, env, app)` -> base URL."""
-    servers = AppServers(tmp_path_factory.mktemp("oidc-server-logs"), browser)
-    yield servers
-    servers.stop_all()
 
 
 @pytest.fixture(scope="session")

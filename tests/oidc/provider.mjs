@@ -2,7 +2,9 @@
 // on loopback only, with one confidential client and the test users in users.json.
 //
 //   node provider.mjs [--port 0] [--client-id ID] [--client-secret SECRET]
-//                     [--redirect-uri http://127.0.0.1/oauth2callback] [--users users.json]
+//                     [--redirect-uri URI ...] [--users users.json] [--parent-pid PID]
+//
+// With --parent-pid it exits once that process is gone (a test run that was killed).
 //
 // Prints "oidc-provider listening on ISSUER" once it answers. With --port 0 (the
 // default) the system picks a free port, so there is no race for one.
@@ -13,10 +15,11 @@
 // accept), so that prompt is registered too: every st.login() shows the form.
 //
 // The client is registered as application_type "native" so that, per RFC 8252
-// section 7.3, its loopback redirect URI matches on any port: tests start app
+// section 7.3, a loopback redirect URI matches on any port: tests start app
 // servers on free ports and write redirect_uri "http://127.0.0.1:{port}/oauth2callback"
-// (Streamlit fills in its own port). A real IdP (Entra ID, Google) matches the
-// redirect URI exactly, port included.
+// (Streamlit fills in its own port). Scheme, host and path still match exactly,
+// so 127.0.0.1 and localhost are registered apart (the defaults register both).
+// A real IdP (Entra ID, Google) matches the redirect URI exactly, port included.
 
 import { generateKeyPairSync, randomBytes, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -31,8 +34,13 @@ const { values: args } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     'client-id': { type: 'string', default: 'outcomes-tests' },
     'client-secret': { type: 'string', default: 'outcomes-tests-secret' },
-    'redirect-uri': { type: 'string', default: 'http://127.0.0.1/oauth2callback' },
+    'redirect-uri': {
+      type: 'string',
+      multiple: true,
+      default: ['http://127.0.0.1/oauth2callback', 'http://localhost/oauth2callback'],
+    },
     users: { type: 'string', default: new URL('./users.json', import.meta.url).pathname },
+    'parent-pid': { type: 'string' },
   },
 });
 
@@ -154,8 +162,8 @@ function configuration() {
         client_secret: args['client-secret'],
         client_name: 'the Outcomes app (tests)',
         application_type: 'native',
-        redirect_uris: [args['redirect-uri']],
-        post_logout_redirect_uris: [args['redirect-uri']],
+        redirect_uris: args['redirect-uri'],
+        post_logout_redirect_uris: args['redirect-uri'],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -266,6 +274,15 @@ server.listen(Number(args.port), args.host, () => {
   provider.on('server_error', (_ctx, err) => console.error('server_error', err));
   console.log(`oidc-provider listening on ${issuer}`);
 });
+
+if (args['parent-pid']) {
+  const parent = Number(args['parent-pid']);
+  // Once the parent dies this process is handed to another (its ppid changes);
+  // the dead parent may linger as a zombie, so probing its pid is not enough.
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1000).unref();
+}
 
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => {

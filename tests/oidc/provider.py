@@ -39,11 +39,13 @@ USERS_FILE = OIDC_DIR / "users.json"
 CLIENT_ID = "outcomes-tests"
 CLIENT_SECRET = "outcomes-tests-secret"
 # Streamlit puts its own server.port in place of {port}. The provider registers
-# http://127.0.0.1/oauth2callback for a native client, which matches a loopback
-# redirect URI on any port (RFC 8252 section 7.3), so one provider serves every
-# app server a test session starts. The host must be the one the browser uses
-# for the app (127.0.0.1, not localhost): the sign-in cookies are set on it.
+# the port-less loopback URIs for a native client, which match on any port
+# (RFC 8252 section 7.3), so one provider serves every app server a test session
+# starts. The host must be the one the browser opens the app on (the harness
+# uses 127.0.0.1): Streamlit keeps the sign-in state in a cookie for that host,
+# and a callback to localhost finds none and leaves the user signed out.
 REDIRECT_URI = "http://127.0.0.1:{port}/oauth2callback"
+PROVIDER_REDIRECT_URIS = ("http://127.0.0.1/oauth2callback", "http://localhost/oauth2callback")
 
 START_TIMEOUT_S = 30
 NPM_CI_TIMEOUT_S = 300
@@ -53,12 +55,12 @@ _LISTENING = re.compile(r"oidc-provider listening on (http://\S+)")
 
 
 @dataclass(frozen=True)
-class TestUser:
+class OidcUser:
     email: str
     name: str
 
 
-TEST_USERS: tuple[TestUser, ...] = tuple(TestUser(**user) for user in json.loads(USERS_FILE.read_text(encoding="utf-8")))
+TEST_USERS: tuple[OidcUser, ...] = tuple(OidcUser(**user) for user in json.loads(USERS_FILE.read_text(encoding="utf-8")))
 
 
 class ProviderError(RuntimeError):
@@ -144,9 +146,11 @@ def start_provider(
         "--port", str(port or 0),
         "--client-id", client_id,
         "--client-secret", client_secret,
-        "--redirect-uri", REDIRECT_URI.replace(":{port}", ""),
         "--users", str(USERS_FILE),
+        "--parent-pid", str(os.getpid()),
     ]  # fmt: skip
+    for uri in PROVIDER_REDIRECT_URIS:
+        command += ["--redirect-uri", uri]
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(command, cwd=OIDC_DIR, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
@@ -225,3 +229,35 @@ def app_env(secrets_path: str | os.PathLike[str]) -> dict[str, str]:
     which honours http_proxy)."""
     loopback = "127.0.0.1,localhost,::1"
     return {"STREAMLIT_SECRETS_FILES": str(Path(secrets_path).resolve()), "NO_PROXY": loopback, "no_proxy": loopback}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the provider by hand, to sign in to `make run` as a test user:
+
+        .venv/bin/python tests/oidc/provider.py --port 9000 --secrets /tmp/auth/secrets.toml
+        STREAMLIT_SECRETS_FILES=/tmp/auth/secrets.toml make run
+    """
+    import argparse
+    import signal
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: any free one)")
+    parser.add_argument("--secrets", type=Path, required=True, help="secrets.toml to write the [auth] section to")
+    parser.add_argument("--redirect-uri", default="http://localhost:{port}/oauth2callback", help="as the browser will open the app (default: %(default)s, as `make run`)")
+    options = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the provider too
+    provider = start_provider(options.port)
+    secrets_path = write_secrets(options.secrets, provider, redirect_uri=options.redirect_uri)
+    print(f"OpenID provider at {provider.issuer} (log: {provider.log}); [auth] written to {secrets_path}")
+    print(f"Test users: {', '.join(user.email for user in TEST_USERS)}. Ctrl-C stops it.")
+    try:
+        provider.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        provider.stop()
+
+
+if __name__ == "__main__":
+    main()

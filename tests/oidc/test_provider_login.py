@@ -2,7 +2,8 @@
 
 A toy app (written to a temporary folder, so it does not depend on the real
 app) shows whether someone is signed in, a "Sign in" button calling st.login()
-and, once signed in, the email from st.user with a "Sign out" button.
+and, once signed in, the email from st.user and all of st.user, with a
+"Sign out" button calling st.logout().
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import open_page, screenshot
-from oidc.provider import TEST_USERS, Provider, app_env
+from oidc.provider import TEST_USERS, OidcUser, Provider, app_env
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +72,7 @@ def test_steward_signs_in_with_the_provider_and_out_again(page: Page, toy_app_ur
     assert page.url.rstrip("/") == toy_app_url
     user = shown_user(page)
     assert (user["email"], user["name"], user["is_logged_in"]) == (steward.email, steward.name, True)
+    assert user["iss"] == oidc_provider.issuer
     screenshot(page, "oidc-steward-signed-in")
 
     page.get_by_role("button", name="Sign out").click()
@@ -79,5 +81,25 @@ def test_steward_signs_in_with_the_provider_and_out_again(page: Page, toy_app_ur
     page.get_by_role("button", name="Sign out").click()  # the provider's own page
 
     expect(page.get_by_text("Not signed in")).to_be_visible(timeout=SIGN_IN_TIMEOUT_MS)
-    assert not [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    assert not [cookie for cookie in page.context.cookies() if cookie["name"].startswith("_streamlit_user")]
     screenshot(page, "oidc-signed-out")
+
+
+@pytest.mark.parametrize("user", TEST_USERS, ids=lambda user: user.email.split("@")[0])
+def test_every_test_user_arrives_in_st_user_with_email_and_name(page: Page, toy_app_url: str, user: OidcUser) -> None:
+    open_page(page, toy_app_url)
+    sign_in(page, user.email.upper())  # addresses are matched without regard to case
+
+    expect(page.get_by_text(f"Signed in as {user.email}")).to_be_visible(timeout=SIGN_IN_TIMEOUT_MS)
+    shown = shown_user(page)
+    assert (shown["email"], shown["name"], shown["email_verified"]) == (user.email, user.name, True)
+
+
+def test_provider_refuses_an_address_that_is_not_a_test_user(page: Page, toy_app_url: str) -> None:
+    open_page(page, toy_app_url)
+    sign_in(page, "stranger@example.org")
+
+    expect(page.get_by_role("alert")).to_have_text(
+        "There is no test user stranger@example.org: use one of the addresses below.", timeout=SIGN_IN_TIMEOUT_MS
+    )
+    expect(page.get_by_label("Email address")).to_have_value("stranger@example.org")

@@ -1,0 +1,63 @@
+"""Import: the same files, checks and messages as `python -m metrics import`,
+with a preview of what will change before the steward confirms."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from metrics.importer import import_paths
+from app_pages.common import ui
+
+ui.frame("Import")
+st.markdown(
+    "Upload one or more files in the import formats (CSV named after its kind, e.g. `observations_2026.csv`, "
+    "or an Excel workbook with a sheet per kind). Blank templates are in `data/templates/`. "
+    "Everything is checked first; **nothing is saved until you confirm**, and nothing at all if any row is wrong."
+)
+uploads = st.file_uploader("Files to import", type=["csv", "xlsx"], accept_multiple_files=True, key="uploads")
+reason = st.text_input(
+    "Reason for changing a goal's baseline, target or dates (needed only for such a change)",
+    key="import_reason",
+    help="Kept in the goal's history; the public page shows the original promise and this reason.",
+)
+
+
+def staged(files) -> list[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="outcomes-upload-"))
+    paths = []
+    for f in files:
+        path = folder / Path(f.name).name
+        path.write_bytes(f.getvalue())
+        paths.append(path)
+    return paths
+
+
+if uploads:
+    progress = st.progress(0, text="Reading the files")
+    paths = staged(uploads)
+    progress.progress(40, text="Checking every row")
+    preview = import_paths(ui.con(), paths, reason=reason or None, dry_run=True)
+    progress.progress(100, text="Checked")
+    if not preview.ok:
+        ui.show_problems(preview.problems)
+    else:
+        st.success("Every row passed the checks. This is what the import will change:")
+        st.dataframe(
+            [{"kind": k, "new rows": c.added, "revisions": c.revised, "unchanged": c.unchanged} for k, c in preview.changes.items()],
+            hide_index=True,
+        )
+        examples = [(k, e) for k, c in preview.changes.items() for e in c.revised_examples]
+        if examples:
+            st.markdown("**Revisions** (the old values stay in the history):")
+            st.dataframe(
+                [{"kind": k, "row": " / ".join(map(str, e["key"])), "change": "; ".join(f"{col}: {old} → {new}" for col, (old, new) in e["changed"].items())} for k, e in examples],
+                hide_index=True, width="stretch",
+            )
+        if st.button("Confirm import", type="primary"):
+            with st.spinner("Importing"):
+                result = ui.write(import_paths, paths, reason=reason or None, actor=ui.actor())
+            if result.ok:
+                st.success(" ".join(result.summary_lines()))
+            else:
+                ui.show_problems(result.problems)

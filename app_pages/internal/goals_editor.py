@@ -1,0 +1,62 @@
+"""Goals editor: add a goal or change one. A change to the baseline, target or
+dates needs a reason and keeps the original promise in the history."""
+
+import datetime as dt
+
+import streamlit as st
+
+from metrics.importer import import_sheets
+from metrics.readers import sheet_from_records
+from metrics.vocab import VISIBILITIES
+from app_pages.common import ui
+
+version = ui.frame("Goals editor")
+parts = ui.partnerships(version)
+measures = ui.measures(version)
+places = ui.places(version)
+if not parts or not measures:
+    ui.empty_database_message()
+    st.stop()
+
+results = ui.goal_results(version)
+NEW = "(new goal)"
+choice = st.selectbox("Goal to edit", [NEW] + [r.goal.goal_id for r in results], format_func=lambda i: i if i == NEW else f"{i}: {next(r.goal.statement for r in results if r.goal.goal_id == i)}")
+current = None if choice == NEW else next(r.goal for r in results if r.goal.goal_id == choice)
+
+with st.form("goal_form"):
+    goal_id = st.text_input("Goal id (lower-case letters, digits, - and _)", value=current.goal_id if current else "", disabled=current is not None)
+    partnership_id = st.selectbox("Partnership", [p.partnership_id for p in parts], index=[p.partnership_id for p in parts].index(current.partnership_id) if current else 0, format_func=lambda i: next(p.name for p in parts if p.partnership_id == i))
+    scopes = [partnership_id] + next(p.places for p in parts if p.partnership_id == partnership_id)
+    scope = st.selectbox("Scope (the whole partnership, or one of its neighbourhoods)", scopes, index=scopes.index(current.scope) if current and current.scope in scopes else 0, format_func=lambda i: "Whole partnership" if i == partnership_id else places.get(i, {}).get("name", i))
+    measure_id = st.selectbox("Measure", list(measures), index=list(measures).index(current.measure_id) if current else 0, format_func=lambda i: measures[i].name)
+    statement = st.text_area("The promise, in plain words, as stated publicly", value=current.statement if current else "")
+    c1, c2 = st.columns(2)
+    baseline_value = c1.number_input("Baseline value", value=current.baseline_value if current else 0.0, format="%.4f")
+    baseline_date = c2.date_input("Baseline date (the period end it refers to)", value=current.baseline_date if current else dt.date.today())
+    target_value = c1.number_input("Target value", value=current.target_value if current else 0.0, format="%.4f")
+    target_date = c2.date_input("Target date", value=current.target_date if current else dt.date.today() + dt.timedelta(days=365))
+    stated_on = c1.date_input("Stated on (when the promise was first made)", value=current.stated_on if current else dt.date.today())
+    visibility = c2.selectbox("Visibility", VISIBILITIES, index=VISIBILITIES.index(current.visibility) if current else 0)
+    owner = st.text_input("Lead organisation (optional)", value=(current.owner or "") if current else "")
+    reason = st.text_input("Reason for the change (required when the baseline, target or dates change)")
+    submitted = st.form_submit_button("Save goal", type="primary")
+
+if submitted:
+    record = {
+        "goal_id": goal_id if current is None else current.goal_id, "partnership_id": partnership_id, "measure_id": measure_id,
+        "scope": scope, "statement": statement, "baseline_value": baseline_value, "baseline_date": baseline_date,
+        "target_value": target_value, "target_date": target_date, "stated_on": stated_on, "visibility": visibility, "owner": owner,
+    }
+    sheet = sheet_from_records("goals", [record], file="goals form")
+    result = ui.write(import_sheets, [sheet], ["goals form"], reason=reason or None, actor=ui.actor())
+    if result.ok:
+        change = result.changes.get("goals")
+        st.success("Saved: a new goal." if change and change.added else ("Saved: the goal was revised; its history keeps the earlier version." if change and change.revised else "Nothing changed."))
+    else:
+        ui.show_problems(result.problems)
+
+if current is not None:
+    from metrics.views import goal_history
+
+    st.markdown("#### History")
+    st.dataframe(goal_history(ui.con(), current.goal_id), hide_index=True, width="stretch")

@@ -1,0 +1,70 @@
+"""Record what people said, and approve notes for publication in a wording
+with names removed. Only notes with public consent can be approved."""
+
+import datetime as dt
+
+import streamlit as st
+
+from metrics import views
+from metrics.importer import import_sheets
+from metrics.readers import sheet_from_records
+from metrics.vocab import CONSENTS, DOMAINS, VOICES
+from app_pages.common import ui
+
+version = ui.frame("Record and approve notes")
+parts = ui.partnerships(version)
+if not parts:
+    ui.empty_database_message()
+    st.stop()
+places = ui.places(version)
+results = ui.goal_results(version)
+
+
+def save(records: list[dict], label: str) -> None:
+    result = ui.write(import_sheets, [sheet_from_records("notes", records, file=label)], [label], actor=ui.actor())
+    if result.ok:
+        st.success("Saved.")
+    else:
+        ui.show_problems(result.problems)
+
+
+record_tab, approve_tab = st.tabs(["Record a note", "Approve for publication"])
+
+with record_tab:
+    with st.form("note_form", clear_on_submit=False):
+        note_id = st.text_input("Note id (lower-case letters, digits, - and _)")
+        partnership_id = st.selectbox("Partnership", [p.partnership_id for p in parts], format_func=lambda i: next(p.name for p in parts if p.partnership_id == i))
+        hood_ids = sorted({h for p in parts for h in p.places})
+        place_id = st.selectbox("Neighbourhood it speaks about (optional)", [""] + hood_ids, format_func=lambda i: places.get(i, {}).get("name", "(none)") if i else "(none)")
+        goal_id = st.selectbox("Goal it speaks to (optional)", [""] + [r.goal.goal_id for r in results], format_func=lambda i: i or "(none)")
+        c1, c2, c3 = st.columns(3)
+        domain = c1.selectbox("Domain", DOMAINS)
+        voice = c2.selectbox("Voice", VOICES, format_func=lambda v: v.replace("_", " "))
+        consent = c3.selectbox("Consent", CONSENTS, help="none: keep internal, never publish; public: may be published once approved")
+        recorded_on = st.date_input("Recorded on", value=dt.date.today())
+        text = st.text_area("What was said, in the person's words")
+        source = st.text_input("Source (listening event, youth forum, survey free text, ...)")
+        if st.form_submit_button("Save note", type="primary"):
+            save([{
+                "note_id": note_id, "recorded_on": recorded_on, "partnership_id": partnership_id, "place_id": place_id,
+                "goal_id": goal_id, "domain": domain, "voice": voice, "text": text, "source": source, "consent": consent,
+            }], "note form")
+
+with approve_tab:
+    notes = views.notes(ui.con())
+    waiting = notes[(notes["consent"] == "public") & (~notes["publishable"])]
+    if waiting.empty:
+        st.write("No notes with public consent are waiting for approval.")
+    for _, n in waiting.iterrows():
+        with st.container(border=True):
+            with st.form(f"approve_{n['note_id']}"):
+                st.markdown(f"> {n['text']}")
+                st.caption(f"{n['note_id']} · {n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y}")
+                wording = st.text_area("Wording approved for publication (remove names of private individuals)", value=n["text"], key=f"w_{n['note_id']}")
+                by = st.text_input("Approved by (a role or organisation, not a person's name)", key=f"b_{n['note_id']}")
+                on = st.date_input("Approved on", value=dt.date.today(), key=f"o_{n['note_id']}")
+                if st.form_submit_button("Approve for publication"):
+                    row = {k: n[k] for k in ("note_id", "recorded_on", "partnership_id", "place_id", "goal_id", "domain", "voice", "text", "source", "consent")}
+                    row = {k: (None if (v is None or v != v) else v) for k, v in row.items()}
+                    row.update({"approved_wording": wording, "approved_by": by, "approved_on": on})
+                    save([row], "approval form")
