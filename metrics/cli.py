@@ -129,6 +129,31 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="copy everything, history and audit included, into a folder of Parquet files",
+        description="Write every table of the database, superseded rows, batches and reviews included, as Parquet files "
+        "(DuckDB's EXPORT DATABASE, readable without this app) with schema.sql, load.sql and manifest.json "
+        "(schema version, rows per table, a checksum per file). The database is only read. "
+        "DuckDB lets one program open a database file at a time: stop the app first.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder for the backup")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="make the database a copy of a backup (a database holding data only with --force)",
+        description="Restore a folder made by `backup`: its files are checked against the manifest, loaded into a new file "
+        "beside the database, counted again, upgraded when the backup is from an older version, and only then moved into "
+        "place in one step, so a failed restore leaves the database as it was. A database that already holds data is "
+        "replaced only with --force. Stop the app first.",
+    )
+    p.add_argument("backup_dir", metavar="DIR", help="the backup folder (made by: python -m metrics backup --out DIR)")
+    p.add_argument("--force", action="store_true", help="replace a database that already holds data (all of it; back it up first)")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
         "templates",
         help="write blank import templates (CSV per kind and one XLSX workbook)",
         description="Write a blank CSV per import kind and outcomes_templates.xlsx (a sheet per kind and a _guide sheet explaining each column).",
@@ -273,6 +298,23 @@ def report_import(result) -> int:
             print(f"- {line}", file=sys.stderr)
         return 1
     for line in result.summary_lines():
+        print(line)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from metrics.backup import backup
+    from metrics.store import resolve_db_path
+
+    for line in backup(resolve_db_path(args.db), args.out).summary_lines():
+        print(line)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from metrics.backup import restore
+
+    for line in restore(args.backup_dir, args.db, force=args.force).summary_lines():
         print(line)
     return 0
 

@@ -14,6 +14,7 @@ single edits in the app and as the oracle the bulk path is tested against.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -90,7 +91,10 @@ def parse_date(raw: str) -> dt.date:
 
 def parse_number(raw: str) -> float:
     if NUMBER_RE.fullmatch(raw):
-        return float(raw)
+        value = float(raw)
+        if not math.isfinite(value):
+            raise CellError("bad_number", "is too large to be a figure.", "Check the number; write it in full digits.")
+        return value
     if raw.strip() != raw and NUMBER_RE.fullmatch(raw.strip()):
         raise CellError("bad_number", "has spaces around the number.", "Delete the spaces.")
     if "%" in raw:

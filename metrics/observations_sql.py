@@ -28,7 +28,7 @@ SYMBOLS_SQL = "(" + ", ".join("'" + s + "'" for s in sorted(GSS_SYMBOL_CELLS)) +
 
 def _num(col: str) -> str:
     """The cell as a DOUBLE when it is a well-formed number, else NULL."""
-    return f"CASE WHEN regexp_full_match({col}, '{NUM}') THEN CAST({col} AS DOUBLE) END"
+    return f"CASE WHEN regexp_full_match({col}, '{NUM}') AND isfinite(CAST({col} AS DOUBLE)) THEN CAST({col} AS DOUBLE) END"
 
 
 def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures_sql: str, places_sql: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import sys
 import difflib
 import io
 from dataclasses import dataclass, field
@@ -24,6 +25,10 @@ from metrics.kinds import KINDS, Kind, kind_from_filename
 from metrics.problems import Problem
 
 ROW = "_row"  # the Excel row number column added to every table
+
+# A lived-experience note can be long; Python's csv module refuses cells over
+# 128 kB by default, while the fast path accepts them. One limit for both.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 MAX_FILE_BYTES = 2_000_000_000
 
@@ -227,14 +232,25 @@ def read_csv(path: Path, kind: Kind) -> Sheet | list[Problem]:
     unusual (blank lines, which shift Excel's row numbers, bad encoding, ragged
     rows) takes the careful path, which finds the exact row."""
     raw = path.read_bytes()
-    if len(raw) > 1_000_000 and b"\n\n" not in raw and b"\n\r\n" not in raw:
+    if len(raw) > 1_000_000 and b"\n\n" not in raw and b"\n\r\n" not in raw and _is_utf8(raw):
         first_line = raw[: raw.find(b"\n")].decode("utf-8-sig", errors="replace")
-        header = next(csv.reader([first_line]), [])
-        if header and len(set(header)) == len(header):
+        try:
+            header = next(csv.reader([first_line]), [])
+        except csv.Error:  # e.g. old Mac line ends (CR only): the careful path explains
+            header = []
+        if header and len(set(header)) == len(header) and "\r" not in first_line.rstrip("\r"):
             result = _read_csv_arrow(path.name, raw, kind, header)
             if result is not None:
                 return result
     return _read_csv_python(path.name, raw, kind)
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_csv_arrow(name: str, raw: bytes, kind: Kind, header: list[str]) -> Sheet | list[Problem] | None:

@@ -94,30 +94,30 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring the schema up to date, each version in its own transaction.
+    """Bring the schema up to date in one transaction: every pending version
+    lands, or none does (the database stays as it was and usable).
 
-    Returns the number of migrations applied. A database made by an older
+    Returns the number of versions applied. A database made by an older
     version of the app is upgraded in place rather than refused.
     """
     current = schema_version(con)
-    applied = 0
-    for version, path in migrations():
-        if version <= current:
-            continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version "
-                "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
-            )
+    pending = [(v, path) for v, path in migrations() if v > current]
+    if not pending:
+        return 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        )
+        for version, path in pending:
             con.execute(path.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utc_now()])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        applied += 1
-    return applied
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(pending)
 
 
 def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -154,7 +154,19 @@ def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -
             "Check the --db path; a new database is created when the file does not exist."
         ) from None
     if not read_only:
-        migrate(con)
+        from metrics.backup import backup_before_migration  # imported here: metrics.backup imports this module
+
+        try:
+            backup_before_migration(con)  # an older database is copied to backups/ beside it first
+            migrate(con)
+        except BaseException as exc:
+            con.close()
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    f"The database {path} could not be upgraded ({exc}). Each step is a transaction, so it was left as it was; "
+                    f"a backup taken before the upgrade is in {path.parent / 'backups'}."
+                ) from None
+            raise
     elif schema_version(con) < LATEST_SCHEMA_VERSION:
         con.close()
         raise StoreError(f"The database {path} needs upgrading; open it once without read-only access.")

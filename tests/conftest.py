@@ -27,6 +27,7 @@ def _real_dir() -> Path:
 
 
 REAL_DFE = _real_dir() / "dfe_attendance_ytd_2025_26.csv"
+SHARED = REAL_DFE.parent.parent  # the shared folder: METHODS.md and the other contracts
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 # A small, valid partnership: two neighbourhoods in one local area, a nation,

@@ -29,7 +29,6 @@ from metrics import store
 from metrics.export import export_csv
 from metrics.importer import import_paths
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
 NEIGHBOURHOODS = 100
 DAYS = 1500  # x 100 places x 2 measures = 300,000 rows

@@ -1,7 +1,8 @@
 """Property-based fuzzing of every import kind (hypothesis).
 
 Files of every kind, as CSV (in UTF-8, UTF-8 with BOM, Latin-1, Windows-1252
-or UTF-16 bytes) and as XLSX, with hostile cells (unicode, blanks, huge
+or UTF-16 bytes; LF, CRLF or CR line ends) and as XLSX (cells as text, or
+numbers and dates typed as Excel holds them), with hostile cells (unicode, blanks, huge
 strings, numbers in odd forms, impossible dates, GSS symbols, formulas, HTML
 and script), columns missing, added, renamed and shuffled, any number of
 rows. Whatever arrives, `import_paths`:
@@ -18,7 +19,9 @@ never a traceback.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 import os
 import shutil
@@ -28,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE_FILES, REPO, snapshot, write_files
@@ -39,8 +42,9 @@ from metrics.kinds import KINDS, Column
 from metrics.queries import goal_results
 from metrics.vocab import GSS_SYMBOLS
 
+# About 20 s in all; FUZZ_EXAMPLES=500 for a deeper hunt.
 FUZZ = settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -93,28 +97,86 @@ def cell(column: Column) -> st.SearchStrategy[str]:
     )
 
 
+# Text a steward may legitimately type in a free-text column: anything that
+# is not blank, hostile or not.
+TEXT = st.one_of(
+    st.text(min_size=1, max_size=40).filter(str.strip),
+    st.sampled_from([h for h in HOSTILE if h.strip()]),
+)
+NEW_ID = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,12}", fullmatch=True)
+DATE = st.dates(dt.date(2019, 1, 1), dt.date(2030, 12, 31))
+
+
+def optional(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.just("") | strategy
+
+
+@st.composite
+def clean_row(draw, kind: str) -> dict[str, str]:
+    """A row that can pass every rule against the base data set, with any
+    text in its free-text cells and new or existing keys (revisions)."""
+    day = draw(DATE)
+    later = (day + dt.timedelta(days=draw(st.integers(0, 400)))).isoformat()
+    day = day.isoformat()
+    if kind == "places":
+        return {"place_id": draw(NEW_ID | st.just("north")), "name": draw(TEXT), "level": "neighbourhood",
+                "parent_id": "shire", "code": draw(optional(TEXT))}
+    if kind == "measures":
+        return {"measure_id": draw(NEW_ID | st.just("incidents")), "name": draw(TEXT), "domain": draw(st.sampled_from(KINDS[kind].column("domain").choices)),
+                "unit": "count", "direction": draw(st.sampled_from(["higher_is_better", "lower_is_better"])), "min_value": "", "max_value": "",
+                "suppress_below": draw(optional(st.integers(0, 50).map(str))), "definition": draw(TEXT), "source": draw(optional(TEXT))}
+    if kind == "partnerships":
+        return {"partnership_id": draw(NEW_ID | st.just("shire-board")), "name": draw(TEXT), "places": "north;south",
+                "review_every_weeks": draw(optional(st.integers(1, 52).map(str))), "members": draw(optional(TEXT)), "description": draw(optional(TEXT))}
+    if kind == "goals":
+        return {"goal_id": draw(NEW_ID | st.just("north-safer")), "partnership_id": "shire-board", "measure_id": "incidents",
+                "scope": draw(st.sampled_from(["shire-board", "north", "south"])), "statement": draw(TEXT), "baseline_value": "4",
+                "baseline_date": "2024-09-30", "target_value": "2", "target_date": "2026-07-31", "stated_on": "2024-10-15",
+                "visibility": draw(st.sampled_from(["public", "internal"])), "owner": draw(optional(TEXT))}
+    if kind == "observations":
+        value = draw(st.integers(0, 500).map(str) | st.sampled_from(sorted(GSS_SYMBOLS)))
+        return {"measure_id": "incidents", "place_id": draw(st.sampled_from(["north", "south", "shire", "england"])),
+                "period_start": day, "period_end": later, "value": value, "numerator": "", "denominator": "", "sample_size": "",
+                "std_dev": "", "source": draw(optional(TEXT)), "provisional": draw(st.sampled_from(["", "true", "false"]))}
+    if kind == "notes":
+        return {"note_id": draw(NEW_ID | st.just("n2")), "recorded_on": day, "partnership_id": "shire-board",
+                "place_id": draw(st.sampled_from(["", "north"])), "goal_id": draw(st.sampled_from(["", "attend-up"])),
+                "domain": draw(st.sampled_from(KINDS[kind].column("domain").choices)), "voice": draw(st.sampled_from(KINDS[kind].column("voice").choices)),
+                "text": draw(TEXT), "source": draw(optional(TEXT)), "consent": draw(st.sampled_from(["none", "internal", "public"])),
+                "approved_wording": "", "approved_by": "", "approved_on": ""}
+    return {"action_id": draw(NEW_ID | st.just("a1")), "partnership_id": "shire-board", "goal_id": draw(st.sampled_from(["", "attend-up"])),
+            "description": draw(TEXT), "owner": draw(TEXT), "agreed_on": day, "due_on": later,
+            "status": draw(st.sampled_from(["open", "done", "dropped"]))}
+
+
 @st.composite
 def sheet_content(draw, kind: str) -> tuple[list[str], list[list[str]]]:
-    """A header (the kind's columns, some dropped, extras added, shuffled) and rows."""
+    """A header and rows. Half the time "clean" (every column, rows that can
+    pass, hostile text only where any text is allowed), else "wild": columns
+    dropped, extras added, any cell hostile, ragged rows."""
     spec = KINDS[kind]
-    columns = [c for c in spec.columns if draw(st.integers(0, 9)) > 0]  # each column kept 9 times in 10
-    extras = draw(st.lists(st.sampled_from(["_notes", "Value", "valu", "", "measure id", "x;y;z", "_", "PLACE_ID", "🙂"]) | st.text(max_size=12), max_size=2))
-    header = [c.name for c in columns] + extras
-    header = draw(st.permutations(header))
     by_name = {c.name: c for c in spec.columns}
     n_rows = draw(st.integers(0, 12))
-    rows = []
-    for _ in range(n_rows):
-        row = []
-        for name in header:
-            row.append(draw(cell(by_name[name])) if name in by_name else draw(st.sampled_from(HOSTILE) | st.text(max_size=10)))
-        # Now and then a ragged row.
-        cut = draw(st.integers(-2, 40))
-        if cut < 0:
-            row = row[: max(0, len(row) + cut)]
-        elif cut == 40:
-            row.append("extra")
-        rows.append(row)
+    if draw(st.booleans()):
+        header = draw(st.permutations([c.name for c in spec.columns]))
+        records = {}
+        for _ in range(n_rows):
+            r = draw(clean_row(kind))
+            records.setdefault(tuple(r[k] for k in spec.key), r)  # one row per key
+        rows = [[r[name] for name in header] for r in records.values()]
+    else:
+        columns = [c for c in spec.columns if draw(st.integers(0, 9)) > 0]  # each column kept 9 times in 10
+        extras = draw(st.lists(st.sampled_from(["_notes", "Value", "valu", "", "measure id", "x;y;z", "_", "PLACE_ID", "🙂"]) | st.text(max_size=12), max_size=2))
+        header = draw(st.permutations([c.name for c in columns] + extras))
+        rows = []
+        for _ in range(n_rows):
+            row = [draw(cell(by_name[name])) if name in by_name else draw(st.sampled_from(HOSTILE) | st.text(max_size=10)) for name in header]
+            cut = draw(st.integers(-2, 40))  # now and then a ragged row
+            if cut < 0:
+                row = row[: max(0, len(row) + cut)]
+            elif cut == 40:
+                row.append("extra")
+            rows.append(row)
     if rows and draw(st.integers(0, 9)) == 0:
         r = draw(st.integers(0, len(rows) - 1))
         if rows[r]:
@@ -124,9 +186,6 @@ def sheet_content(draw, kind: str) -> tuple[list[str], list[list[str]]]:
 
 
 def csv_bytes(header: list[str], rows: list[list[str]], encoding: str, newline: str) -> bytes:
-    import csv
-    import io
-
     buf = io.StringIO()
     csv.writer(buf, lineterminator=newline).writerows([header, *rows])
     return buf.getvalue().encode(encoding, errors="replace")
@@ -170,9 +229,10 @@ def import_files(draw, kinds: list[str]) -> list[tuple[str, bytes | dict, dict]]
         content = draw(sheet_content(kind))
         if draw(st.booleans()):
             encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16"]))
-            newline = draw(st.sampled_from(["\n", "\r\n"]))
+            newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
             name = draw(st.sampled_from([f"{kind}.csv", f"{kind}_2026.csv", f"{kind.capitalize()}-june.CSV"]))
-            files.append((name, csv_bytes(*content, encoding, newline), {}))
+            data = csv_bytes(*content, encoding, newline)
+            files.append((name, data, {}))
         else:
             title = draw(st.sampled_from([kind, kind, f"{kind}_spring", f"{kind.upper()}"]))
             workbook[title] = content
@@ -206,6 +266,7 @@ def check_import(con, files) -> None:
             paths.append(path)
         before = snapshot(con)
         result = import_paths(con, paths)
+        event("imported" if result.ok else "refused")  # see --hypothesis-show-statistics
         if result.ok:
             assert result.problems == []
             export_csv(con, folder / "export")
@@ -235,6 +296,63 @@ def test_fuzzed_file_of_each_kind_imports_or_says_why(fuzz_db, kind, data):
 def test_fuzzed_files_of_several_kinds_at_once(fuzz_db, data):
     kinds = data.draw(st.lists(st.sampled_from(list(KINDS)), min_size=2, max_size=4, unique=True))
     check_import(fuzz_db, data.draw(import_files(kinds)))
+
+
+# --- faults the fuzzing found, each pinned by its smallest input ---------------------
+
+def _places_rows(n: int, name: str = "Place") -> list[str]:
+    return ["place_id,name,level,parent_id,code"] + [f"p{i},{name} {i},neighbourhood,," for i in range(n)]
+
+
+@pytest.mark.parametrize("encoding,newline", [("utf-8", "\r"), ("utf-16", "\r\n")], ids=["mac-cr", "utf-16"])
+def test_large_csv_with_mac_line_endings_is_a_problem_not_an_exception(fresh_db, tmp_path, encoding, newline):
+    path = tmp_path / "places.csv"
+    path.write_bytes((newline.join(_places_rows(40_000)) + newline).encode(encoding))
+    assert path.stat().st_size > 1_000_000
+    result = import_paths(fresh_db, [path])
+    assert result.ok or all(p.fix for p in result.problems)
+
+
+def test_large_latin1_csv_with_a_ragged_row_prints_no_traceback(tmp_path):
+    path = tmp_path / "places.csv"
+    rows = _places_rows(40_000, "Caf\xe9") + ["p-x,Caf\xe9,neighbourhood,,,one cell too many"]
+    path.write_bytes(("\n".join(rows) + "\n").encode("latin-1"))
+    out = subprocess.run(
+        [sys.executable, "-m", "metrics", "import", str(path), "--db", str(tmp_path / "d.duckdb")],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 1 and "not UTF-8" in out.stderr
+    assert "Traceback" not in out.stderr, out.stderr
+
+
+def test_a_long_cell_is_read_the_same_in_a_small_and_a_large_file(seeded_db, tmp_path):
+    header = "note_id,recorded_on,partnership_id,domain,voice,text,consent\n"
+    results = []
+    for size in (140_000, 1_100_000):
+        path = tmp_path / str(size) / "notes.csv"
+        path.parent.mkdir()
+        path.write_text(header + f"n{size},2025-01-01,shire-board,safety,resident,{'a' * size},none\n", encoding="utf-8")
+        results.append(import_paths(seeded_db, [path], dry_run=True).ok)
+    assert results[0] == results[1], results
+
+
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("observations.csv", "measure_id,place_id,period_start,period_end,value\nincidents,north,2024-10-01,2024-10-31,1e999\n"),
+        ("goals.csv", "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility\n"
+                      "g-inf,shire-board,incidents,north,Fewer,1e999,2024-09-30,2,2026-07-31,2024-10-15,public\n"),
+        ("measures.csv", "measure_id,name,domain,unit,direction,min_value,max_value,definition\nbig,Big,other,count,higher_is_better,-1e999,,Big\n"),
+    ],
+    ids=["observation-value", "goal-baseline", "measure-min"],
+)
+def test_a_number_beyond_the_range_of_a_double_is_refused(seeded_db, tmp_path, name, text):
+    """1e999 is infinity as a double: stored, it makes status JSON hold
+    Infinity and NaN, which JSON parsers reject."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = import_paths(seeded_db, [path], dry_run=True)
+    assert not result.ok
 
 
 def test_hostile_files_through_the_command_line_give_messages_not_tracebacks(tmp_path):

@@ -189,3 +189,26 @@ def test_backup_before_migration_of_an_open_connection(v1_db, next_version, tmp_
         con.close()
     assert info.path.parent == tmp_path / "elsewhere"
     assert info.tables["goals"] == 2 and info.tables["observations"] == 4
+
+
+def test_opening_an_older_database_backs_it_up_then_migrates(v1_db, next_version):
+    store.connect(v1_db).close()
+    [taken] = list((v1_db.parent / "backups").iterdir())
+    assert read_manifest(taken).schema_version == 1
+    assert read_manifest(taken).tables["observations"] == len(V1_ROWS["observations"][1])
+    # Opening it again, now current, takes no second backup.
+    store.connect(v1_db).close()
+    assert len(list((v1_db.parent / "backups").iterdir())) == 1
+
+
+def test_a_failed_upgrade_is_a_message_naming_the_backup(v1_db, tmp_path, monkeypatch):
+    folder, version = schema_dir_with_next_version(tmp_path / "bad-schema", "SELECT * FROM no_such_table;\n")
+    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    with pytest.raises(store.StoreError, match="(?s)could not be upgraded.*backups"):
+        store.connect(v1_db)
+    con = duckdb.connect(str(v1_db), read_only=True)
+    try:
+        assert store.schema_version(con) == 1
+    finally:
+        con.close()
