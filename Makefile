@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DB := $(or $(OUTCOMES_DB),data/outcomes.duckdb)
 PORT ?= 8501
 
-.PHONY: setup run test chromium demo clean
+.PHONY: setup run test chromium oidc demo clean
 
 # Re-install only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -29,11 +29,19 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: setup chromium
+# The sign-in tests run a real OpenID provider (npm oidc-provider, pinned in tests/oidc).
+OIDC := tests/oidc
+$(OIDC)/node_modules/.package-lock.json: $(OIDC)/package.json $(OIDC)/package-lock.json
+	@command -v npm >/dev/null || { echo "The sign-in tests need Node.js 20.19+ and npm"; exit 1; }
+	cd $(OIDC) && npm ci --no-audit --no-fund --loglevel=error
+
+oidc: $(OIDC)/node_modules/.package-lock.json
+
+test: setup chromium oidc
 	$(PY) -m pytest -q
 
 demo: setup
 	$(PY) -m metrics init --demo --db "$(DB)"
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache tests/artifacts $(OIDC)/node_modules

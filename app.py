@@ -1,8 +1,14 @@
-"""Streamlit entry point: builds the navigation for the current mode.
+"""Streamlit entry point: builds the navigation for the current mode and user.
 
-`streamlit run app.py` is the internal app. With OUTCOMES_MODE=public only the
-public pages exist, whatever else is configured: internal pages are never
-registered, so no URL can reach them.
+- OUTCOMES_MODE=public: the public pages only, whatever else is configured.
+- An [auth] section in Streamlit secrets: a signed-out visitor gets the public
+  pages and a sign-in page; a signed-in user without a role a page saying whom
+  to ask; everyone else the internal pages their roles allow (every page and
+  every write checks the role again on the server, in app_pages/common/ui.py).
+- Neither: local mode, for one person on their own machine, which refuses to
+  serve a non-loopback address unless OUTCOMES_ALLOW_NETWORK=1.
+
+Pages not registered here cannot be reached by any URL.
 """
 
 import streamlit as st
@@ -12,15 +18,13 @@ from app_pages.common import ui
 st.set_page_config(page_title="Partnership outcomes", page_icon=":material/monitoring:", layout="wide")
 
 methods = st.Page(ui.PAGE_METHODS, title="How we measure", icon=":material/menu_book:", url_path="methods")
+public = [
+    st.Page(ui.PAGE_PUBLIC, title="Progress on our promises", icon=":material/public:", url_path="progress"),
+    methods,
+]
 
-if ui.mode() == "public":
-    pages = {
-        "": [
-            st.Page(ui.PAGE_PUBLIC, title="Progress on our promises", icon=":material/public:", url_path="progress", default=True),
-            methods,
-        ]
-    }
-else:
+
+def internal_pages(perms) -> dict:
     pages = {
         "Progress": [
             st.Page(ui.PAGE_OVERVIEW, title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
@@ -36,12 +40,39 @@ else:
         "Voices": [
             st.Page(ui.PAGE_NOTES, title="Lived experience", icon=":material/record_voice_over:", url_path="lived-experience"),
         ],
-        "Data": [
+    }
+    if perms.can_somewhere("steward"):
+        pages["Data"] = [
             st.Page(ui.PAGE_IMPORT, title="Import", icon=":material/upload_file:", url_path="import"),
             st.Page(ui.PAGE_GOALS_EDITOR, title="Goals editor", icon=":material/edit_note:", url_path="goals-editor"),
             st.Page(ui.PAGE_NOTES_EDITOR, title="Record and approve notes", icon=":material/rate_review:", url_path="notes"),
-        ],
-        "About": [methods],
-    }
+        ]
+    if perms.can_somewhere("admin"):
+        pages["Admin"] = [
+            st.Page(ui.PAGE_ACCESS, title="Access", icon=":material/key:", url_path="access"),
+            st.Page(ui.PAGE_AUDIT, title="Audit trail", icon=":material/history:", url_path="audit"),
+        ]
+    pages["About"] = [methods]
+    return pages
+
+
+if ui.mode() == "public":
+    pages = {"": [st.Page(ui.PAGE_PUBLIC, title="Progress on our promises", icon=":material/public:", url_path="progress", default=True), methods]}
+elif ui.auth_configured():
+    if not st.user.is_logged_in:
+        pages = {"": [st.Page(ui.PAGE_SIGN_IN, title="Sign in", icon=":material/login:", url_path="sign-in", default=True), *public]}
+    else:
+        perms = ui.perms()
+        if perms.has_any_role:
+            pages = internal_pages(perms)
+        else:
+            pages = {"": [st.Page(ui.PAGE_NO_ACCESS, title="No access yet", icon=":material/lock:", url_path="no-access", default=True), *public]}
+        with st.sidebar:
+            st.caption(f"Signed in as {ui.identity()}")
+            st.button("Sign out", on_click=st.logout)
+elif not ui.local_mode_allowed():
+    pages = {"": [st.Page(ui.PAGE_LOCAL_REFUSED, title="Not started", icon=":material/block:", url_path="not-started", default=True)]}
+else:
+    pages = internal_pages(ui.perms())
 
 st.navigation(pages, position="top").run()

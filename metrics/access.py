@@ -154,3 +154,33 @@ def audit_log(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame
     return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
 
 
+
+
+def partnerships_touched(con: duckdb.DuckDBPyConnection, sheets) -> tuple[set[str], bool]:
+    """Which partnerships an import changes, and whether it changes shared data.
+
+    Goals, notes, actions and partnerships rows name their partnership;
+    observations belong to the partnerships whose neighbourhoods they are for.
+    Places, measures and benchmark figures (for a place in no partnership) are
+    shared by every partnership, so they need rights over all of them.
+    """
+    touched: set[str] = set()
+    shared = False
+    place_partnerships: dict[str, set[str]] = {}
+    for p in views.partnerships(con):
+        for place in p.places:
+            place_partnerships.setdefault(place, set()).add(p.partnership_id)
+    for sheet in sheets:
+        kind = sheet.kind.name
+        if kind in ("places", "measures"):
+            shared = shared or sheet.table.num_rows > 0
+        elif kind == "observations":
+            for place in set(sheet.table["place_id"].to_pylist()):
+                owners = place_partnerships.get(place)
+                if owners:
+                    touched |= owners
+                else:
+                    shared = True
+        else:
+            touched |= set(sheet.table["partnership_id"].to_pylist())
+    return touched, shared

@@ -154,6 +154,29 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser(
+        "access",
+        parents=[common],
+        help="who may see and change what: grant, revoke or list roles",
+        description="Manage the access list used when sign-in is configured. Roles: viewer (read a partnership's internal "
+        "pages), steward (also import, edit goals, record and approve notes, update actions), admin (also manage the "
+        "partnership and its access list), each for one partnership (--partnership) or all (--all); or trustee of a trust "
+        "(--trust), who reads every partnership that trust is a member of. Every change is recorded in the audit trail.",
+    )
+    access_sub = p.add_subparsers(dest="access_verb", metavar="grant|revoke|list", parser_class=Parser, help="what to do")
+    for name, text in (("grant", "give a role"), ("revoke", "take a role away")):
+        q = access_sub.add_parser(name, parents=[common], help=text, description=f"{text.capitalize()}.")
+        q.add_argument("email", metavar="EMAIL", help="the address the person signs in with")
+        q.add_argument("--role", required=True, choices=["viewer", "steward", "admin", "trustee"], help="the role")
+        where = q.add_mutually_exclusive_group(required=True)
+        where.add_argument("--partnership", metavar="P", help="for this partnership")
+        where.add_argument("--all", action="store_true", help="for every partnership")
+        where.add_argument("--trust", metavar="T", help="with --role trustee: the trust (a member organisation)")
+        q.set_defaults(func=cmd_access)
+    q = access_sub.add_parser("list", parents=[common], help="list every current grant", description="List every current grant.")
+    q.set_defaults(func=cmd_access)
+    p.set_defaults(func=cmd_access)
+
+    p = sub.add_parser(
         "templates",
         help="write blank import templates (CSV per kind and one XLSX workbook)",
         description="Write a blank CSV per import kind and outcomes_templates.xlsx (a sheet per kind and a _guide sheet explaining each column).",
@@ -228,6 +251,39 @@ def known_partnership(con, partnership: str) -> None:
     known = [r[0] for r in con.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL ORDER BY 1").fetchall()]
     if partnership not in known:
         raise UsageError(f'There is no partnership "{partnership}". Partnerships: {", ".join(known) or "(none yet)"}.')
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    from metrics import access, store
+    from metrics.importer import default_actor
+
+    verb = getattr(args, "access_verb", None)
+    if verb is None:
+        raise UsageError("Say what to do: python -m metrics access grant|revoke|list (see --help).")
+    con = store.connect(args.db)
+    try:
+        if verb == "list":
+            rows = access.grants(con)
+            if not rows:
+                print("No one has access yet. Grant it with: python -m metrics access grant EMAIL --role admin --all")
+            for g in rows:
+                print(f"{g.email}\t{g.role}\t{'every partnership' if g.scope == access.EVERY else g.scope}")
+            return 0
+        if args.role == "trustee" and not args.trust:
+            raise UsageError("A trustee's grant names their trust: --trust \"Name of the trust\".")
+        if args.role != "trustee" and args.trust:
+            raise UsageError("--trust goes with --role trustee; give viewer, steward and admin --partnership P or --all.")
+        scope = args.trust or (access.EVERY if args.all else args.partnership)
+        fn = access.grant if verb == "grant" else access.revoke
+        changed = fn(con, args.email, args.role, scope, actor=default_actor())
+    finally:
+        con.close()
+    where = "every partnership" if scope == access.EVERY else scope
+    if verb == "grant":
+        print(f"Granted {args.role} on {where} to {args.email.lower()}." if changed else f"{args.email.lower()} already has {args.role} on {where}.")
+    else:
+        print(f"Revoked {args.role} on {where} from {args.email.lower()}." if changed else f"{args.email.lower()} did not have {args.role} on {where}.")
+    return 0
 
 
 def cmd_templates(args: argparse.Namespace) -> int:

@@ -117,6 +117,7 @@ def import_paths(
     actor: str | None = None,
     at: dt.datetime | None = None,
     dry_run: bool = False,
+    action: str = "import",
 ) -> ImportResult:
     """Import files as one transaction (see the module docstring).
 
@@ -133,7 +134,7 @@ def import_paths(
         if read.sheets:
             problems += Plan(con, read.sheets, reason).validate()
         return ImportResult(False, problems, {}, files, dry_run=dry_run)
-    return import_sheets(con, read.sheets, files, reason=reason, actor=actor, at=at, dry_run=dry_run)
+    return import_sheets(con, read.sheets, files, reason=reason, actor=actor, at=at, dry_run=dry_run, action=action)
 
 
 def import_sheets(
@@ -145,8 +146,10 @@ def import_sheets(
     actor: str | None = None,
     at: dt.datetime | None = None,
     dry_run: bool = False,
+    action: str = "import",
 ) -> ImportResult:
-    """Import sheets already read (see `import_paths`)."""
+    """Import sheets already read (see `import_paths`). `action` names the
+    change in the audit trail (an import, a goal edit, a note approval, ...)."""
     if not sheets:
         return ImportResult(
             False, [Problem(file="(import)", message="No files were given.", fix="Name one or more .csv or .xlsx files.")], {}, files
@@ -164,7 +167,7 @@ def import_sheets(
             con.execute("ROLLBACK")
         return ImportResult(True, [], changes, files, dry_run=True)
     try:
-        with write_batch(con, actor=actor or default_actor(), action="import", files=";".join(files), reason=reason, at=at) as batch:
+        with write_batch(con, actor=actor or default_actor(), action=action, files=";".join(files), reason=reason, at=at) as batch:
             changes = plan.apply(batch.batch_id, batch.at)
             if not any(c.added or c.revised for c in changes.values()):
                 raise NothingChanged(changes)

@@ -35,6 +35,12 @@ PAGE_BOARD_REVIEW = "app_pages/internal/board_review.py"
 PAGE_ACTIONS = "app_pages/internal/actions.py"
 PAGE_TRUSTEES = "app_pages/internal/trustees.py"
 PAGE_METHODS = "app_pages/common/methods.py"
+PAGE_ACCESS = "app_pages/internal/access_admin.py"
+PAGE_AUDIT = "app_pages/internal/audit.py"
+PAGE_SIGN_IN = "app_pages/common/sign_in.py"
+PAGE_NO_ACCESS = "app_pages/common/no_access.py"
+PAGE_LOCAL_REFUSED = "app_pages/common/local_refused.py"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 PAGE_PUBLIC = "app_pages/public/progress.py"
 # Page scripts live in app_pages/, not pages/: a pages/ folder beside app.py
 # puts Streamlit in its older pages-folder mode, where pages/*.py are routable
@@ -55,6 +61,50 @@ def auth_configured() -> bool:
         return False
 
 
+def local_mode_allowed() -> bool:
+    """Local mode (no sign-in) only on a loopback address, unless OUTCOMES_ALLOW_NETWORK=1."""
+    address = (st.get_option("server.address") or "").strip()
+    return address in LOOPBACK or os.environ.get("OUTCOMES_ALLOW_NETWORK") == "1"
+
+
+def identity() -> str | None:
+    """Who is here: the signed-in email (lower case), 'local' without sign-in, None when signed out."""
+    if not auth_configured():
+        return "local"
+    if not st.user.is_logged_in:
+        return None
+    return str(st.user.get("email") or st.user.get("preferred_username") or "").lower() or None
+
+
+def perms():
+    """The current user's permissions, read from the access list on every run (server side)."""
+    from metrics import access
+
+    who = identity()
+    if who == "local":
+        return access.LOCAL
+    if who is None:
+        return access.Permissions("", {}, frozenset())
+    return access.permissions(con(), who)
+
+
+def require(need: str = "viewer", partnership: str | None = None) -> None:
+    """Stop the page unless the user holds `need` (in `partnership`, or somewhere)."""
+    from metrics.access import EVERY
+
+    p = perms()
+    if partnership == EVERY:
+        allowed = p.can(need)  # rights over every partnership
+    elif partnership:
+        allowed = p.can(need, partnership)
+    else:
+        allowed = p.can_somewhere(need)
+    if not allowed:
+        where = " for every partnership" if partnership == EVERY else (f" for {partnership}" if partnership else "")
+        st.error(f"You need {need} rights{where} to use this page. Ask your partnership's admin.")
+        st.stop()
+
+
 @st.cache_resource(show_spinner=False)
 def _connection(path: str):
     """One connection per process (DuckDB allows one writing process per file);
@@ -71,8 +121,10 @@ def write_lock():
     return threading.Lock()
 
 
-def write(fn, *args, **kwargs):
-    """Run a write (an import or an edit) under the process-wide lock."""
+def write(fn, *args, need: str = "steward", partnership: str | None = None, **kwargs):
+    """Run a write (an import or an edit) under the process-wide lock, after
+    checking on the server that the user may make it."""
+    require(need, partnership)
     with write_lock():
         return fn(con(), *args, **kwargs)
 
@@ -85,13 +137,8 @@ def show_problems(problems) -> None:
 
 
 def actor() -> str:
-    """Who is writing: the signed-in identity, or 'local' without sign-in."""
-    try:
-        if auth_configured() and st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "signed-in user")
-    except Exception:
-        pass
-    return "local"
+    """Who is writing, for the audit trail: the signed-in identity, or 'local'."""
+    return identity() or "unknown"
 
 
 def con():
@@ -103,13 +150,25 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[queries.GoalResult]:
+def _goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[queries.GoalResult]:
     return queries.goal_results(con(), partnership=partnership, goal_ids=list(goal_ids) if goal_ids else None)
 
 
+def goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[queries.GoalResult]:
+    """Goals of the partnerships this user may read."""
+    p = perms()
+    return [r for r in _goal_results(version, partnership, goal_ids) if p.can("viewer", r.goal.partnership_id)]
+
+
 @st.cache_data(show_spinner=False)
-def partnerships(version: int) -> list[views.Partnership]:
+def _partnerships(version: int) -> list[views.Partnership]:
     return views.partnerships(con())
+
+
+def partnerships(version: int) -> list[views.Partnership]:
+    """The partnerships this user may read (all of them in local mode)."""
+    p = perms()
+    return [x for x in _partnerships(version) if p.can("viewer", x.partnership_id)]
 
 
 @st.cache_data(show_spinner=False)
@@ -139,12 +198,20 @@ def is_demo() -> bool:
     return demo.is_demo(con())
 
 
-def frame(title: str, internal: bool = True) -> int:
-    """Page heading plus the banners every page owes its reader; returns the data version."""
+def frame(title: str, internal: bool = True, need: str = "viewer") -> int:
+    """Page heading plus the banners every page owes its reader; returns the data version.
+
+    Internal pages check the mode and the user's role here, on the server,
+    whatever the navigation showed (defence in depth: app.py registers no page
+    the user may not open)."""
     if internal and mode() == "public":
-        # Defence in depth: app.py never registers internal pages in public mode.
         st.error("This page is not part of the public site.")
         st.stop()
+    if internal:
+        if identity() is None:
+            st.error("Please sign in to see this page.")
+            st.stop()
+        require(need)
     st.title(title)
     if is_demo():
         st.info(

@@ -30,7 +30,10 @@ if not acts.empty:
 
 
 def save(record: dict, label: str) -> None:
-    result = ui.write(import_sheets, [sheet_from_records("actions", [record], file=label)], [label], actor=ui.actor())
+    result = ui.write(
+        import_sheets, [sheet_from_records("actions", [record], file=label)], [label], actor=ui.actor(),
+        action="action update" if label == "action update" else "action recorded", partnership=chosen,
+    )
     if result.ok:
         st.success("Saved.")
     else:

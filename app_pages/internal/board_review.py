@@ -30,7 +30,7 @@ st.caption(
     "frozen the first time the pack is made: reprinting it later gives exactly the same file, even after corrections."
 )
 if st.button("Make the board pack", type="primary"):
-    html = ui.write(lambda con: board_pack_html(con, p.partnership_id, review_date))
+    html = ui.write(lambda con: board_pack_html(con, p.partnership_id, review_date), need="viewer", partnership=p.partnership_id)
     st.session_state["pack"] = (p.partnership_id, review_date, html)
 pack = st.session_state.get("pack")
 if pack and pack[:2] == (p.partnership_id, review_date):
@@ -43,5 +43,5 @@ with st.expander("Record a review date (when the board met on another day)"):
     with st.form("add_review"):
         day = st.date_input("Date the board met", value=today)
         if st.form_submit_button("Record the review"):
-            ui.write(lambda con: reviews.add_review(con, p.partnership_id, day, actor=ui.actor()))
+            ui.write(lambda con: reviews.add_review(con, p.partnership_id, day, actor=ui.actor()), partnership=p.partnership_id)
             st.success(f"Recorded a review on {day:%d %B %Y}.")

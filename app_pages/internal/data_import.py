@@ -6,10 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from metrics import access
 from metrics.importer import import_paths
+from metrics.readers import read_paths
 from app_pages.common import ui
 
-ui.frame("Import")
+ui.frame("Import", need="steward")
 st.markdown(
     "Upload one or more files in the import formats (CSV named after its kind, e.g. `observations_2026.csv`, "
     "or an Excel workbook with a sheet per kind). Blank templates are in `data/templates/`. "
@@ -36,6 +38,11 @@ def staged(files) -> list[Path]:
 if uploads:
     progress = st.progress(0, text="Reading the files")
     paths = staged(uploads)
+    touched, shared = access.partnerships_touched(ui.con(), read_paths(paths).sheets)
+    if shared:
+        ui.require("steward", access.EVERY)  # places, measures and benchmarks serve every partnership
+    for pid in sorted(touched):
+        ui.require("steward", pid)
     progress.progress(40, text="Checking every row")
     preview = import_paths(ui.con(), paths, reason=reason or None, dry_run=True)
     progress.progress(100, text="Checked")
@@ -56,7 +63,7 @@ if uploads:
             )
         if st.button("Confirm import", type="primary"):
             with st.spinner("Importing"):
-                result = ui.write(import_paths, paths, reason=reason or None, actor=ui.actor())
+                result = ui.write(import_paths, paths, reason=reason or None, actor=ui.actor(), need="steward")
             if result.ok:
                 st.success(" ".join(result.summary_lines()))
             else:

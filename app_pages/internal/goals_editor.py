@@ -10,7 +10,7 @@ from metrics.readers import sheet_from_records
 from metrics.vocab import VISIBILITIES
 from app_pages.common import ui
 
-version = ui.frame("Goals editor")
+version = ui.frame("Goals editor", need="steward")
 parts = ui.partnerships(version)
 measures = ui.measures(version)
 places = ui.places(version)
@@ -48,7 +48,9 @@ if submitted:
         "target_value": target_value, "target_date": target_date, "stated_on": stated_on, "visibility": visibility, "owner": owner,
     }
     sheet = sheet_from_records("goals", [record], file="goals form")
-    result = ui.write(import_sheets, [sheet], ["goals form"], reason=reason or None, actor=ui.actor())
+    if current is not None and current.partnership_id != partnership_id:
+        ui.require("steward", current.partnership_id)  # moving a goal changes both partnerships
+    result = ui.write(import_sheets, [sheet], ["goals form"], reason=reason or None, actor=ui.actor(), action="goal edit", partnership=partnership_id)
     if result.ok:
         change = result.changes.get("goals")
         st.success("Saved: a new goal." if change and change.added else ("Saved: the goal was revised; its history keeps the earlier version." if change and change.revised else "Nothing changed."))

@@ -19,6 +19,7 @@ places = ui.places(version)
 measures = ui.measures(version)
 
 notes = views.notes(ui.con())
+notes = notes[notes["partnership_id"].isin([p.partnership_id for p in parts])]  # only partnerships this user may read
 c1, c2, c3, c4 = st.columns(4)
 partnership = c1.selectbox("Partnership", ["(all)"] + [p.partnership_id for p in parts], format_func=lambda i: i if i == "(all)" else next(p.name for p in parts if p.partnership_id == i))
 place_ids = sorted({p for p in notes["place_id"].dropna()})

@@ -11,7 +11,7 @@ from metrics.readers import sheet_from_records
 from metrics.vocab import CONSENTS, DOMAINS, VOICES
 from app_pages.common import ui
 
-version = ui.frame("Record and approve notes")
+version = ui.frame("Record and approve notes", need="steward")
 parts = ui.partnerships(version)
 if not parts:
     ui.empty_database_message()
@@ -20,8 +20,11 @@ places = ui.places(version)
 results = ui.goal_results(version)
 
 
-def save(records: list[dict], label: str) -> None:
-    result = ui.write(import_sheets, [sheet_from_records("notes", records, file=label)], [label], actor=ui.actor())
+def save(records: list[dict], label: str, action: str) -> None:
+    result = ui.write(
+        import_sheets, [sheet_from_records("notes", records, file=label)], [label], actor=ui.actor(), action=action,
+        partnership=records[0]["partnership_id"],
+    )
     if result.ok:
         st.success("Saved.")
     else:
@@ -48,11 +51,12 @@ with record_tab:
             save([{
                 "note_id": note_id, "recorded_on": recorded_on, "partnership_id": partnership_id, "place_id": place_id,
                 "goal_id": goal_id, "domain": domain, "voice": voice, "text": text, "source": source, "consent": consent,
-            }], "note form")
+            }], "note form", "note recorded")
 
 with approve_tab:
     notes = views.notes(ui.con())
-    waiting = notes[(notes["consent"] == "public") & (~notes["publishable"])]
+    mine = [p.partnership_id for p in parts if ui.perms().can("steward", p.partnership_id)]
+    waiting = notes[(notes["consent"] == "public") & (~notes["publishable"].astype(bool)) & (notes["partnership_id"].isin(mine))]
     if waiting.empty:
         st.write("No notes with public consent are waiting for approval.")
     for _, n in waiting.iterrows():
@@ -67,4 +71,4 @@ with approve_tab:
                     row = {k: n[k] for k in ("note_id", "recorded_on", "partnership_id", "place_id", "goal_id", "domain", "voice", "text", "source", "consent")}
                     row = {k: (None if (v is None or v != v) else v) for k, v in row.items()}
                     row.update({"approved_wording": wording, "approved_by": by, "approved_on": on})
-                    save([row], "approval form")
+                    save([row], "approval form", "note approval")

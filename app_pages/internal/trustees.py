@@ -8,13 +8,16 @@ from metrics.explain import format_month
 from app_pages.common import ui
 
 version = ui.frame("Trustees' view")
-orgs = trustees.members(ui.con())
+readable = {p.partnership_id for p in ui.partnerships(ui.data_version())}
+orgs = sorted({m for p in ui.partnerships(ui.data_version()) for m in p.members})
 if not orgs:
     ui.empty_database_message()
     st.stop()
 default = next((o for o in orgs if "trust" in o.lower()), orgs[0])
 trust = ui.choose("Trust (or any member organisation)", {o: o for o in sorted(orgs, key=lambda o: (o != default, o))}, "trust")
 view = trustees.trust_view(ui.con(), trust)
+view.partnerships = [p for p in view.partnerships if p.partnership_id in readable]
+view.results = [r for r in view.results if r.goal.partnership_id in readable]
 st.markdown(f"**{len(view.results)} goals** in **{len(view.partnerships)}** partnership(s): {', '.join(p.name for p in view.partnerships)}.")
 
 overview = view.overview()

@@ -330,3 +330,25 @@ def axe_report(violations: list[AxeViolation]) -> str:
     if not violations:
         return "axe: no violations"
     return f"axe: {len(violations)} violation(s)\n" + "\n".join(str(v) for v in violations)
+
+
+# --- sign-in: the test OpenID provider (tests/oidc) ----------------------------------
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory):
+    """A real OpenID provider (npm oidc-provider) on 127.0.0.1 with the test users of tests/oidc/users.json."""
+    from oidc.provider import start_provider
+
+    provider = start_provider(log_dir=tmp_path_factory.mktemp("oidc-provider"))
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def auth_secrets(tmp_path_factory: pytest.TempPathFactory, oidc_provider) -> Path:
+    """A secrets.toml whose [auth] section signs in with `oidc_provider`."""
+    from oidc.provider import write_secrets
+
+    return write_secrets(tmp_path_factory.mktemp("auth") / "secrets.toml", oidc_provider)
+

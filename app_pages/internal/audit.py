@@ -1,0 +1,15 @@
+"""Audit trail: who did what and when (imports, edits, approvals, action updates, access changes)."""
+
+import streamlit as st
+
+from metrics import access
+from app_pages.common import ui
+
+ui.frame("Audit trail", need="admin")
+log = access.audit_log(ui.con())
+kinds = ["(all)"] + sorted(set(log["action"])) if not log.empty else ["(all)"]
+kind = st.selectbox("What", kinds)
+if kind != "(all)":
+    log = log[log["action"] == kind]
+st.markdown(f"**{len(log)}** entries, newest first. Times are UTC.")
+st.dataframe(log, hide_index=True, width="stretch")
