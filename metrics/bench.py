@@ -12,7 +12,7 @@ It is seeded, so the same scale gives the same bytes.
 in one run, medians of several repeats:
 
 - `app_ms`: what the partnership page asks `metrics/` for, caches cold
-  (pages/internal/partnership.py through pages/common/ui.py);
+  (app_pages/internal/partnership.py through app_pages/common/ui.py);
 - `bare_duckdb_ms`: one hand-written DuckDB query giving the same figures;
 - `pandas_ms`: the naive way: the observations table into pandas, filtered
   and aggregated there;
@@ -213,9 +213,9 @@ def _figures(spec: MeasureSpec, rng: np.random.Generator, hood: dict[str, np.nda
         out["numerator"] = rng.poisson(children * 0.0018 * np.exp(0.2 * dep + 0.25 * trend))
         out["denominator"] = children
     elif spec.measure_id == "youth-violence":
-        out["value"] = rng.poisson(2.5 * np.exp(0.45 * dep) * pupils / 1100 * (1 + 0.15 * np.isin(cal, (5, 6, 7))[None, :]) + 0 * noise)
+        out["value"] = rng.poisson(2.5 * np.exp(0.45 * dep) * pupils / 1100 * (1 + 0.15 * np.isin(cal, (5, 6, 7))[None, :]))
     elif spec.measure_id == "asb-incidents":
-        out["value"] = rng.poisson(11.0 * np.exp(0.3 * dep) * pupils / 1100 * (1 - 0.1 * trend) + 0 * noise)
+        out["value"] = rng.poisson(11.0 * np.exp(0.3 * dep) * pupils / 1100 * (1 - 0.1 * trend))
     elif spec.measure_id == "wellbeing":
         asked = rng.poisson(np.broadcast_to(0.06 * pupils, (n, months))) + 8
         mean = 23.6 - 0.5 * dep + 0.4 * trend + 2.2 / np.sqrt(asked) * noise
@@ -483,34 +483,45 @@ class BenchMismatch(AssertionError):
     """Two paths of the bench returned different figures."""
 
 
-def app_partnership_page(con: duckdb.DuckDBPyConnection, partnership_id: str) -> dict[str, Any]:
-    """What pages/internal/partnership.py asks `metrics/` for, in its order,
-    with every `st.cache_data` cold (pages/common/ui.py passes these calls through)."""
+def app_partnership_page(con: duckdb.DuckDBPyConnection, partnership_id: str, steps: dict[str, list[float]] | None = None) -> dict[str, Any]:
+    """What app_pages/internal/partnership.py asks `metrics/` for, in its order,
+    with every `st.cache_data` cold (app_pages/common/ui.py passes these calls
+    through). `steps` collects each call's milliseconds, to show where the time goes."""
     from metrics import queries, views
 
-    parts = views.partnerships(con)
+    def step(name: str, fn: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        out = fn()
+        if steps is not None:
+            steps.setdefault(name, []).append((time.perf_counter() - start) * 1000.0)
+        return out
+
+    parts = step("views.partnerships", lambda: views.partnerships(con))
     p = next(x for x in parts if x.partnership_id == partnership_id)
-    names = views.places(con)
-    ms = queries.measures(con)
-    results = queries.goal_results(con, partnership=partnership_id)
-    series = {mid: views.place_series(con, p.places, mid, ms[mid].unit) for mid in views.measures_with_data(con, p.places)}
+    names = step("views.places", lambda: views.places(con))
+    ms = step("queries.measures", lambda: queries.measures(con))
+    results = step("queries.goal_results", lambda: queries.goal_results(con, partnership=partnership_id))
+    series = step("views.place_series_by_measure", lambda: views.place_series_by_measure(con, p.places, {k: m.unit for k, m in ms.items()}))
     return {"partnership": p, "places": names, "measures": ms, "results": results, "series": series}
 
 
-def bare_sql(partnership_id: str) -> tuple[str, list]:
+def bare_duckdb(con: duckdb.DuckDBPyConnection, partnership_id: str) -> list[tuple]:
     """One hand-written query for the same figures: the partnership-wide
     series of its partnership-wide goals' measures (ratio of sums, sum or
     weighted mean, only when every neighbourhood reported), every measure of
     each neighbourhood, and the nation's and local area's series of its goals'
     measures. Rows: kind, place_id, measure_id, period_start, period_end,
     value, places_with_data."""
-    sql = """
+    return con.execute(BARE_SQL, [partnership_id]).fetchall()
+
+
+BARE_SQL = """
         WITH pp AS (
             SELECT unnest(places) AS place_id, len(places) AS total FROM partnerships
-            WHERE superseded_at IS NULL AND partnership_id = $p
+            WHERE superseded_at IS NULL AND partnership_id = $1
         ), gm AS (
             SELECT DISTINCT measure_id, scope = partnership_id AS wide FROM goals
-            WHERE superseded_at IS NULL AND partnership_id = $p
+            WHERE superseded_at IS NULL AND partnership_id = $1
         ), m AS (
             SELECT measure_id, unit FROM measures WHERE superseded_at IS NULL
         ), ob AS (
@@ -526,7 +537,7 @@ def bare_sql(partnership_id: str) -> tuple[str, list]:
               AND h.place_id IN (SELECT place_id FROM pp)
             HAVING count(DISTINCT h.parent_id) = 1 AND count(*) = (SELECT count(*) FROM pp)
         )
-        SELECT 'partnership' AS kind, $p AS place_id, measure_id, period_start, period_end,
+        SELECT 'partnership' AS kind, $1 AS place_id, measure_id, period_start, period_end,
             CASE WHEN count(*) = any_value(total) THEN
                 CASE any_value(m.unit)
                     WHEN 'percent' THEN sum(numerator) / sum(denominator) * 100
@@ -545,13 +556,7 @@ def bare_sql(partnership_id: str) -> tuple[str, list]:
         FROM observations
         WHERE superseded_at IS NULL AND place_id IN (SELECT place_id FROM benchmark)
           AND measure_id IN (SELECT measure_id FROM gm)
-    """
-    return sql, [partnership_id]
-
-
-def bare_duckdb(con: duckdb.DuckDBPyConnection, partnership_id: str) -> list[tuple]:
-    sql, params = bare_sql(partnership_id)
-    return con.execute(sql.replace("$p", "$1"), params).fetchall()
+"""
 
 
 def pandas_naive(con: duckdb.DuckDBPyConnection, partnership_id: str) -> dict[str, Any]:
@@ -720,6 +725,13 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (OSError, AttributeError):
+        return None
+
+
 def _peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / 1024 / (1024 if sys.platform == "darwin" else 1), 1)
@@ -764,6 +776,7 @@ def run_bench(
 
     chosen = SCALES[scale] if isinstance(scale, str) else scale or SCALES["quick" if quick else "full"]
     repeats = max(1, int(repeats))
+    load_before = _load_average()
     with tempfile.TemporaryDirectory(prefix="outcomes-bench-") as tmp:
         folder = Path(tmp) / "files"
         path = Path(db_path) if db_path else Path(tmp) / "bench.duckdb"
@@ -785,9 +798,10 @@ def run_bench(
             nation = nation_place(con)
 
             runs: dict[str, list[float]] = {"app": [], "bare_duckdb": [], "pandas": [], "status_all": []}
+            steps: dict[str, list[float]] = {}
             compared = 0
             for _ in range(repeats):
-                t_app, app_out = _ms(lambda: app_partnership_page(con.cursor(), pid))
+                t_app, app_out = _ms(lambda: app_partnership_page(con.cursor(), pid, steps))
                 t_bare, bare_rows = _ms(lambda: bare_duckdb(con.cursor(), pid))
                 t_pandas, pandas_out = _ms(lambda: pandas_naive(con.cursor(), pid))
                 runs["app"].append(t_app)
@@ -828,6 +842,7 @@ def run_bench(
             "import_other_kinds_s": round(setup_ms / 1000.0, 2),
             "generate_s": round(gen_ms / 1000.0, 2),
             "app_statements": counting.statements,
+            "app_steps_ms": {k: round(statistics.median(v), 2) for k, v in steps.items()},
             "figures_compared": compared,
             "paths_agree": True,
             "ratios": {
@@ -837,6 +852,8 @@ def run_bench(
             "repeats": repeats,
             "runs_ms": {k: [round(x, 2) for x in v] for k, v in runs.items()},
             "peak_rss_mb": _peak_rss_mb(),
+            # Other work on the machine slows every path: compare runs made at a low load.
+            "load_average_1min": {"before": load_before, "after": _load_average()},
             "machine": machine(),
             # Measured in Chromium by the browser harness through `browser`;
             # None when this run did not measure them.
@@ -857,6 +874,7 @@ def format_report(result: dict[str, Any]) -> str:
         f"Partnership page ({result['partnership']['partnership_id']}, {result['partnership']['neighbourhoods']} neighbourhoods, "
         f"{result['partnership']['goals']} goals), medians of {result['repeats']}:",
         f"  app (metrics/ functions)   {result['app_ms']:10.1f} ms  ({result['app_statements']} statements)",
+        *(f"    {name:30s} {ms:8.1f} ms" for name, ms in result["app_steps_ms"].items()),
         f"  bare DuckDB (one query)    {result['bare_duckdb_ms']:10.1f} ms",
         f"  pandas (naive)             {result['pandas_ms']:10.1f} ms",
         f"Status of every goal         {result['status_all_ms']:10.1f} ms",

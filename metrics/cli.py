@@ -40,7 +40,6 @@ def build_parser() -> Parser:
         description="Outcomes dashboard for place-based partnerships: data store, import, methods and publishing.",
         parents=[common],
     )
-    parser.set_defaults(db=None)
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
 
     p = sub.add_parser(
@@ -177,6 +176,23 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_access)
 
     p = sub.add_parser(
+        "bench",
+        parents=[common],
+        help="the scale benchmark: a synthetic national data set, timed",
+        description="Generate a synthetic England (full: 7,000 neighbourhoods in 150 local areas, 8 measures, 60 months, "
+        "2,000 goals; --quick: a tenth) into a temporary database with the importer, then time a partnership page's "
+        "data through metrics/ (app_ms), one hand-written DuckDB query (bare_duckdb_ms), pandas (pandas_ms), every "
+        "goal's status (status_all_ms) and the observations import (import_rows_per_s), medians of --repeats runs. "
+        "The three partnership paths must return the same figures or the bench fails. "
+        "Without --db the database is temporary; with --db it is built at that new path and kept (e.g. to open the app on it).",
+    )
+    p.add_argument("--quick", action="store_true", help="a tenth of the national scale (under a minute on 2 cores)")
+    p.add_argument("--json", action="store_true", help="one JSON object (keys in README, 'Scale and speed') instead of a summary")
+    p.add_argument("--repeats", type=int, default=5, metavar="N", help="runs of each timing; the median is reported (default 5)")
+    p.add_argument("--browser", action="store_true", help="also time the app in Debian's Chromium: goal page to chart drawn, neighbourhood switch to chart redrawn, and the server's memory")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser(
         "templates",
         help="write blank import templates (CSV per kind and one XLSX workbook)",
         description="Write a blank CSV per import kind and outcomes_templates.xlsx (a sheet per kind and a _guide sheet explaining each column).",
@@ -286,6 +302,21 @@ def cmd_access(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from metrics.bench import format_report, run_bench
+
+    if args.repeats < 1:
+        raise UsageError("--repeats must be 1 or more.")
+    browser = None
+    if args.browser:
+        from metrics.bench_browser import browser_timings as browser
+    result = run_bench(quick=args.quick, repeats=args.repeats, db_path=args.db, browser=browser)
+    print(json.dumps(result, indent=2) if args.json else format_report(result))
+    return 0
+
+
 def cmd_templates(args: argparse.Namespace) -> int:
     from metrics.templates import write_templates
 
@@ -391,6 +422,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # --db may come before or after the verb; set_defaults(db=None) would reach the
+    # verb's copy of the option too (parents share it) and undo a --db before the verb.
+    if not hasattr(args, "db"):
+        args.db = None
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help()

@@ -98,11 +98,11 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
     con.unregister("obs_raw")
 
 
-def unclean_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict]:
+def unclean_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None, offset: int = 0) -> list[dict]:
     """The rows (as text cells, with _row) that need the careful Python check."""
-    sql = "SELECT * EXCLUDE (v, n, d, ss, sd, unit, min_value, max_value, known_measure, known_place, fig, cells_ok, clean) FROM obs_stage WHERE NOT clean ORDER BY _row"
+    sql = "SELECT * EXCLUDE (v, n, d, ss, sd, unit, min_value, max_value, known_measure, known_place, fig, cells_ok, clean) FROM obs_stage WHERE NOT clean ORDER BY _row, _sheet"
     if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     cur = con.execute(sql)
     names = [c[0] for c in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]

@@ -127,11 +127,34 @@ def _series_point(unit: str, start: dt.date, end: dt.date, fig: Figure | None, w
     return SeriesPoint(start, end, value, ci[0] if ci else None, ci[1] if ci else None, with_data, total, provisional, fig)
 
 
+def exact_sums(sql: str) -> str:
+    """Rewrite exact_sum(x) as a sum that does not depend on the order DuckDB's
+    threads add in.
+
+    A floating-point sum taken in parallel can differ in its last bits from run
+    to run, and a board pack must reprint byte for byte. Each term is rounded
+    to 12 decimal places and summed exactly as a DECIMAL (a 128-bit integer
+    underneath), then turned back into a double.
+    """
+    out, i, token = [], 0, "exact_sum("
+    while (start := sql.find(token, i)) != -1:
+        out.append(sql[i:start])
+        depth, j = 1, start + len(token)
+        while depth:
+            depth += {"(": 1, ")": -1}.get(sql[j], 0)
+            j += 1
+        inner = sql[start + len(token) : j - 1]
+        out.append(f"CAST(sum(CAST({inner} AS DECIMAL(38, 12))) AS DOUBLE)")
+        i = j
+    out.append(sql[i:])
+    return "".join(out)
+
+
 def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
     """Per partnership, measure and exact period: how many neighbourhoods have
     a figure, and the sums the partnership figure is built from (METHODS.md
     s.2). `pairs` is a query of (partnership_id, measure_id) to compute."""
-    return f"""
+    return exact_sums(f"""
         WITH pp AS (
             SELECT partnership_id, unnest(places) AS place_id, len(places) AS places_total
             FROM partnerships WHERE {as_of_filter(as_of)}
@@ -149,21 +172,21 @@ def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
                 bool_and(value IS NOT NULL) AS has_values,
                 bool_and(sample_size IS NOT NULL) AS has_sizes,
                 bool_and(std_dev IS NOT NULL) AS has_sds,
-                fsum(numerator) AS numerator, fsum(denominator) AS denominator,
-                fsum(value) AS value_sum, fsum(sample_size) AS sample_size,
-                fsum(sample_size * value) / nullif(fsum(sample_size), 0) AS mean
+                exact_sum(numerator) AS numerator, exact_sum(denominator) AS denominator,
+                exact_sum(value) AS value_sum, exact_sum(sample_size) AS sample_size,
+                exact_sum(sample_size * value) / nullif(exact_sum(sample_size), 0) AS mean
             FROM o GROUP BY ALL
         ), spread AS (
             SELECT o.partnership_id, o.measure_id, o.period_start, o.period_end,
-                fsum((o.sample_size - 1) * o.std_dev * o.std_dev) AS within_ss,
-                fsum(o.sample_size * (o.value - agg.mean) * (o.value - agg.mean)) AS between_ss
+                exact_sum((o.sample_size - 1) * o.std_dev * o.std_dev) AS within_ss,
+                exact_sum(o.sample_size * (o.value - agg.mean) * (o.value - agg.mean)) AS between_ss
             FROM o JOIN agg USING (partnership_id, measure_id, period_start, period_end)
             GROUP BY ALL
         )
         SELECT agg.*, spread.within_ss, spread.between_ss
         FROM agg JOIN spread USING (partnership_id, measure_id, period_start, period_end)
         ORDER BY partnership_id, measure_id, period_end, period_start
-    """
+    """)
 
 
 def _aggregate_figure(unit: str, r: dict) -> Figure | None:
@@ -184,7 +207,7 @@ def _aggregate_figure(unit: str, r: dict) -> Figure | None:
     return Figure(value=r["mean"], sample_size=r["sample_size"], std_dev=sd)
 
 
-def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.datetime | None) -> list[dict]:
+def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.datetime | None, params: list | None = None) -> list[dict]:
     """Observations of (place_id, measure_id) pairs, every period, as known at as_of."""
     return dict_rows(
         con,
@@ -193,7 +216,18 @@ def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.date
             FROM observations ob JOIN ({pairs}) want ON want.place_id = ob.place_id AND want.measure_id = ob.measure_id
             WHERE {as_of_filter(as_of, 'ob')}
             ORDER BY ob.place_id, ob.measure_id, ob.period_end, ob.period_start""",
+        params,
     )
+
+
+# (key, measure_id) pairs as two list parameters: one short statement
+# whatever the number of goals, where literal SELECT ... UNION ALL pairs made a
+# 100 KB statement that took DuckDB over a second to plan for 2,000 goals.
+PAIRS_SQL = "SELECT unnest($1::VARCHAR[]) AS {key}, unnest($2::VARCHAR[]) AS measure_id"
+
+
+def pairs_params(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    return [[k for k, _ in pairs], [m for _, m in pairs]]
 
 
 def _figure_of(r: dict) -> Figure | None:
@@ -232,26 +266,33 @@ def goal_results(
     series: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
     wide = sorted({(g.partnership_id, g.measure_id) for g in gs if g.partnership_wide})
     if wide:
-        pairs = " UNION ALL ".join(f"SELECT '{p}' AS partnership_id, '{m}' AS measure_id" for p, m in wide)
-        for r in dict_rows(con, partnership_series_sql(as_of, pairs)):
+        for r in dict_rows(con, partnership_series_sql(as_of, PAIRS_SQL.format(key="partnership_id")), pairs_params(wide)):
             unit = ms[r["measure_id"]].unit
             complete = r["places_with_data"] == r["places_total"]
             fig = _aggregate_figure(unit, r) if complete else None
             series[(r["partnership_id"], r["measure_id"])].append(
                 _series_point(unit, r["period_start"], r["period_end"], fig, r["places_with_data"], r["places_total"], r["provisional"])
             )
-    benchmarks = {(nation, g.measure_id) for g in gs} if nation else set()
-    benchmarks |= {(areas[g.goal_id], g.measure_id) for g in gs if areas.get(g.goal_id)}
-    local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide} | benchmarks)
-    benchmark_values: dict[tuple[str, str], dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)
+    local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide})
     if local:
-        pairs = " UNION ALL ".join(f"SELECT '{p}' AS place_id, '{m}' AS measure_id" for p, m in local)
-        for r in place_series_rows(con, pairs, as_of):
+        for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(local)):
             unit = ms[r["measure_id"]].unit
             point = _series_point(unit, r["period_start"], r["period_end"], _figure_of(r), 1 if r["figure"] is not None else 0, 1, r["provisional"])
             series[(r["place_id"], r["measure_id"])].append(point)
-            if (r["place_id"], r["measure_id"]) in benchmarks:
-                benchmark_values[(r["place_id"], r["measure_id"])][(r["period_start"], r["period_end"])] = point.value
+    # A benchmark is read only at a goal's latest period: its judged figure
+    # (METHODS.md s.1, stored as `figure`), without a series or intervals.
+    benchmarks = {(nation, g.measure_id) for g in gs} if nation else set()
+    benchmarks |= {(areas[g.goal_id], g.measure_id) for g in gs if areas.get(g.goal_id)}
+    benchmark_values: dict[tuple[str, str], dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)
+    if benchmarks:
+        for place_id, measure_id, start, end, figure in con.execute(
+            f"""SELECT ob.place_id, ob.measure_id, ob.period_start, ob.period_end, ob.figure
+                FROM observations ob JOIN ({PAIRS_SQL.format(key="place_id")}) want
+                  ON want.place_id = ob.place_id AND want.measure_id = ob.measure_id
+                WHERE {as_of_filter(as_of, 'ob')}""",
+            pairs_params(sorted(benchmarks)),
+        ).fetchall():
+            benchmark_values[(place_id, measure_id)][(start, end)] = figure
 
     results = []
     for g in gs:
@@ -273,11 +314,13 @@ def goal_results(
 def scope_local_areas(con: duckdb.DuckDBPyConnection, gs: list[Goal], as_of: dt.datetime | None = None) -> dict[str, str]:
     """Each goal's local area, when it has one: a neighbourhood's parent local
     area, or the one local area all of a partnership's neighbourhoods share."""
+    members = partnership_places(con, as_of) if any(g.partnership_wide for g in gs) else {}
+    wanted = sorted({h for g in gs for h in (members.get(g.partnership_id, []) if g.partnership_wide else [g.scope])})
     parents = {r[0]: r[1] for r in con.execute(
         f"SELECT p.place_id, p.parent_id FROM places p JOIN places a ON a.place_id = p.parent_id AND {as_of_filter(as_of, 'a')} "
-        f"WHERE a.level = 'local_area' AND {as_of_filter(as_of, 'p')}"
+        f"WHERE a.level = 'local_area' AND {as_of_filter(as_of, 'p')} AND p.place_id IN (SELECT unnest($1::VARCHAR[]))",
+        [wanted],
     ).fetchall()}
-    members = partnership_places(con, as_of)
     out = {}
     for g in gs:
         hoods = members.get(g.partnership_id, []) if g.partnership_wide else [g.scope]

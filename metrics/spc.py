@@ -132,8 +132,13 @@ def part_of_run(run_ends: Sequence[int], run_length: int = RUN_LENGTH) -> list[b
     A point belongs to a run when it, or one of the next run_length - 1 points,
     completes a run: so all 7 points of a run of 7 are special cause.
     """
-    n = len(run_ends)
-    return [any(run_ends[j] != 0 for j in range(i, min(n, i + run_length))) for i in range(n)]
+    flags = [False] * len(run_ends)
+    next_end = None  # the nearest point at or after i that completes a run
+    for i in range(len(run_ends) - 1, -1, -1):
+        if run_ends[i] != 0:
+            next_end = i
+        flags[i] = next_end is not None and next_end < i + run_length
+    return flags
 
 
 def one_side_run_ends(signs: Sequence[int], run_length: int = RUN_LENGTH) -> list[int]:
@@ -141,10 +146,12 @@ def one_side_run_ends(signs: Sequence[int], run_length: int = RUN_LENGTH) -> lis
 
     A point on the centre (sign 0) is on neither side, so it breaks the run.
     """
-    return [
-        int(i >= run_length - 1 and signs[i] != 0 and all(s == signs[i] for s in signs[i - run_length + 1 : i]))
-        for i in range(len(signs))
-    ]
+    ends, run, previous = [], 0, 0
+    for s in signs:
+        run = 0 if s == 0 else (run + 1 if s == previous else 1)
+        previous = s
+        ends.append(int(run >= run_length))
+    return ends
 
 
 def seven_point_one_side(values: Sequence[float], centre: float, run_length: int = RUN_LENGTH) -> list[bool]:
@@ -162,16 +169,12 @@ def trend_run_ends(values: Sequence[float], run_length: int = RUN_LENGTH) -> lis
     ptd_seven_point_trend: 7 points means 6 rises in a row; an unchanged value
     (a tie) is neither a rise nor a fall, so it breaks the trend.
     """
-    steps = [_sign(b - a) for a, b in zip(values, values[1:])]
-    ends = []
-    for i in range(len(values)):
-        window = steps[i - run_length + 1 : i] if i >= run_length - 1 else []
-        if window and all(s == 1 for s in window):
-            ends.append(1)
-        elif window and all(s == -1 for s in window):
-            ends.append(-1)
-        else:
-            ends.append(0)
+    ends = [0] * min(len(values), 1)
+    rises = falls = 0  # consecutive steps up (down) ending at this point
+    for a, b in zip(values, values[1:]):
+        rises = rises + 1 if b > a else 0
+        falls = falls + 1 if b < a else 0
+        ends.append(1 if run_length > 1 and rises >= run_length - 1 else -1 if run_length > 1 and falls >= run_length - 1 else 0)
     return ends
 
 

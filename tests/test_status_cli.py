@@ -177,3 +177,22 @@ def test_goal_is_compared_with_its_local_area_for_the_same_period(seeded_db, tmp
     (r,) = goal_results(seeded_db, goal_ids=["attend-up"])
     assert (r.local_area, r.local_area_value, r.vs_local_area) == ("shire", 90.0, "better")
     assert r.assessment.vs_nation == "not_compared"
+
+
+def test_partnership_sums_do_not_depend_on_the_order_they_are_added_in():
+    """Board packs reprint byte for byte, so sums taken by parallel threads
+    must not vary in their last bits: exact_sum is order-independent."""
+    import random
+
+    import duckdb
+
+    from metrics.queries import exact_sums
+
+    rng = random.Random(7)
+    values = [rng.uniform(0, 40) * rng.choice([1, 1e-3, 1e3]) for _ in range(200_000)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest(?::DOUBLE[]) AS x", [values])
+    sql = exact_sums("SELECT exact_sum(x) FROM (SELECT x FROM t ORDER BY {})")
+    results = {con.execute(sql.format(order)).fetchall()[0][0] for order in ("x", "x DESC", "hash(x)", "random()")}
+    assert len(results) == 1
+    assert results.pop() == pytest.approx(math.fsum(values), rel=1e-12)

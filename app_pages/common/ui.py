@@ -149,13 +149,29 @@ def data_version() -> int:
     return store.data_version(con())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[queries.GoalResult]:
     return queries.goal_results(con(), partnership=partnership, goal_ids=list(goal_ids) if goal_ids else None)
 
 
+@st.cache_data(show_spinner=False)
+def _goal_list(version: int) -> list[queries.Goal]:
+    return queries.goals(con())
+
+
+def goal_list(version: int, partnership: str | None = None) -> list[queries.Goal]:
+    """The goals (their promises, not their judgements) this user may read: cheap, for choosing one."""
+    p = perms()
+    return [g for g in _goal_list(version) if p.can("viewer", g.partnership_id) and (partnership is None or g.partnership_id == partnership)]
+
+
 def goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[queries.GoalResult]:
-    """Goals of the partnerships this user may read."""
+    """Goals of the partnerships this user may read, judged.
+
+    Cached as a shared resource, not with st.cache_data: at national scale the
+    results of every goal are tens of megabytes, and cache_data would pickle a
+    copy on every call. They are never changed in place; a new data version
+    computes new ones."""
     p = perms()
     return [r for r in _goal_results(version, partnership, goal_ids) if p.can("viewer", r.goal.partnership_id)]
 
@@ -184,6 +200,11 @@ def measures(version: int) -> dict[str, queries.Measure]:
 @st.cache_data(show_spinner=False, max_entries=256)
 def place_series(version: int, place_ids: tuple[str, ...], measure_id: str, unit: str):
     return views.place_series(con(), list(place_ids), measure_id, unit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def place_series_by_measure(version: int, place_ids: tuple[str, ...]):
+    return views.place_series_by_measure(con(), list(place_ids), {k: m.unit for k, m in measures(version).items()})
 
 
 @st.cache_data(show_spinner=False)

@@ -18,7 +18,7 @@ if not parts:
     st.stop()
 chosen = ui.choose("Partnership", {p.partnership_id: p.name for p in parts}, "partnership")
 acts = views.actions(ui.con(), partnership=chosen)
-goals = {r.goal.goal_id: r.goal.statement for r in ui.goal_results(version, partnership=chosen)}
+goals = {g.goal_id: g.statement for g in ui.goal_list(version, partnership=chosen)}
 
 overdue = acts[acts["overdue"] == True]  # noqa: E712 (a pandas column)
 st.markdown(f"**{len(acts)} actions**, **{len(overdue)} overdue** (open and past their due date).")

@@ -9,16 +9,16 @@ from metrics.explain import format_value
 from app_pages.common import ui
 
 version = ui.frame("Goal")
-results = ui.goal_results(version)
-if not results:
+goals = ui.goal_list(version)
+if not goals:
     ui.empty_database_message()
     st.stop()
 
 parts = {p.partnership_id: p for p in ui.partnerships(version)}
 places = ui.places(version)
-options = {r.goal.goal_id: f"{parts[r.goal.partnership_id].name if r.goal.partnership_id in parts else r.goal.partnership_id}: {r.goal.statement}" for r in results}
+options = {g.goal_id: f"{parts[g.partnership_id].name if g.partnership_id in parts else g.partnership_id}: {g.statement}" for g in goals}
 goal_id = ui.choose("Goal", options, "goal")
-result = next(r for r in results if r.goal.goal_id == goal_id)
+(result,) = ui.goal_results(version, goal_ids=(goal_id,))
 g, m, a = result.goal, result.measure, result.assessment
 unit = m.unit
 scope_name = "the whole partnership" if g.partnership_wide else places.get(g.scope, {}).get("name", g.scope)

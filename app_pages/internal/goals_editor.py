@@ -18,10 +18,10 @@ if not parts or not measures:
     ui.empty_database_message()
     st.stop()
 
-results = ui.goal_results(version)
+goals = {g.goal_id: g for g in ui.goal_list(version)}
 NEW = "(new goal)"
-choice = st.selectbox("Goal to edit", [NEW] + [r.goal.goal_id for r in results], format_func=lambda i: i if i == NEW else f"{i}: {next(r.goal.statement for r in results if r.goal.goal_id == i)}")
-current = None if choice == NEW else next(r.goal for r in results if r.goal.goal_id == choice)
+choice = st.selectbox("Goal to edit", [NEW] + list(goals), format_func=lambda i: i if i == NEW else f"{i}: {goals[i].statement}")
+current = None if choice == NEW else goals[choice]
 
 with st.form("goal_form"):
     goal_id = st.text_input("Goal id (lower-case letters, digits, - and _)", value=current.goal_id if current else "", disabled=current is not None)

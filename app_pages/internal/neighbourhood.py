@@ -27,14 +27,16 @@ st.caption(
     + (f" · part of {', '.join(p.name for p in parts)}" if parts else " · not in any partnership")
 )
 
-goals = [r for r in ui.goal_results(version) if r.goal.scope == place_id]
+own = tuple(g.goal_id for g in ui.goal_list(version) if g.scope == place_id)
+goals = ui.goal_results(version, goal_ids=own) if own else []
 st.header("Goals for this neighbourhood")
 if goals:
     st.dataframe(ui.goal_summary_frame(goals, places), hide_index=True, column_config=ui.SUMMARY_COLUMNS, width="stretch")
 else:
     st.write("No goals are set for this neighbourhood alone; see its partnership's goals.")
 
-wide = {(r.goal.partnership_id, r.goal.measure_id): r for r in ui.goal_results(version) if r.goal.partnership_wide}
+wide_ids = tuple(g.goal_id for g in ui.goal_list(version) if g.partnership_wide and g.partnership_id in {p.partnership_id for p in parts})
+wide = {(r.goal.partnership_id, r.goal.measure_id): r for r in (ui.goal_results(version, goal_ids=wide_ids) if wide_ids else [])}
 st.header("Every measure over time")
 for measure_id in measures_with_data(ui.con(), [place_id]):
     m = measures[measure_id]

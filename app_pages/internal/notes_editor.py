@@ -17,7 +17,7 @@ if not parts:
     ui.empty_database_message()
     st.stop()
 places = ui.places(version)
-results = ui.goal_results(version)
+goal_rows = ui.goal_list(version)
 
 
 def save(records: list[dict], label: str, action: str) -> None:
@@ -39,7 +39,7 @@ with record_tab:
         partnership_id = st.selectbox("Partnership", [p.partnership_id for p in parts], format_func=lambda i: next(p.name for p in parts if p.partnership_id == i))
         hood_ids = sorted({h for p in parts for h in p.places})
         place_id = st.selectbox("Neighbourhood it speaks about (optional)", [""] + hood_ids, format_func=lambda i: places.get(i, {}).get("name", "(none)") if i else "(none)")
-        goal_id = st.selectbox("Goal it speaks to (optional)", [""] + [r.goal.goal_id for r in results], format_func=lambda i: i or "(none)")
+        goal_id = st.selectbox("Goal it speaks to (optional)", [""] + [g.goal_id for g in goal_rows], format_func=lambda i: i or "(none)")
         c1, c2, c3 = st.columns(3)
         domain = c1.selectbox("Domain", DOMAINS)
         voice = c2.selectbox("Voice", VOICES, format_func=lambda v: v.replace("_", " "))

@@ -6,7 +6,6 @@ import streamlit as st
 
 from metrics.charts import multi_series_figure
 from metrics.explain import format_value
-from metrics.views import measures_with_data
 from app_pages.common import ui
 
 version = ui.frame("Partnership")
@@ -50,9 +49,8 @@ for measure_id, r in wide.items():
         )
 
 st.header("Each measure by neighbourhood")
-for measure_id in measures_with_data(ui.con(), p.places):
+for measure_id, series in ui.place_series_by_measure(version, tuple(p.places)).items():
     m = measures[measure_id]
-    series = ui.place_series(version, tuple(p.places), measure_id, m.unit)
     named = {places.get(pid, {}).get("name", pid): [(s.period_end, s.value) for s in pts] for pid, pts in series.items()}
     st.plotly_chart(multi_series_figure(m.name, m.unit, named, height=300), width="stretch", key=f"multi_{measure_id}")
     with st.expander(f"Table: {m.name} by neighbourhood"):

@@ -153,10 +153,17 @@ def test_changing_a_target_needs_a_reason_and_keeps_history(page, app_server, ow
     page.get_by_label("Goal to edit").click()
     page.get_by_role("option", name=re.compile(r"^ce-attendance:")).click()
     # The form refills from the chosen goal on the rerun: wait for it, not just for idle.
-    statement = page.get_by_label("The promise, in plain words, as stated publicly")
-    expect(statement).to_have_count(1)  # the previous goal's form is gone (widgets are replaced on the rerun)
-    expect(statement).to_have_value(re.compile(r"^Attendance across Carrowfield East"))
-    expect(page.get_by_label("Target value")).to_have_value("93.5000")
+    # The form is rebuilt for the chosen goal on the rerun (the old widgets linger for
+    # a moment): wait until exactly one form shows, filled from ce-attendance.
+    page.wait_for_function(
+        """() => {
+            const boxes = [...document.querySelectorAll("textarea[aria-label='The promise, in plain words, as stated publicly']")];
+            const targets = [...document.querySelectorAll("input[aria-label='Target value']")];
+            return boxes.length === 1 && boxes[0].value.startsWith("Attendance across Carrowfield East")
+                && targets.length === 1 && targets[0].value === "93.5000";
+        }""",
+        timeout=30_000,
+    )
     _wait_idle(page)
     target = page.get_by_label("Target value")
     target.fill("94.0000")
