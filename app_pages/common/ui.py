@@ -269,6 +269,17 @@ def choose(label: str, options: dict[str, str], param: str, key: str | None = No
     return chosen
 
 
+def choose_partnership(version: int) -> views.Partnership:
+    """The partnership the page is about (from ?partnership=, among those the
+    user may read); on an empty database, says how to import and stops."""
+    parts = partnerships(version)
+    if not parts:
+        empty_database_message()
+        st.stop()
+    chosen = choose("Partnership", {p.partnership_id: p.name for p in parts}, "partnership")
+    return next(p for p in parts if p.partnership_id == chosen)
+
+
 def status_badge(code: str) -> None:
     colour = {
         "met": "green", "on_track": "green", "needs_acceleration": "orange", "limited_progress": "orange",

@@ -12,11 +12,7 @@ from metrics.vocab import ACTION_STATUSES
 from app_pages.common import ui
 
 version = ui.frame("Actions")
-parts = ui.partnerships(version)
-if not parts:
-    ui.empty_database_message()
-    st.stop()
-chosen = ui.choose("Partnership", {p.partnership_id: p.name for p in parts}, "partnership")
+chosen = ui.choose_partnership(version).partnership_id
 acts = views.actions(ui.con(), partnership=chosen)
 goals = {g.goal_id: g.statement for g in ui.goal_list(version, partnership=chosen)}
 

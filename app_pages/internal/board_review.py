@@ -10,12 +10,7 @@ from metrics.boardpack import board_pack_html
 from app_pages.common import ui
 
 version = ui.frame("Board review")
-parts = ui.partnerships(version)
-if not parts:
-    ui.empty_database_message()
-    st.stop()
-chosen = ui.choose("Partnership", {p.partnership_id: p.name for p in parts}, "partnership")
-p = next(x for x in parts if x.partnership_id == chosen)
+p = ui.choose_partnership(version)
 
 today = dt.date.today()
 past = views.review_dates(ui.con(), p, until=today)

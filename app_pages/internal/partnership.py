@@ -9,13 +9,7 @@ from metrics.explain import format_value
 from app_pages.common import ui
 
 version = ui.frame("Partnership")
-parts = ui.partnerships(version)
-if not parts:
-    ui.empty_database_message()
-    st.stop()
-
-chosen = ui.choose("Partnership", {p.partnership_id: p.name for p in parts}, "partnership")
-p = next(x for x in parts if x.partnership_id == chosen)
+p = ui.choose_partnership(version)
 places = ui.places(version)
 measures = ui.measures(version)
 
