@@ -79,7 +79,7 @@ def read_paths(paths: list[Path], kind: str | None = None) -> ReadResult:
             problems.append(
                 Problem(
                     file=name,
-                    message=f"The file is {size / 1e9:.1f} GB, over the {MAX_FILE_BYTES / 1e9:.0f} GB limit.",
+                    message=f"The file is {_size(size)}, over the {_size(MAX_FILE_BYTES)} limit for one file.",
                     fix="Split it into several files (e.g. one per year) and import them together.",
                 )
             )
@@ -114,6 +114,13 @@ def read_paths(paths: list[Path], kind: str | None = None) -> ReadResult:
                 Problem(file=name, message=f"Files of type '{path.suffix or '(none)'}' cannot be imported.", fix="Use .csv (UTF-8) or .xlsx.")
             )
     return ReadResult(sheets, problems)
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
 
 
 # --- headers ----------------------------------------------------------------

@@ -191,3 +191,22 @@ def test_semicolon_separated_header_is_explained(seeded_db, tmp_path):
     (path,) = write_files(tmp_path / "s", {"observations.csv": OBS_HEAD.replace(",", ";") + "\n"})
     result = import_paths(seeded_db, [path])
     assert not result.ok and any("semicolons" in p.fix for p in result.problems)
+
+
+def test_an_oversized_file_is_refused_with_the_limit_and_what_to_do(seeded_db, tmp_path, monkeypatch):
+    from metrics import readers
+
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100)
+    (path,) = write_files(tmp_path / "big", {"observations.csv": f"{OBS_HEAD}\n" + f"{OK_OBS}\n" * 10})
+    before = snapshot(seeded_db)
+    result = import_paths(seeded_db, [path])
+    assert not result.ok
+    assert "over the" in result.problems[0].message and "Split it" in result.problems[0].fix
+    assert snapshot(seeded_db) == before
+
+
+def test_notes_with_markup_are_stored_as_text(seeded_db, tmp_path):
+    text = f"{NOTE_HEAD}\nn9,2024-10-20,shire-board,,,safety,resident,<script>alert(1)</script> and <b>bold</b>,,none,,,"
+    (path,) = write_files(tmp_path / "m", {"notes.csv": text})
+    assert import_paths(seeded_db, [path]).ok
+    assert seeded_db.execute("SELECT text FROM notes WHERE note_id = 'n9'").fetchall() == [("<script>alert(1)</script> and <b>bold</b>",)]
