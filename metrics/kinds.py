@@ -47,10 +47,6 @@ class Kind:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    @property
-    def required_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns if c.required)
-
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:

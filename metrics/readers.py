@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 import difflib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,10 +42,6 @@ class Sheet:
     kind: Kind
     table: pa.Table  # _row (int64) + every column of the kind (missing optional ones as "")
     present: tuple[str, ...] = ()  # the kind's columns the file actually has
-    problems: list[Problem] = field(default_factory=list)
-
-    def problem(self, message: str, fix: str = "", **kw) -> Problem:
-        return Problem(file=self.file, sheet=self.sheet, message=message, fix=fix, **kw)
 
 
 @dataclass
