@@ -26,12 +26,6 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return parse_as_of(day.isoformat())
 
 
-def review_dates(con: duckdb.DuckDBPyConnection, partnership: views.Partnership, until: dt.date | None = None) -> list[dt.date]:
-    """Every review date up to `until`: the recorded ones and, before the first
-    recorded one, the cadence (see views.review_dates)."""
-    return views.review_dates(con, partnership, until)
-
-
 def add_review(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, actor: str = "cli") -> None:
     """Record a review date (edits the cadence-derived calendar)."""
     # Not a batch: a review date is calendar, not data, and must not move the
@@ -66,7 +60,7 @@ def frozen_as_of(con: duckdb.DuckDBPyConnection, partnership_id: str, review_dat
 def previous_review(con: duckdb.DuckDBPyConnection, partnership: views.Partnership, review_date: dt.date) -> tuple[dt.date, dt.datetime] | None:
     """The review before `review_date` and its as-of time (frozen if its pack
     was made, else the end of that day)."""
-    earlier = [d for d in review_dates(con, partnership, review_date) if d < review_date]
+    earlier = [d for d in views.review_dates(con, partnership, review_date) if d < review_date]
     if not earlier:
         return None
     day = earlier[-1]

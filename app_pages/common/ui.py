@@ -269,13 +269,19 @@ def choose(label: str, options: dict[str, str], param: str, key: str | None = No
     return chosen
 
 
-def choose_partnership(version: int) -> views.Partnership:
-    """The partnership the page is about (from ?partnership=, among those the
-    user may read); on an empty database, says how to import and stops."""
+def partnerships_or_stop(version: int) -> list[views.Partnership]:
+    """The readable partnerships; on an empty database, says how to import and stops the page."""
     parts = partnerships(version)
     if not parts:
         empty_database_message()
         st.stop()
+    return parts
+
+
+def choose_partnership(version: int) -> views.Partnership:
+    """The partnership the page is about (from ?partnership=, among those the
+    user may read); on an empty database, says how to import and stops."""
+    parts = partnerships_or_stop(version)
     chosen = choose("Partnership", {p.partnership_id: p.name for p in parts}, "partnership")
     return next(p for p in parts if p.partnership_id == chosen)
 
@@ -339,16 +345,11 @@ def goal_summary_frame(results: list[queries.GoalResult], place_names: dict[str,
 
 
 def _has_new_data(result: queries.GoalResult, review: dt.date) -> bool:
-    recorded = views.last_recorded(con(), result.goal.measure_id, _scope_places(result))
+    from metrics.reviews import scope_places
+
+    partnership = next(p for p in partnerships(data_version()) if p.partnership_id == result.goal.partnership_id)
+    recorded = views.last_recorded(con(), result.goal.measure_id, scope_places(result.goal, partnership))
     return recorded is not None and recorded.date() > review
-
-
-def _scope_places(result: queries.GoalResult) -> list[str]:
-    if result.goal.partnership_wide:
-        for p in partnerships(data_version()):
-            if p.partnership_id == result.goal.partnership_id:
-                return p.places
-    return [result.goal.scope]
 
 
 SUMMARY_COLUMNS = {

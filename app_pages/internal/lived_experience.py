@@ -11,10 +11,7 @@ from metrics.vocab import DOMAINS, VOICES
 from app_pages.common import ui
 
 version = ui.frame("Lived experience")
-parts = ui.partnerships(version)
-if not parts:
-    ui.empty_database_message()
-    st.stop()
+parts = ui.partnerships_or_stop(version)
 places = ui.places(version)
 measures = ui.measures(version)
 

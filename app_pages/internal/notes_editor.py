@@ -12,10 +12,7 @@ from metrics.vocab import CONSENTS, DOMAINS, VOICES
 from app_pages.common import ui
 
 version = ui.frame("Record and approve notes", need="steward")
-parts = ui.partnerships(version)
-if not parts:
-    ui.empty_database_message()
-    st.stop()
+parts = ui.partnerships_or_stop(version)
 places = ui.places(version)
 goal_rows = ui.goal_list(version)
 

@@ -10,10 +10,7 @@ from metrics import views
 from app_pages.common import ui
 
 version = ui.frame("Overview")
-parts = ui.partnerships(version)
-if not parts:
-    ui.empty_database_message()
-    st.stop()
+parts = ui.partnerships_or_stop(version)
 
 results = ui.goal_results(version)
 places = ui.places(version)
