@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
+from metrics.control_chars import problem_message as control_character_problem
 from metrics.vocab import (
     ACTION_STATUSES,
     CONSENTS,
@@ -167,6 +168,8 @@ def figure_cell(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 def _to_pydantic(parse: Callable[[str], Any], required: bool) -> Callable[[Any], Any]:
     def validate(raw: Any) -> Any:
+        if isinstance(raw, str) and (refused := control_character_problem(raw)) is not None:
+            raise PydanticCustomError("control_character", refused[0], {"fix": refused[1]})
         if raw is None or raw == "":
             if required:
                 raise PydanticCustomError("missing", "is required but empty.", {"fix": "Fill in this cell."})

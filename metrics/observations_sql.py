@@ -17,6 +17,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from metrics.control_chars import REFUSED_RE2
+from metrics.kinds import OBSERVATIONS
 from metrics.models import VALUE_TOLERANCE
 from metrics.store import scalar
 from metrics.vocab import GSS_SYMBOL_CELLS, SLUG_PATTERN
@@ -24,6 +26,11 @@ from metrics.vocab import GSS_SYMBOL_CELLS, SLUG_PATTERN
 NUM = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 SYMBOLS_SQL = "(" + ", ".join("'" + s + "'" for s in sorted(GSS_SYMBOL_CELLS)) + ")"
+# Free-text cells are clean only without control characters (control_chars.py);
+# every other cell must match a pattern that leaves them out already.
+NO_CONTROL_CHARACTERS = " AND ".join(
+    f"NOT regexp_matches({c.name}, '{REFUSED_RE2}')" for c in OBSERVATIONS.columns if c.type in ("text", "list")
+)
 
 
 def _num(col: str) -> str:
@@ -63,6 +70,7 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
                 AND regexp_full_match(period_end, '{DATE}') AND TRY_CAST(period_end AS DATE) IS NOT NULL
                 AND TRY_CAST(period_end AS DATE) >= TRY_CAST(period_start AS DATE)
                 AND (source = '' OR trim(source) <> '')
+                AND {NO_CONTROL_CHARACTERS}
                 AND lower(provisional) IN ('', 'true', 'false')
                 AS cells_ok
             FROM p

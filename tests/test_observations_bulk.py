@@ -28,7 +28,8 @@ MEASURES = {
     "cnt": {"measure_id": "cnt", "unit": "count", "min_value": None, "max_value": 50.0},
     "scr": {"measure_id": "scr", "unit": "score", "min_value": 7.0, "max_value": 35.0},
 }
-HOSTILE = ["", "-1", "2.5", " 5", "5%", "1,000", "abc", "c", "x", "low", "[c]", "2025-02-30", "01/02/2025", "Bad Id", "yes", "  ", "nope", "1e3"]
+HOSTILE = ["", "-1", "2.5", " 5", "5%", "1,000", "abc", "c", "x", "low", "[c]", "2025-02-30", "01/02/2025", "Bad Id", "yes", "  ", "nope", "1e3",
+           "MIS\u202e", "\x00", "5\x1b", "Survey \u2066A\u2069", "\x85"]  # control characters: never clean (control_chars.py)
 # Numbers at the edges of each unit's rules (ranges, tolerance 0.05, zero, whole numbers).
 EDGES = {
     "pct": {"value": ["", "95", "95.04", "95.06", "100", "100.5", "0"], "numerator": ["", "0", "950", "1000", "1000.0"], "denominator": ["", "1000", "950", "0"]},
