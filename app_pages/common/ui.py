@@ -359,4 +359,6 @@ SUMMARY_COLUMNS = {
 
 
 def download_csv(df: pd.DataFrame, label: str, file_name: str, key: str) -> None:
-    st.download_button(label, df.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv", key=key)
+    from metrics.csvsafe import frame_csv_bytes  # no cell a spreadsheet would run as a formula
+
+    st.download_button(label, frame_csv_bytes(df), file_name=file_name, mime="text/csv", key=key)
