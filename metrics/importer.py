@@ -28,7 +28,7 @@ from metrics import observations_sql as obs_sql
 from metrics.kinds import KINDS
 from metrics.models import MODELS, ImportRow, ObservationRow, validation_errors
 from metrics.problems import Problem
-from metrics.readers import ROW, Sheet, read_paths
+from metrics.readers import ROW, Sheet, Upload, read_paths, source_name
 from metrics.store import VERSIONED_TABLES, one, scalar, write_batch
 from metrics.vocab import LEVEL_RANK
 
@@ -110,7 +110,7 @@ def default_actor() -> str:
 
 def import_paths(
     con: duckdb.DuckDBPyConnection,
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path | Upload],
     *,
     kind: str | None = None,
     reason: str | None = None,
@@ -121,12 +121,14 @@ def import_paths(
 ) -> ImportResult:
     """Import files as one transaction (see the module docstring).
 
-    `dry_run` validates and counts what would change without writing: the
-    preview the Data page shows before a steward confirms.
+    `paths` are files on disk or `Upload`s (bytes in memory: the app's
+    uploads, never written to disk). `dry_run` validates and counts what
+    would change without writing: the preview the Data page shows before a
+    steward confirms.
     """
-    paths = [Path(p) for p in paths]
-    files = [p.name for p in paths]
-    read = read_paths(paths, kind)
+    sources = [p if isinstance(p, Upload) else Path(p) for p in paths]
+    files = [source_name(p) for p in sources]
+    read = read_paths(sources, kind)
     if read.problems:
         # Still check the files that could be read, so every problem is
         # reported at once; nothing is written either way.
