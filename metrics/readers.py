@@ -179,8 +179,7 @@ def read_paths(paths: Iterable[str | Path | Upload], kind: str | None = None) ->
             problems.append(
                 Problem(
                     file=name,
-                    message=f"This is a macro-enabled or binary Excel file ({suffix}): such files are not imported, because "
-                    "a macro can run code on the computer of whoever opens the file next.",
+                    message=f"This is a macro-enabled or binary Excel file ({suffix}): {xlsx.MACROS_REFUSED}",
                     fix=xlsx.MACRO_FIX,
                     code="macros",
                 )
@@ -573,64 +572,59 @@ def read_xlsx(source: Source, kind: str | None = None, size: int | None = None) 
     Sheets whose name starts with _ are the steward's own (the templates'
     _guide sheet) and are skipped unread; any other sheet is an error, because
     a misspelt sheet name would otherwise be silently ignored. The workbook is
-    read by `metrics.xlsx`, within the limits of `metrics.limits`."""
+    read by `metrics.xlsx`, within the limits of `metrics.limits`; over one,
+    the workbook gives that one problem and no sheets."""
     name = source_name(source)
-    if size is None:
-        size = _source_size(source)
+    try:
+        with _open(source) as f, xlsx.Workbook(f, _source_size(source) if size is None else size) as book:
+            return _read_book(name, book, kind)
+    except xlsx.Refused as exc:
+        return [], [Problem(file=name, sheet=exc.sheet, message=exc.message, fix=exc.fix, code="workbook")]
+    except Exception as exc:  # a damaged file this reader did not foresee: a message, never a traceback
+        return [], [Problem(file=name, message=f"The workbook cannot be read ({type(exc).__name__}).", fix=xlsx.CANNOT_READ_FIX, code="workbook")]
+
+
+def _read_book(name: str, book: xlsx.Workbook, kind: str | None) -> tuple[list[Sheet], list[Problem]]:
     sheets: list[Sheet] = []
     problems: list[Problem] = []
-    with _open(source) as f:
-        try:
-            book = xlsx.Workbook(f, size)
-        except xlsx.Refused as exc:
-            return [], [Problem(file=name, sheet=exc.sheet, message=exc.message, fix=exc.fix, code="workbook")]
-        with book:
-            titles = list(book.worksheets)
-            wanted: list[tuple[str, str]] = []
-            for title in titles:
-                if title.startswith("_"):
-                    continue
-                k = kind if kind is not None and len(titles) == 1 else kind_from_filename(title)
-                if k is None:
-                    problems.append(
-                        Problem(
-                            file=name,
-                            sheet=title,
-                            message="The sheet name does not say which kind of data it holds.",
-                            fix=f"Rename the sheet to its kind ({', '.join(KINDS)}), or start its name with _ to keep it as your own notes.",
-                        )
-                    )
-                    continue
-                wanted.append((title, k))
-            try:
-                book.check_size([t for t, _ in wanted])
-                for title, k in wanted:
-                    cells = book.read_sheet(title)
-                    if not any(cells.header):
-                        problems.append(
-                            Problem(file=name, sheet=title, row=1, message="The sheet has no header row.", fix=f"Put the {k} column names in row 1.")
-                        )
-                        continue
-                    unsaved = [
-                        Problem(
-                            file=name, sheet=title, row=row,
-                            column=cells.header[col - 1] if col <= len(cells.header) and cells.header[col - 1] else None,
-                            message=f"Cell {ref} is a formula with no saved value, so its value is unknown.",
-                            fix=UNSAVED_FORMULA_FIX, code="unsaved_formula",
-                        )
-                        for row, col, ref in cells.unsaved_formulas
-                        if not (col <= len(cells.header) and cells.header[col - 1].startswith("_"))
-                    ]
-                    result = _assemble(name, title, KINDS[k], cells.header, cells.columns, cells.rows)
-                    problems.extend(unsaved)
-                    if isinstance(result, Sheet):
-                        if not unsaved:
-                            sheets.append(result)
-                    else:
-                        problems.extend(result)
-            except xlsx.Refused as exc:
-                problems.append(Problem(file=name, sheet=exc.sheet, message=exc.message, fix=exc.fix, code="workbook"))
-                return [], problems
+    titles = list(book.worksheets)
+    wanted: list[tuple[str, str]] = []
+    for title in titles:
+        if title.startswith("_"):
+            continue
+        k = kind if kind is not None and len(titles) == 1 else kind_from_filename(title)
+        if k is None:
+            problems.append(
+                Problem(
+                    file=name,
+                    sheet=title,
+                    message="The sheet name does not say which kind of data it holds.",
+                    fix=f"Rename the sheet to its kind ({', '.join(KINDS)}), or start its name with _ to keep it as your own notes.",
+                )
+            )
+            continue
+        wanted.append((title, k))
+    book.check_size([t for t, _ in wanted])
+    for title, k in wanted:
+        cells = book.read_sheet(title)
+        if not any(cells.header):
+            problems.append(Problem(file=name, sheet=title, row=1, message="The sheet has no header row.", fix=f"Put the {k} column names in row 1."))
+            continue
+        header = cells.header
+        unsaved = [
+            Problem(
+                file=name, sheet=title, row=row, column=header[col - 1] if col <= len(header) and header[col - 1] else None,
+                message=f"Cell {ref} is a formula with no saved value, so its value is unknown.", fix=UNSAVED_FORMULA_FIX, code="unsaved_formula",
+            )
+            for row, col, ref in cells.unsaved_formulas
+            if not (col <= len(header) and header[col - 1].startswith("_"))  # the steward's own columns are not read
+        ]
+        problems.extend(unsaved)
+        result = _assemble(name, title, KINDS[k], header, cells.columns, cells.rows)
+        if not isinstance(result, Sheet):
+            problems.extend(result)
+        elif not unsaved:
+            sheets.append(result)
     return sheets, problems
 
 

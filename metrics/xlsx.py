@@ -49,6 +49,7 @@ EXCEL_LAST_ROW = 1_048_576
 CANNOT_READ_FIX = "Open it in Excel and save it again as an Excel Workbook (.xlsx), or save each sheet as 'CSV UTF-8'."
 SPLIT_FIX = "Save each sheet as 'CSV UTF-8', or split the rows over several files, and import them together."
 MACRO_FIX = "In Excel, choose File > Save As > 'Excel Workbook (.xlsx)', which leaves the macros out, and import that file."
+MACROS_REFUSED = "macro-enabled files are not imported, because a macro can run code on the computer of whoever opens the file next."
 _SMALL_PART_BYTES = 4 * 1024 * 1024  # workbook.xml, relationships, content types
 _FEED_BYTES = 256 * 1024
 _FLUSH_CELLS = 100_000
@@ -186,18 +187,10 @@ class Workbook:
         for name in self._parts:
             low = name.lower()
             if low.endswith("vbaproject.bin") or low.startswith(("xl/macrosheets/", "xl/dialogsheets/")):
-                raise Refused(
-                    f"The workbook carries macros ({name}): macro-enabled files are not imported, because a macro "
-                    "can run code on the computer of whoever opens the file next.",
-                    MACRO_FIX,
-                )
+                raise Refused(f"The workbook carries macros ({name}): {MACROS_REFUSED}", MACRO_FIX)
         types = self._small_part("[Content_Types].xml", required=False) or b""
         if b"macroenabled" in types.lower():  # .xlsm, .xltm, .xlam saved under another name
-            raise Refused(
-                "The workbook is marked as macro-enabled: such files are not imported, because a macro can run code "
-                "on the computer of whoever opens the file next.",
-                MACRO_FIX,
-            )
+            raise Refused(f"The workbook is marked as macro-enabled: {MACROS_REFUSED}", MACRO_FIX)
         package = _relationships(self._small_part("_rels/.rels", required=False), "")
         book = next((target for kind, target in package.values() if kind == "officeDocument"), "xl/workbook.xml")
         folder = posixpath.dirname(book)
@@ -213,11 +206,7 @@ class Workbook:
         for title, rid in sheets:
             kind, target = rels.get(rid, ("", ""))
             if kind in ("xlMacrosheet", "macrosheet", "dialogsheet"):
-                raise Refused(
-                    f"The workbook carries macros (the sheet {title} is a macro or dialog sheet): macro-enabled files are "
-                    "not imported, because a macro can run code on the computer of whoever opens the file next.",
-                    MACRO_FIX,
-                )
+                raise Refused(f"The workbook carries macros (the sheet {title} is a macro or dialog sheet): {MACROS_REFUSED}", MACRO_FIX)
             if kind == "worksheet" and target in self._parts:
                 self.worksheets[title] = target
             elif kind == "worksheet":
