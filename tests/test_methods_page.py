@@ -249,9 +249,9 @@ def test_assurance_examples_match_the_icon_rule(text):
 
 
 def test_no_sentence_is_copied_from_the_contract(text):
-    from conftest import SHARED
+    from conftest import CONTRACT
 
-    contract = SHARED / "METHODS.md"
+    contract = CONTRACT / "METHODS.md"
     page = flat(text).lower()
     sentences = re.split(r"(?<=[.:;])\s+", flat(contract.read_text(encoding="utf-8")))
     copied = [s for s in sentences if len(s) >= 40 and s.lower() in page]
