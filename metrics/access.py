@@ -174,7 +174,7 @@ def partnerships_touched(con: duckdb.DuckDBPyConnection, sheets) -> tuple[set[st
         kind = sheet.kind.name
         if kind in ("places", "measures"):
             shared = shared or sheet.table.num_rows > 0
-        elif kind == "observations":
+        elif kind in ("observations", "place_areas"):  # a place's figures and areas belong to its partnerships
             for place in set(sheet.table["place_id"].to_pylist()):
                 owners = place_partnerships.get(place)
                 if owners:
