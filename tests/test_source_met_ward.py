@@ -8,94 +8,26 @@ module (tests/fixtures/real/met_ward), never from the adapter under test.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import shutil
-from collections import defaultdict
 
 import pytest
 
 from conftest import REAL_MET_2025_12, REAL_MET_2026_01, snapshot, write_files
+from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
 from metrics import queries
 from metrics.boardpack import board_pack_html
 from metrics.importer import import_paths
 from metrics.sources import import_source
 from metrics.sources.periods import met_month
 
-VIOLENCE = "VIOLENCE AGAINST THE PERSON"
-# Three real wards: one neighbourhood by its own code, two through place_areas.
-WARDS = {"kings-cross": "E05013666", "somers-town": "E05013669", "regents-park": "E05013668"}
-NAMES = {"kings-cross": "King's Cross", "somers-town": "Somers Town", "regents-park": "Regent's Park"}
-
-
-def published(path, major: set[str] | None = None, minor: set[str] | None = None) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
-    """Crimes per (ward code, YYYYMM) among the rows kept, and how many rows each ward has."""
-    totals: dict[tuple[str, str], int] = defaultdict(int)
-    rows: dict[str, int] = defaultdict(int)
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        for r in csv.DictReader(f):
-            if (major and r["MajorText"] not in major) or (minor and r["MinorText"] not in minor):
-                continue
-            rows[r["WardCode"]] += 1
-            for column, cell in r.items():
-                if re.fullmatch(r"\d{6}", column):
-                    totals[(r["WardCode"], column)] += int(cell)
-    return totals, rows
-
-
-def months(path) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return [c for c in next(csv.reader(f)) if re.fullmatch(r"\d{6}", c)]
-
-
-def baseline_dec_2024() -> int:
-    totals, _ = published(REAL_MET_2025_12, {VIOLENCE})
-    return sum(totals[(code, "202412")] for code in WARDS.values())
-
-
-def partnership_files() -> dict[str, str]:
-    base = baseline_dec_2024()
-    return {
-        "places.csv": f"""
-            place_id,name,level,parent_id,code
-            england,England,nation,,E92000001
-            camden,Camden,local_area,england,E09000007
-            kings-cross,{NAMES['kings-cross']},neighbourhood,camden,{WARDS['kings-cross']}
-            somers-town,{NAMES['somers-town']},neighbourhood,camden,
-            regents-park,{NAMES['regents-park']},neighbourhood,camden,
-            """,
-        "place_areas.csv": f"""
-            place_id,area_code,valid_from,valid_to
-            somers-town,{WARDS['somers-town']},,
-            regents-park,{WARDS['regents-park']},2022-05-05,
-            """,
-        "measures.csv": """
-            measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source
-            violence,Violence against the person,safety,count,lower_is_better,0,,,"Police-recorded violence against the person in the month, by ward",Metropolitan Police
-            """,
-        "partnerships.csv": """
-            partnership_id,name,places,review_every_weeks,members,description
-            kx-board,King's Cross and Somers Town Board,kings-cross;somers-town;regents-park,8,Camden Council;Metropolitan Police,Three Camden wards
-            """,
-        "goals.csv": f"""
-            goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner
-            violence-down,kx-board,violence,kx-board,A 25% cut in violence across the three wards,{base},2024-12-31,{round(base * 0.75)},2027-12-31,2025-01-15,public,Camden Council
-            """,
-    }
-
 
 @pytest.fixture
 def kx_db(fresh_db, tmp_path):
     """The partnership as set up a month ago (so reviews since can see it)."""
-    month_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=30)
-    result = import_paths(fresh_db, write_files(tmp_path / "setup", partnership_files()), at=month_ago)
-    assert result.ok, [str(p) for p in result.problems]
+    set_up_partnership(fresh_db, tmp_path / "setup", at=dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=30))
     return fresh_db
-
-
-def import_release(con, path, *filters, **kw):
-    return import_source(con, "met-ward-crime", [path], "violence", list(filters) or [f"MajorText={VIOLENCE}"], **kw)
 
 
 def stored(con, as_of=None) -> dict[tuple[str, str], float]:
