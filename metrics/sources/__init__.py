@@ -27,7 +27,7 @@ import duckdb
 
 from metrics.problems import Problem
 from metrics.sources import ees, fingertips, met_ward, police_uk
-from metrics.sources.common import SourceResult, failed
+from metrics.sources.common import Request, SourceResult, failed
 
 
 @dataclass(frozen=True)
@@ -94,13 +94,14 @@ def import_source(
 ) -> SourceResult:
     """Run one source adapter (see the module docstring). `options` are the
     source's own (`value_column`, ... for ees); an option another source
-    does not take is a problem, not silently ignored."""
-    names = [Path(p).name for p in paths]
+    does not take is a problem, not silently ignored. `at` back-dates the
+    import (only for building a history, as the demo and the tests do)."""
+    request = Request(tuple(paths), measure_id, tuple(filters), reason, actor, dry_run, at)
     spec = SOURCES.get(source)
     if spec is None:
-        return failed(source, names, [Problem(file="SOURCE", value=source, message="is not a source.", fix=f"Use one of: {', '.join(SOURCES)} (python -m metrics sources).")], dry_run)
+        return failed(source, request, [Problem(file="SOURCE", value=source, message="is not a source.", fix=f"Use one of: {', '.join(SOURCES)} (python -m metrics sources).")])
     given = {k: v for k, v in options.items() if v is not None}
     wrong = [OPTION_FLAGS.get(k, k) for k in given if OPTION_FLAGS.get(k, k) not in spec.options]
     if wrong:
-        return failed(source, names, [Problem(file=flag, message=f"is not an option of {source}.", fix=f"Leave it out; {source} takes {', '.join(spec.options) or 'only --measure, --filter, --reason and --dry-run'}.") for flag in wrong], dry_run)
-    return spec.run(con, paths, measure_id, filters, reason=reason, actor=actor, dry_run=dry_run, at=at, **given)
+        return failed(source, request, [Problem(file=flag, message=f"is not an option of {source}.", fix=f"Leave it out; {source} takes {', '.join(spec.options) or 'only --measure, --filter, --reason and --dry-run'}.") for flag in wrong])
+    return spec.run(con, request, **given)

@@ -166,6 +166,63 @@ def parse_number_cell(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@dataclass(frozen=True)
+class Request:
+    """What `import-source` was asked: the files, the measure, the filters,
+    and how to write (`at` back-dates the batch: only for building a history,
+    as the demo and the tests do)."""
+
+    paths: tuple[str | Path, ...]
+    measure_id: str
+    filters: tuple[str, ...] = ()
+    reason: str | None = None
+    actor: str | None = None
+    dry_run: bool = False
+    at: dt.datetime | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [Path(p).name for p in self.paths]
+
+
+@dataclass
+class Opened:
+    """A source's files read, its filters parsed and its measure found: what
+    every adapter starts from, with every problem found so far."""
+
+    names: list[str]
+    files: list[PublishedFile]
+    filters: Filters
+    measure: dict | None
+    problems: list[Problem]
+
+    @property
+    def rows_read(self) -> int:
+        return sum(len(f.rows) for f in self.files)
+
+
+def open_source(
+    con: duckdb.DuckDBPyConnection,
+    request: Request,
+    *,
+    source: str,
+    units: Sequence[str],
+    gives: str,
+    required: Sequence[str],
+    download_fix: str,
+    what: str,
+    default_filters: dict[str, str] | None = None,
+) -> Opened:
+    """Parse the filters, find the measure (in one of `units`), read the files
+    (with the `required` columns) and check the filters against them. Every
+    problem is collected, so one run reports them all."""
+    chosen, problems = parse_filters(request.filters, default_filters)
+    measure, measure_problems = source_measure(con, request.measure_id, units, gives, source)
+    files, read_problems = read_files(request.paths, required, download_fix, what)
+    problems += measure_problems + read_problems + filter_problems(chosen, files, request.filters)
+    return Opened(request.names, files, chosen, measure, problems)
+
+
 # --- filters ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -616,31 +673,25 @@ class SourceResult:
         return list(self.report) + (self.imported.summary_lines() if self.imported else [])
 
 
-def failed(source: str, files: Sequence[str], problems: list[Problem], dry_run: bool = False, rows_read: int = 0) -> SourceResult:
-    return SourceResult(source, list(files), problems, [], rows_read, None, dry_run)
+def failed(source: str, request: Request, problems: list[Problem], rows_read: int = 0) -> SourceResult:
+    return SourceResult(source, request.names, problems, [], rows_read, None, request.dry_run)
 
 
 def write_through_importer(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    files: Sequence[str],
+    request: Request,
     sheets: list[Sheet],
     report: list[str],
     rows_read: int,
-    *,
     reword_problem: Callable[[Problem], Problem],
-    reason: str | None,
-    actor: str | None,
-    dry_run: bool,
-    at: dt.datetime | None = None,
 ) -> SourceResult:
     """The one import path: one transaction, every problem or nothing written,
-    idempotent, a changed figure a revision. `at` back-dates the batch (only
-    for building a history, as the demo and the tests do)."""
-    result = import_sheets(con, sheets, list(files), reason=reason, actor=actor, dry_run=dry_run, action=f"import-source {source}", at=at)
-    if result.problems:
-        return SourceResult(source, list(files), [reword_problem(p) for p in result.problems], report, rows_read, result, dry_run)
-    return SourceResult(source, list(files), [], report, rows_read, result, dry_run)
+    idempotent, a changed figure a revision."""
+    r = request
+    result = import_sheets(con, sheets, r.names, reason=r.reason, actor=r.actor, dry_run=r.dry_run, action=f"import-source {source}", at=r.at)
+    problems = [reword_problem(p) for p in result.problems]
+    return SourceResult(source, r.names, problems, report, rows_read, result, r.dry_run)
 
 
 # --- the report -----------------------------------------------------------------------

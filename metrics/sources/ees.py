@@ -19,14 +19,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
 from metrics.kinds import PLACES
 from metrics.problems import Problem
 from metrics.sources import common
-from metrics.sources.common import Allocation, AreaFigure, Filters, Origin, PublishedFile, SourceResult, WantedPlace
+from metrics.sources.common import Allocation, AreaFigure, Filters, Origin, PublishedFile, Request, SourceResult, WantedPlace
 from metrics.sources.periods import Period, ees_period
 from metrics.vocab import GSS_SYMBOL_CELLS, UNIT_SCALE, is_gss_code
 
@@ -283,48 +282,38 @@ def ind_source(ind: Indicator) -> str:
 
 def import_ees(
     con: duckdb.DuckDBPyConnection,
-    paths: Sequence[str | Path],
-    measure_id: str,
-    filters: Sequence[str] = (),
+    request: Request,
     *,
     value_column: str | None = None,
     numerator_column: str | None = None,
     denominator_column: str | None = None,
     period_start: dt.date | str | None = None,
     period_end: dt.date | str | None = None,
-    reason: str | None = None,
-    actor: str | None = None,
-    dry_run: bool = False,
-    at: dt.datetime | None = None,
 ) -> SourceResult:
     """Import one indicator of an EES tidy file into an existing measure (one
     transaction; see the module docstring)."""
-    names = [Path(p).name for p in paths]
     override, problems = override_period(period_start, period_end)
     if value_column is None:
         problems.append(Problem(file="--value-column", message="is needed: it names the file's column holding the figures.", fix="Give e.g. --value-column attendance_perc (and --numerator-column / --denominator-column for a rate that adds up)."))
     if (numerator_column is None) != (denominator_column is None):
         problems.append(Problem(file="--numerator-column" if numerator_column is None else "--denominator-column", message="is needed with the other one.", fix="Give both --numerator-column and --denominator-column, or neither."))
-    chosen, filter_parse = common.parse_filters(filters)
-    problems += filter_parse
     ratio = numerator_column is not None
-    units = tuple(UNIT_SCALE) if ratio else (*UNIT_SCALE, "count", "score")
-    measure, measure_problems = common.source_measure(con, measure_id, units, "a rate with its numerator and denominator" if ratio else GIVES, NAME)
-    problems += measure_problems
+    o = common.open_source(
+        con, request, source=NAME,
+        units=tuple(UNIT_SCALE) if ratio else (*UNIT_SCALE, "count", "score"),
+        gives="a rate with its numerator and denominator" if ratio else GIVES,
+        required=(*BASE_COLUMNS, *(c for c in (value_column, numerator_column, denominator_column) if c)),
+        download_fix=DOWNLOAD_FIX, what="an explore-education-statistics file",
+    )
+    names, files, chosen, measure, rows_read = o.names, o.files, o.filters, o.measure, o.rows_read
+    problems += o.problems
     if problems:
-        return common.failed(NAME, names, problems, dry_run)
-    wanted_columns = [c for c in (value_column, numerator_column, denominator_column) if c]
-    files, read_problems = common.read_files(paths, (*BASE_COLUMNS, *wanted_columns), DOWNLOAD_FIX, "an explore-education-statistics file")
-    problems += read_problems
-    problems += common.filter_problems(chosen, files, filters)
-    rows_read = sum(len(f.rows) for f in files)
-    if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
 
     keep = lambda f, rec: chosen.row_filter(f.header)(rec)  # noqa: E731
     periods, problems = file_periods(files, override, keep)
     if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
     if ratio:
         triples = []
         for f in files:
@@ -335,15 +324,15 @@ def import_ees(
                     triples.append(tuple(nums))
         scale_unit = common.inferred_scale_unit(triples)  # type: ignore[arg-type]
         if scale_unit is not None and scale_unit != measure["unit"]:  # type: ignore[index]
-            return common.failed(NAME, names, [Problem(
-                file="--measure", value=measure_id, column="unit", code="unit",
+            return common.failed(NAME, request, [Problem(
+                file="--measure", value=request.measure_id, column="unit", code="unit",
                 message=f"is in {measure['unit']}, but in this file {value_column} = {numerator_column} / {denominator_column} x {UNIT_SCALE[scale_unit]:,.0f}: it needs a measure in {scale_unit}.",  # type: ignore[index]
                 fix=f"Choose a measure in {scale_unit}, or create one (a new measure_id with unit {scale_unit}).",
-            )], dry_run, rows_read)
+            )], rows_read)
     indicator = Indicator(measure["measure_id"], measure["unit"], value_column, numerator_column, denominator_column, chosen)  # type: ignore[index, arg-type]
     built = build(con, files, [indicator], periods)
     if built.problems:
-        return common.failed(NAME, names, built.problems, dry_run, rows_read)
+        return common.failed(NAME, request, built.problems, rows_read)
     sheets = place_sheets(built, names) + common.observation_sheets(built.observations[indicator.label], indicator.label, names)
     labels = sorted({p.label for p in periods.values()})
     report = [f"Read {rows_read:,} rows from {len(files)} file(s) ({NAME}); {value_column}" + (f" ({chosen.describe()})" if chosen.by_column else "") + f"; periods: {', '.join(labels)}."]
@@ -356,9 +345,8 @@ def import_ees(
     if other_levels:
         report.append(f"Unallocated: {other_levels:,} rows are at a geographic level this adapter does not place (it places {', '.join(LEVELS)}).")
     return common.write_through_importer(
-        con, NAME, names, sheets, report, rows_read,
+        con, NAME, request, sheets, report, rows_read,
         reword_problem=lambda p: common.reword(p, {indicator.label, "places (derived)"}, indicator.columns, "in the figure taken from this row"),
-        reason=reason, actor=actor, dry_run=dry_run, at=at,
     )
 
 

@@ -21,16 +21,13 @@ of sums of several. `Time period` `2010/11` is a financial year (1 April to
 from __future__ import annotations
 
 from collections import defaultdict
-import datetime as dt
-from collections.abc import Sequence
-from pathlib import Path
 
 import duckdb
 
 from metrics.kinds import PLACES
 from metrics.problems import Problem
 from metrics.sources import common
-from metrics.sources.common import AreaFigure, Origin, SourceResult, WantedPlace
+from metrics.sources.common import AreaFigure, Origin, Request, SourceResult, WantedPlace
 from metrics.sources.periods import fingertips_period
 from metrics.vocab import LEVEL_RANK, UNIT_SCALE, UNITS, is_gss_code
 
@@ -55,30 +52,15 @@ COLUMN_NAMES = {
 DISTINGUISHING = ("Indicator ID", "Sex", "Age", "Category Type", "Category", "Area Type")
 
 
-def import_fingertips(
-    con: duckdb.DuckDBPyConnection,
-    paths: Sequence[str | Path],
-    measure_id: str,
-    filters: Sequence[str] = (),
-    *,
-    reason: str | None = None,
-    actor: str | None = None,
-    dry_run: bool = False,
-    at: dt.datetime | None = None,
-) -> SourceResult:
+def import_fingertips(con: duckdb.DuckDBPyConnection, request: Request) -> SourceResult:
     """Import a Fingertips export's figures, as published, for the places its
     areas make up (one transaction; see the module docstring)."""
-    names = [Path(p).name for p in paths]
-    chosen, problems = common.parse_filters(filters, DEFAULT_FILTERS)
     # Any unit passes here; which one the file needs is known once it is read.
-    measure, measure_problems = common.source_measure(con, measure_id, UNITS, GIVES, NAME)
-    problems += measure_problems
-    files, read_problems = common.read_files(paths, COLUMNS, DOWNLOAD_FIX, "a Fingertips indicator export")
-    problems += read_problems
-    problems += common.filter_problems(chosen, files, filters)
-    rows_read = sum(len(f.rows) for f in files)
+    o = common.open_source(con, request, source=NAME, units=UNITS, gives=GIVES, required=COLUMNS,
+                           download_fix=DOWNLOAD_FIX, what="a Fingertips indicator export", default_filters=DEFAULT_FILTERS)
+    names, files, chosen, measure, problems, rows_read = o.names, o.files, o.filters, o.measure, o.problems, o.rows_read
     if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
 
     # The rows the filters keep, each read and checked where it stands.
     kept: list[tuple[Origin, dict[str, str]]] = []
@@ -114,7 +96,7 @@ def import_fingertips(
                 problems.append(Problem(file=origin.file, row=origin.row, column=column, value=text, message="is not a number.", fix=DOWNLOAD_FIX))
         numbers[(origin.file, origin.row)] = parsed
     if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
 
     # Is Value = Count / Denominator x the measure's scale? Then the counts are
     # kept (a partnership adds them up); else the value and interval alone.
@@ -123,11 +105,11 @@ def import_fingertips(
     needed = (scale_unit,) if scale_unit else tuple(UNIT_SCALE)
     if measure["unit"] not in needed:  # type: ignore[index]
         why = f"in this file Value = Count / Denominator x {UNIT_SCALE[scale_unit]:,.0f}" if scale_unit else f"{NAME} gives {GIVES}"
-        return common.failed(NAME, names, [Problem(
-            file="--measure", value=measure_id, column="unit", code="unit",
+        return common.failed(NAME, request, [Problem(
+            file="--measure", value=request.measure_id, column="unit", code="unit",
             message=f"is in {measure['unit']}, but {why}: it needs a measure in {' or '.join(needed)}.",  # type: ignore[index]
             fix=f"Choose a measure in {' or '.join(needed)}, or create one (a new measure_id with unit {needed[0]}).",
-        )], dry_run, rows_read)
+        )], rows_read)
     scale = UNIT_SCALE[measure["unit"]]  # type: ignore[index]
 
     figures: dict = {}
@@ -185,11 +167,11 @@ def import_fingertips(
         o = next(p for v in wanted.values() for p in v if p.parent_code == common.ENGLAND_CODE)
         common.add_wanted(wanted, WantedPlace(common.ENGLAND_CODE, "England", "nation", None, o.file, o.row, "Parent Code"))
     if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
 
     places = common.benchmark_places(con, wanted)
     if places.problems:
-        return common.failed(NAME, names, places.problems, dry_run, rows_read)
+        return common.failed(NAME, request, places.problems, rows_read)
     allocation = common.allocate(measure["unit"], figures, periods, common.place_index(con, places.new))  # type: ignore[index]
 
     def source(fig: AreaFigure) -> str:
@@ -219,7 +201,6 @@ def import_fingertips(
     if not_places:
         report.append(f"  ({not_places:,} of the rows are for areas without a GSS code, such as GP practices.)")
     return common.write_through_importer(
-        con, NAME, names, sheets, report, rows_read,
+        con, NAME, request, sheets, report, rows_read,
         reword_problem=lambda p: common.reword(p, {LABEL, "places (derived)"}, COLUMN_NAMES, "in the figure taken from this row"),
-        reason=reason, actor=actor, dry_run=dry_run, at=at,
     )

@@ -15,15 +15,12 @@ the next board pack lists under "Revisions to earlier figures".
 from __future__ import annotations
 
 import re
-import datetime as dt
-from collections.abc import Sequence
-from pathlib import Path
 
 import duckdb
 
 from metrics.problems import Problem
 from metrics.sources import common
-from metrics.sources.common import AreaFigure, Origin, SourceResult
+from metrics.sources.common import AreaFigure, Origin, Request, SourceResult
 from metrics.sources.periods import met_month
 from metrics.vocab import area_type
 
@@ -36,27 +33,12 @@ DOWNLOAD_FIX = "Download 'MPS Ward Level Crime (most recent 24 months)' again fr
 LABEL = "crimes per place and month (derived)"
 
 
-def import_met_ward_crime(
-    con: duckdb.DuckDBPyConnection,
-    paths: Sequence[str | Path],
-    measure_id: str,
-    filters: Sequence[str] = (),
-    *,
-    reason: str | None = None,
-    actor: str | None = None,
-    dry_run: bool = False,
-    at: dt.datetime | None = None,
-) -> SourceResult:
+def import_met_ward_crime(con: duckdb.DuckDBPyConnection, request: Request) -> SourceResult:
     """Sum crimes per place and month through ward codes, and import the sums
     (one transaction; see the module docstring)."""
-    names = [Path(p).name for p in paths]
-    chosen, problems = common.parse_filters(filters)
-    measure, measure_problems = common.source_measure(con, measure_id, ("count",), GIVES, NAME)
-    problems += measure_problems
-    files, read_problems = common.read_files(paths, COLUMNS, DOWNLOAD_FIX, "a Met ward-level crime file")
-    problems += read_problems
-    problems += common.filter_problems(chosen, files, filters)
-    rows_read = sum(len(f.rows) for f in files)
+    o = common.open_source(con, request, source=NAME, units=("count",), gives=GIVES,
+                           required=COLUMNS, download_fix=DOWNLOAD_FIX, what="a Met ward-level crime file")
+    names, files, chosen, measure, problems, rows_read = o.names, o.files, o.filters, o.measure, o.problems, o.rows_read
     for f in files:
         months = [c for c in f.header if re.fullmatch(r"\d{6}", c)]
         bad = [c for c in months if met_month(c) is None]
@@ -67,7 +49,7 @@ def import_met_ward_crime(
                 fix=DOWNLOAD_FIX,
             ))
     if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
 
     figures: dict = {}
     periods: dict = {}
@@ -114,7 +96,7 @@ def import_met_ward_crime(
             covered_by[key] = f.name
             figures[key] = fig
     if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
     for fig in figures.values():
         fig.cells = {"value": str(int(fig.value))}
 
@@ -131,7 +113,6 @@ def import_met_ward_crime(
     if not_wards:
         report.append(f"Unallocated: {not_wards:,} rows have a WardCode that is not a ward's GSS code, so they are in no place's count.")
     return common.write_through_importer(
-        con, NAME, names, sheets, report, rows_read,
+        con, NAME, request, sheets, report, rows_read,
         reword_problem=lambda p: common.reword(p, {LABEL}, {}, "in the sum of crimes this row starts"),
-        reason=reason, actor=actor, dry_run=dry_run, at=at,
     )

@@ -11,15 +11,11 @@ without an LSOA, and rows in LSOAs of no place, are counted and reported.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-from pathlib import Path
-
 import duckdb
 
 from metrics.problems import Problem
 from metrics.sources import common
-from metrics.sources.common import AreaFigure, Origin, SourceResult
+from metrics.sources.common import AreaFigure, Origin, Request, SourceResult
 from metrics.sources.periods import police_month
 from metrics.vocab import area_type
 
@@ -34,29 +30,14 @@ FILTERS = "any column, e.g. --filter \"Crime type=Violence and sexual offences\"
 DOWNLOAD_FIX = "Download the street-level crime file again from data.police.uk (Downloads: choose the force and months, 'Include crime data') and import the CSV unchanged."
 
 
-def import_police_uk_street(
-    con: duckdb.DuckDBPyConnection,
-    paths: Sequence[str | Path],
-    measure_id: str,
-    filters: Sequence[str] = (),
-    *,
-    reason: str | None = None,
-    actor: str | None = None,
-    dry_run: bool = False,
-    at: dt.datetime | None = None,
-) -> SourceResult:
+def import_police_uk_street(con: duckdb.DuckDBPyConnection, request: Request) -> SourceResult:
     """Count crimes per place and month through LSOAs, and import the counts
     (one transaction; see the module docstring)."""
-    names = [Path(p).name for p in paths]
-    chosen, problems = common.parse_filters(filters)
-    measure, measure_problems = common.source_measure(con, measure_id, ("count",), GIVES, NAME)
-    problems += measure_problems
-    files, read_problems = common.read_files(paths, COLUMNS, DOWNLOAD_FIX, "a police.uk street-level crime file")
-    problems += read_problems
-    problems += common.filter_problems(chosen, files, filters)
-    rows_read = sum(len(f.rows) for f in files)
+    o = common.open_source(con, request, source=NAME, units=("count",), gives=GIVES,
+                           required=COLUMNS, download_fix=DOWNLOAD_FIX, what="a police.uk street-level crime file")
+    names, files, chosen, measure, problems, rows_read = o.names, o.files, o.filters, o.measure, o.problems, o.rows_read
     if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
 
     figures: dict = {}
     periods: dict = {}
@@ -97,7 +78,7 @@ def import_police_uk_street(
             fig.rows += 1
             fig.amount += 1
     if problems:
-        return common.failed(NAME, names, problems, dry_run, rows_read)
+        return common.failed(NAME, request, problems, rows_read)
     for fig in figures.values():
         fig.cells = {"value": str(int(fig.value))}
 
@@ -114,7 +95,6 @@ def import_police_uk_street(
     if no_lsoa:
         report.append(f"Unallocated: {no_lsoa:,} rows have no LSOA code (police.uk could not place them), so they are in no place's count.")
     return common.write_through_importer(
-        con, NAME, names, sheets, report, rows_read,
+        con, NAME, request, sheets, report, rows_read,
         reword_problem=lambda p: common.reword(p, {"crimes per place and month (derived)"}, {}, "in the count of crimes this row starts"),
-        reason=reason, actor=actor, dry_run=dry_run, at=at,
     )
