@@ -49,6 +49,7 @@ LEVELS: dict[str, tuple[str, str, str | None, str | None]] = {
     "Ward": ("ward_code", "ward_name", None, None),
     "Parliamentary constituency": ("pcon_code", "pcon_name", None, None),
 }
+SCALE_SAMPLE = 2000  # rows with all three figures looked at to tell a rate's scale
 EXAMPLES = {"Academic year": "202526", "Financial year": "202425", "Tax year": "202425", "Calendar year": "2025"}
 
 
@@ -233,8 +234,9 @@ def build(
         figures: dict = {}
         first: dict = {}
         by_period: dict = {}
+        keeps = {id(f): ind.filters.row_filter(f.header) for f in files}
         for f, number, rec, code, period in located:
-            if not ind.filters.row_filter(f.header)(rec):
+            if not keeps[id(f)](rec):
                 continue
             fig = AreaFigure(Origin(f.name, number))
             for ours, theirs in ind.columns.items():
@@ -310,18 +312,21 @@ def import_ees(
     if problems:
         return common.failed(NAME, request, problems, rows_read)
 
-    keep = lambda f, rec: chosen.row_filter(f.header)(rec)  # noqa: E731
+    filters_of = {id(f): chosen.row_filter(f.header) for f in files}
+    keep = lambda f, rec: filters_of[id(f)](rec)  # noqa: E731
     periods, problems = file_periods(files, override, keep)
     if problems:
         return common.failed(NAME, request, problems, rows_read)
     if ratio:
-        triples = []
+        triples = []  # enough rows to tell the scale, not every row
         for f in files:
             v_i, n_i, d_i = f.index(value_column), f.index(numerator_column), f.index(denominator_column)  # type: ignore[arg-type]
             for _, rec in f.rows:
                 nums = [common.parse_number_cell(rec[i]) for i in (v_i, n_i, d_i)]
-                if None not in nums:
+                if None not in nums and keep(f, rec):
                     triples.append(tuple(nums))
+                if len(triples) >= SCALE_SAMPLE:
+                    break
         scale_unit = common.inferred_scale_unit(triples)  # type: ignore[arg-type]
         if scale_unit is not None and scale_unit != measure["unit"]:  # type: ignore[index]
             return common.failed(NAME, request, [Problem(
