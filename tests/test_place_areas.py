@@ -110,3 +110,15 @@ def test_a_workbook_sheet_named_place_areas_imports(seeded_db, tmp_path):
     wb.save(path)
     result = import_paths(seeded_db, [path])
     assert result.ok and result.changes["place_areas"].added == 1
+
+
+def test_an_import_of_areas_needs_rights_over_the_partnerships_of_their_places(seeded_db, tmp_path):
+    """The Import page asks which partnerships an import changes: a
+    neighbourhood's areas belong to its partnerships; a place in none is shared."""
+    from metrics.access import partnerships_touched
+    from metrics.readers import read_paths
+
+    (path,) = write_files(tmp_path / "t", {"place_areas.csv": f"{HEAD}\nnorth,E01011704,,\n"})
+    assert partnerships_touched(seeded_db, read_paths([path]).sheets) == ({"shire-board"}, False)
+    (path,) = write_files(tmp_path / "u", {"place_areas.csv": f"{HEAD}\nshire,E09000030,,\n"})
+    assert partnerships_touched(seeded_db, read_paths([path]).sheets) == (set(), True)
