@@ -195,3 +195,17 @@ def test_a_partnership_of_two_regions_adds_up_their_counts(ft_db, tmp_path):
     d = float(rows["E12000007"]["Denominator"]) + float(rows["E12000008"]["Denominator"])
     assert math.isclose(r.assessment.latest_value, n / d * 10_000, rel_tol=1e-12)
     assert (r.assessment.ci_low, r.assessment.ci_high) == pytest.approx(wilson_interval(n, d, scale=10_000))
+
+
+def test_filters_that_keep_no_row_are_a_problem_not_an_empty_import(ft_db, tmp_path):
+    males_only = tmp_path / "males.csv"
+    with open(REAL_FINGERTIPS, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    with open(males_only, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([rows[0]] + [r for r in rows[1:] if r[rows[0].index("Sex")] == "Male"])
+    before = snapshot(ft_db)
+    result = import_source(ft_db, "fingertips", [males_only], "injuries")
+    assert not result.ok
+    assert result.problems[0].code == "nothing_kept" and "Sex" in result.problems[0].message and "--filter" in result.problems[0].fix
+    assert snapshot(ft_db) == before
+    assert import_source(ft_db, "fingertips", [males_only], "injuries", ["Sex=Male"]).ok

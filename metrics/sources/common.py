@@ -262,6 +262,16 @@ def parse_filters(texts: Iterable[str], defaults: dict[str, str] | None = None) 
     return Filters(by_column), problems
 
 
+def nothing_kept(filters: Filters, files: Sequence[PublishedFile]) -> Problem:
+    """No row passes the filters (say, a Fingertips indicator published for
+    males and females only, against the default Sex=Persons)."""
+    return Problem(
+        file=files[0].name if files else "--filter", code="nothing_kept",
+        message=f"No row of the files passes the filters ({filters.describe() or 'none'}), so there is nothing to import.",
+        fix='Give a --filter for the rows you want (it replaces the default for its column), e.g. --filter "Sex=Male".',
+    )
+
+
 def filter_problems(filters: Filters, files: Sequence[PublishedFile], explicit: Iterable[str]) -> list[Problem]:
     """A filter on a column no file has, or a value no row holds, is a problem:
     otherwise a typo would silently give 0 everywhere."""

@@ -317,6 +317,8 @@ def import_ees(
     periods, problems = file_periods(files, override, keep)
     if problems:
         return common.failed(NAME, request, problems, rows_read)
+    if not periods:
+        return common.failed(NAME, request, [common.nothing_kept(chosen, files)], rows_read)
     if ratio:
         triples = []  # enough rows to tell the scale, not every row
         for f in files:

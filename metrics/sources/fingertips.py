@@ -69,6 +69,8 @@ def import_fingertips(con: duckdb.DuckDBPyConnection, request: Request) -> Sourc
         for number, rec in f.rows:
             if keep(rec):
                 kept.append((Origin(f.name, number), dict(zip(f.header, rec))))
+    if not kept:
+        return common.failed(NAME, request, [common.nothing_kept(chosen, files)], rows_read)
     indicators = sorted({c["Indicator ID"] for _, c in kept})
     if len(indicators) > 1:
         problems.append(Problem(
