@@ -87,7 +87,8 @@ def import_police_uk_street(con: duckdb.DuckDBPyConnection, request: Request) ->
     rows = common.observation_rows(measure["measure_id"], allocation, lambda fig: source)  # type: ignore[index]
     sheets = common.observation_sheets(rows, "crimes per place and month (derived)", names)
 
-    months = ", ".join(p.label for _, p in sorted(periods.items()))
+    labels = [p.label for _, p in sorted(periods.items())]
+    months = ", ".join(labels) if len(labels) <= 6 else f"{len(labels)} months, {labels[0]} to {labels[-1]}"
     report = [f"Read {rows_read:,} rows from {len(files)} file(s) ({NAME}); months covered: {months}."]
     if chosen.by_column:
         report.append(f"Filter: {chosen.describe()}; {filtered_out:,} rows left out by it.")
