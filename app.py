@@ -65,8 +65,13 @@ if ui.mode() == "public":
     pages = {"": [st.Page(ui.PAGE_PUBLIC, title="Progress on our promises", icon=":material/public:", url_path="progress", default=True), methods]}
 elif refused is not None:
     # Fail closed: a broken sign-in configuration, local mode where it is not
-    # safe, or an identity that cannot be trusted gets this one page, whatever the URL.
-    pages = {"": [st.Page(ui.PAGE_REFUSED, title=refused[0], icon=":material/block:", url_path="not-served", default=True)]}
+    # safe, or an identity that cannot be trusted gets this one page, whatever
+    # the URL (registered under every internal address, so a deep link shows
+    # the reason rather than "Page not found").
+    pages = {"": [
+        st.Page(ui.PAGE_REFUSED, title=refused[0], icon=":material/block:", url_path=path, default=(i == 0))
+        for i, path in enumerate(("not-served", *ui.INTERNAL_URL_PATHS))
+    ]}
 elif ui.auth_configured():
     if not st.user.is_logged_in:
         pages = {"": [st.Page(ui.PAGE_SIGN_IN, title="Sign in", icon=":material/login:", url_path="sign-in", default=True), *public]}
@@ -82,4 +87,4 @@ elif ui.auth_configured():
 else:
     pages = internal_pages(ui.perms())
 
-st.navigation(pages, position="top").run()
+st.navigation(pages, position="hidden" if refused is not None and ui.mode() != "public" else "top").run()

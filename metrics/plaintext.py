@@ -15,6 +15,11 @@ from __future__ import annotations
 # HTML, Streamlit colour or icon directive (`:red[...]`, `:material/x:`),
 # emoji shortcode or LaTeX can start.
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# GitHub-flavoured Markdown also turns bare addresses into links after
+# parsing, escapes or not: an email becomes a mailto: link. A word joiner
+# (U+2060, invisible, not a word character) after each @ stops that; bare
+# http(s) and www addresses may still become ordinary web links.
+_WORD_JOINER = "\u2060"
 
 
 def markdown_literal(text: object) -> str:
@@ -23,7 +28,7 @@ def markdown_literal(text: object) -> str:
     Line breaks are kept as line breaks (a Markdown hard break), so a quoted
     note keeps its shape."""
     s = "" if text is None else str(text)
-    escaped = "".join("\\" + ch if ch in _ASCII_PUNCTUATION else ch for ch in s)
+    escaped = "".join("\\" + ch + (_WORD_JOINER if ch == "@" else "") if ch in _ASCII_PUNCTUATION else ch for ch in s)
     lines = escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "  \n".join(line.strip() or "\u00a0" for line in lines) if len(lines) > 1 else escaped
 

@@ -25,12 +25,14 @@ HOSTILE = [
     ":red[alarm] :material/warning: :smile: $x^2$",
     "<https://example.org/auto> www.example.org",
     "back\\slash \\![x](y)",
+    "write to jo@example.org or mailto:jo@example.org",
 ]
 
 
 def commonmark_unescape(md: str) -> str:
-    """What CommonMark shows for a run of text with backslash escapes (spec 2.4)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", md)
+    """What CommonMark shows for a run of text with backslash escapes (spec 2.4),
+    less the invisible word joiners that keep an email address from becoming a link."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", md).replace("\u2060", "")
 
 
 def unescaped_punctuation(md: str) -> list[str]:
@@ -58,6 +60,15 @@ def test_any_single_line_reads_back_exactly(text):
     md = markdown_literal(text)
     assert unescaped_punctuation(md) == []
     assert commonmark_unescape(md) == text
+
+
+def test_an_email_address_cannot_become_a_link():
+    """mdast's GFM autolinks match `name@domain.tld` in text after escapes are
+    read; a character that is not a word character after @ breaks the match."""
+    gfm_email = re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+")  # mdast-util-gfm-autolink-literal's email pattern
+    assert gfm_email.search("jo@example.org")
+    text_node = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown_literal("jo@example.org"))  # escapes read, joiner kept
+    assert not gfm_email.search(text_node)
 
 
 def test_line_breaks_stay_line_breaks_and_a_quote_keeps_every_line_quoted():

@@ -41,6 +41,11 @@ PAGE_SIGN_IN = "app_pages/common/sign_in.py"
 PAGE_NO_ACCESS = "app_pages/common/no_access.py"
 PAGE_REFUSED = "app_pages/common/refused.py"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# Every address of an internal page (app.py), for the refusal page to answer at.
+INTERNAL_URL_PATHS = (
+    "overview", "partnership", "neighbourhood", "goal", "board-review", "actions", "trustees", "lived-experience",
+    "import", "goals-editor", "notes", "access", "audit", "methods", "sign-in", "no-access", "progress",
+)
 PAGE_PUBLIC = "app_pages/public/progress.py"
 # Page scripts live in app_pages/, not pages/: a pages/ folder beside app.py
 # puts Streamlit in its older pages-folder mode, where pages/*.py are routable
