@@ -263,6 +263,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
 
     from metrics import store
     from metrics.boardpack import write_board_pack
+    from metrics.importer import default_actor
 
     try:
         review_date = dt.date.fromisoformat(args.review_date)
@@ -270,7 +271,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
         raise UsageError(f'--review-date "{args.review_date}" is not a date: write it as YYYY-MM-DD, e.g. 2026-11-26.') from None
     con = store.connect(args.db)
     try:
-        path = write_board_pack(con, args.partnership, review_date, args.out)
+        path = write_board_pack(con, args.partnership, review_date, args.out, actor=default_actor())
     finally:
         con.close()
     print(f"Wrote the board pack for {args.partnership}, review of {review_date}, to {path}.")

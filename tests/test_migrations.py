@@ -3,9 +3,10 @@ migrated to the current schema, each version in a transaction, and keeps
 every row, history included; a backup is taken before it is changed.
 
 The tests are written for v1 -> latest (001 the first schema, 002 access,
-003 place_areas and publishers' intervals); the tests marked "next version"
-add a stand-in for the version after the latest (tests/fixtures/schema_v1.py),
-so a migration someone adds next is exercised before it exists.
+003 the audit trail's partnerships, 004 place_areas and publishers'
+intervals); the tests marked "next version" add a stand-in for the version
+after the latest (tests/fixtures/schema_v1.py), so a migration someone adds
+next is exercised before it exists.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def test_a_failed_upgrade_is_a_message_naming_the_backup(v1_db, tmp_path, monkey
         con.close()
 
 
-# --- version 3: place_areas and publishers' intervals -------------------------------
+# --- version 4: place_areas and publishers' intervals -------------------------------
 
 def test_v1_database_gains_place_areas_and_interval_columns_and_old_figures_have_no_interval(v1_db):
     con = store.connect(v1_db)
@@ -234,8 +235,8 @@ def test_two_schema_files_with_the_same_version_are_refused_naming_both(tmp_path
 
 
 def test_a_next_version_that_alters_observations_again_migrates_and_imports(v1_db, tmp_path, monkeypatch):
-    """Another engineer's 004 may add a column to observations: the runner
-    applies it after 003 in the same transaction, and imports and exports
+    """The next version may add a column to observations again: the runner
+    applies it after 004 in the same transaction, and imports and exports
     still work (the new column keeps its default)."""
     folder, version = schema_dir_with_next_version(
         tmp_path / "schema", "ALTER TABLE observations ADD COLUMN IF NOT EXISTS reviewed BOOLEAN DEFAULT false;\n"
@@ -244,7 +245,7 @@ def test_a_next_version_that_alters_observations_again_migrates_and_imports(v1_d
     monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
     con = store.connect(v1_db)
     try:
-        assert store.schema_version(con) == version == 4
+        assert store.schema_version(con) == version == 5
         obs = tmp_path / "obs" / "observations.csv"
         obs.parent.mkdir()
         obs.write_text(

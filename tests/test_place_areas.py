@@ -112,13 +112,22 @@ def test_a_workbook_sheet_named_place_areas_imports(seeded_db, tmp_path):
     assert result.ok and result.changes["place_areas"].added == 1
 
 
-def test_an_import_of_areas_needs_rights_over_the_partnerships_of_their_places(seeded_db, tmp_path):
-    """The Import page asks which partnerships an import changes: a
-    neighbourhood's areas belong to its partnerships; a place in none is shared."""
-    from metrics.access import partnerships_touched
-    from metrics.readers import read_paths
+def test_an_import_of_areas_needs_steward_rights_over_the_partnerships_of_their_places(seeded_db, tmp_path):
+    """A neighbourhood's areas decide which figures become its own, so they
+    belong to its partnerships, like its figures; a place in none is shared."""
+    from metrics.access import EVERY, Permissions
 
-    (path,) = write_files(tmp_path / "t", {"place_areas.csv": f"{HEAD}\nnorth,E01011704,,\n"})
-    assert partnerships_touched(seeded_db, read_paths([path]).sheets) == ({"shire-board"}, False)
-    (path,) = write_files(tmp_path / "u", {"place_areas.csv": f"{HEAD}\nshire,E09000030,,\n"})
-    assert partnerships_touched(seeded_db, read_paths([path]).sheets) == (set(), True)
+    steward = Permissions("someone@example.org", {"shire-board": "steward"}, frozenset())
+    other = Permissions("else@example.org", {"other-board": "steward"}, frozenset())
+    (mine,) = write_files(tmp_path / "t", {"place_areas.csv": f"{HEAD}\nnorth,E01011704,,\n"})
+    (shared,) = write_files(tmp_path / "u", {"place_areas.csv": f"{HEAD}\nshire,E09000030,,\n"})
+    before = snapshot(seeded_db)
+    refused = import_paths(seeded_db, [mine], perms=other)
+    assert not refused.ok
+    assert [(p.row, p.column, p.code) for p in refused.problems] == [(2, "place_id", "forbidden")]
+    assert "may not import areas" in refused.problems[0].message
+    refused = import_paths(seeded_db, [shared], perms=steward)
+    assert not refused.ok and "every partnership shares" in refused.problems[0].message
+    assert snapshot(seeded_db) == before
+    assert import_paths(seeded_db, [mine], perms=steward).ok
+    assert import_paths(seeded_db, [shared], perms=Permissions("a@example.org", {EVERY: "steward"}, frozenset())).ok

@@ -1,4 +1,4 @@
--- Schema version 3: neighbourhoods made of official areas, and publishers' own
+-- Schema version 4: neighbourhoods made of official areas, and publishers' own
 -- intervals (issue 14: real sources, real places).
 --
 -- place_areas: the official areas (GSS codes of output areas, LSOAs, MSOAs,
