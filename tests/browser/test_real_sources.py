@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from browser.conftest import axe_report, axe_violations, open_page, screenshot
 from conftest import REAL_MET_2025_12, REAL_MET_2026_01
-from fixtures.camden import NAMES, WARDS, import_release, months, published, VIOLENCE, set_up_partnership
-from metrics import reviews, store
+from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
+from metrics import access, edits, store
 from metrics.boardpack import board_pack_html
 from metrics.sources.periods import met_month
 
@@ -35,7 +35,7 @@ def camden_db(tmp_path_factory):
         assert import_release(con, REAL_MET_2025_12, at=now - dt.timedelta(days=20)).ok
         board_pack_html(con, "kx-board", (now - dt.timedelta(days=10)).date())
         assert import_release(con, REAL_MET_2026_01).ok
-        reviews.add_review(con, "kx-board", dt.date.today())
+        assert edits.record_review(con, access.LOCAL, "kx-board", dt.date.today(), actor="test")
     finally:
         con.close()
     return path
