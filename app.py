@@ -6,7 +6,10 @@
   to ask; everyone else the internal pages their roles allow (every page and
   every write checks the role again on the server, in app_pages/common/ui.py).
 - Neither: local mode, for one person on their own machine, which refuses to
-  serve a non-loopback address unless OUTCOMES_ALLOW_NETWORK=1.
+  serve a non-loopback address unless OUTCOMES_ALLOW_NETWORK=1, and answers
+  only requests addressed to localhost, 127.0.0.1 or [::1] (DNS rebinding).
+- A broken [auth] section, or a secrets file that is named but missing or
+  unreadable: one page saying what to fix, never local mode (fail closed).
 
 Pages not registered here cannot be reached by any URL.
 """
@@ -56,8 +59,19 @@ def internal_pages(perms) -> dict:
     return pages
 
 
+ui.silence_server_metrics()  # /_stcore/metrics would list the app's caches to anyone
+refused = ui.refusal()
 if ui.mode() == "public":
     pages = {"": [st.Page(ui.PAGE_PUBLIC, title="Progress on our promises", icon=":material/public:", url_path="progress", default=True), methods]}
+elif refused is not None:
+    # Fail closed: a broken sign-in configuration, local mode where it is not
+    # safe, or an identity that cannot be trusted gets this one page, whatever
+    # the URL (registered under every internal address, so a deep link shows
+    # the reason rather than "Page not found").
+    pages = {"": [
+        st.Page(ui.PAGE_REFUSED, title=refused[0], icon=":material/block:", url_path=path, default=(i == 0))
+        for i, path in enumerate(("not-served", *ui.INTERNAL_URL_PATHS))
+    ]}
 elif ui.auth_configured():
     if not st.user.is_logged_in:
         pages = {"": [st.Page(ui.PAGE_SIGN_IN, title="Sign in", icon=":material/login:", url_path="sign-in", default=True), *public]}
@@ -68,11 +82,9 @@ elif ui.auth_configured():
         else:
             pages = {"": [st.Page(ui.PAGE_NO_ACCESS, title="No access yet", icon=":material/lock:", url_path="no-access", default=True), *public]}
         with st.sidebar:
-            st.caption(f"Signed in as {ui.identity()}")
+            st.caption(f"Signed in as {ui.text(ui.identity())}")
             st.button("Sign out", on_click=st.logout)
-elif not ui.local_mode_allowed():
-    pages = {"": [st.Page(ui.PAGE_LOCAL_REFUSED, title="Not started", icon=":material/block:", url_path="not-started", default=True)]}
 else:
     pages = internal_pages(ui.perms())
 
-st.navigation(pages, position="top").run()
+st.navigation(pages, position="hidden" if refused is not None and ui.mode() != "public" else "top").run()

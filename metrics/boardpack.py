@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import jinja2
 
-from metrics import queries, reviews, views
+from metrics import edits, queries, reviews, views
+from metrics.access import LOCAL, Permissions
 from metrics.charts import goal_figure
 from metrics.demo import is_demo
 from metrics.explain import format_month, format_value
@@ -42,12 +43,17 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def board_pack_html(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date) -> str:
-    """The pack for one review, as HTML text (freezes the review's as-of time)."""
+def board_pack_html(
+    con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, perms: Permissions = LOCAL, actor: str = "cli"
+) -> str:
+    """The pack for one review, as HTML text.
+
+    The first pack of a review freezes its as-of time (a steward's audited
+    write, metrics.edits.freeze_review); later ones reprint it from there."""
     parts = {p.partnership_id: p for p in views.partnerships(con)}
-    if partnership_id not in parts:
-        raise StoreError(f'There is no partnership "{partnership_id}". Partnerships: {", ".join(sorted(parts)) or "(none yet)"}.')
-    as_of = reviews.frozen_as_of(con, partnership_id, review_date)
+    if partnership_id not in parts or not perms.can("viewer", partnership_id):
+        raise StoreError(f'There is no partnership "{partnership_id}" you may read. Partnerships: {", ".join(sorted(p for p in parts if perms.can("viewer", p))) or "(none yet)"}.')
+    as_of = edits.freeze_review(con, perms, partnership_id, review_date, actor=actor)
     partnership = {p.partnership_id: p for p in views.partnerships(con, as_of)}.get(partnership_id, parts[partnership_id])
     previous = reviews.previous_review(con, partnership, review_date)
     previous_date, previous_as_of = previous if previous else (None, None)
@@ -92,8 +98,8 @@ def board_pack_html(con: duckdb.DuckDBPyConnection, partnership_id: str, review_
     )
 
 
-def write_board_pack(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, out: str | Path) -> Path:
+def write_board_pack(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, out: str | Path, actor: str = "cli") -> Path:
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(board_pack_html(con, partnership_id, review_date), encoding="utf-8")
+    path.write_text(board_pack_html(con, partnership_id, review_date, actor=actor), encoding="utf-8")
     return path

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from metrics.explain import format_value
 from metrics.queries import GoalResult, SeriesPoint
-from metrics.vocab import VARIATION_LABELS
+from metrics.vocab import UNIT_SUFFIX, VARIATION_LABELS
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -34,7 +34,7 @@ OKABE_ITO = {
 }
 SERIES_COLOURS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "purple", "orange", "sky", "black")]
 
-UNIT_AXIS = {"percent": "%", "rate_per_1000": "per 1,000", "count": "count", "score": "score"}
+UNIT_AXIS = {**{unit: suffix.strip() for unit, suffix in UNIT_SUFFIX.items()}, "count": "count", "score": "score"}
 
 
 def _layout(fig: go.Figure, title: str, unit: str, height: int = 420) -> go.Figure:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from metrics.aggregate import Figure
-from metrics.vocab import DEFAULT_SUPPRESS_BELOW
+from metrics.vocab import DEFAULT_SUPPRESS_BELOW, UNIT_SCALE
 
 SUPPRESSED = "c"
 SMALL_COUNTS = (1.0, 2.0)
@@ -23,7 +23,7 @@ def figure_base(unit: str, fig: Figure) -> float | None:
     """The base a figure rests on: the denominator of a rate, the sample size
     of a score, the count itself for a count (used to rank neighbourhoods for
     complementary suppression); None when it is not known."""
-    if unit in ("percent", "rate_per_1000"):
+    if unit in UNIT_SCALE:
         return fig.denominator
     if unit == "score":
         return fig.sample_size
@@ -42,7 +42,7 @@ def is_primary_suppressed(unit: str, fig: Figure | None, suppress_below: int | N
     if fig is None:
         return False
     threshold = DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
-    if unit in ("percent", "rate_per_1000"):
+    if unit in UNIT_SCALE:
         if fig.denominator is not None and fig.denominator < threshold:
             return True
         return fig.numerator in SMALL_COUNTS

@@ -24,13 +24,14 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
+from metrics import access
 from metrics import observations_sql as obs_sql
 from metrics.kinds import KINDS
 from metrics.models import MODELS, ImportRow, ObservationRow, validation_errors
 from metrics.problems import Problem
 from metrics.readers import ROW, Sheet, Upload, read_paths, source_name
-from metrics.store import VERSIONED_TABLES, one, scalar, write_batch
-from metrics.vocab import LEVEL_RANK
+from metrics.store import VERSIONED_TABLES, one, scalar, serialised, write_batch
+from metrics.vocab import LEVEL_RANK, is_gss_code
 
 BOOKKEEPING = ("recorded_at", "superseded_at", "batch_id", "change_reason")
 GOAL_PROMISE_FIELDS = ("baseline_value", "baseline_date", "target_value", "target_date")
@@ -118,13 +119,16 @@ def import_paths(
     at: dt.datetime | None = None,
     dry_run: bool = False,
     action: str = "import",
+    perms: access.Permissions = access.LOCAL,
 ) -> ImportResult:
     """Import files as one transaction (see the module docstring).
 
     `paths` are files on disk or `Upload`s (bytes in memory: the app's
     uploads, never written to disk). `dry_run` validates and counts what
     would change without writing: the preview the Data page shows before a
-    steward confirms.
+    steward confirms. `perms` is who is importing: every row is checked
+    against what they may change (the command line, like local mode, may
+    change everything).
     """
     sources = [p if isinstance(p, Upload) else Path(p) for p in paths]
     files = [source_name(p) for p in sources]
@@ -134,9 +138,11 @@ def import_paths(
         # reported at once; nothing is written either way.
         problems = list(read.problems)
         if read.sheets:
-            problems += Plan(con, read.sheets, reason).validate()
+            plan = Plan(con, read.sheets, reason, perms)
+            refusals = plan.refusals()
+            problems += refusals or plan.validate()
         return ImportResult(False, problems, {}, files, dry_run=dry_run)
-    return import_sheets(con, read.sheets, files, reason=reason, actor=actor, at=at, dry_run=dry_run, action=action)
+    return import_sheets(con, read.sheets, files, reason=reason, actor=actor, at=at, dry_run=dry_run, action=action, perms=perms)
 
 
 def import_sheets(
@@ -149,27 +155,35 @@ def import_sheets(
     at: dt.datetime | None = None,
     dry_run: bool = False,
     action: str = "import",
+    perms: access.Permissions = access.LOCAL,
 ) -> ImportResult:
     """Import sheets already read (see `import_paths`). `action` names the
-    change in the audit trail (an import, a goal edit, a note approval, ...)."""
+    change in the audit trail (an import, a goal edit, a note approval, ...).
+
+    Rows the importer may not write are refused before anything else is
+    checked, and then nothing else is reported: other checks compare with the
+    stored rows, and their messages must not show another partnership's."""
     if not sheets:
         return ImportResult(
             False, [Problem(file="(import)", message="No files were given.", fix="Name one or more .csv or .xlsx files.")], {}, files
         )
     reason = reason.strip() if reason and reason.strip() else None
-    plan = Plan(con, sheets, reason)
-    problems = plan.validate()
+    plan = Plan(con, sheets, reason, perms)
+    problems = plan.refusals() or plan.validate()
     if problems:
         return ImportResult(False, problems, {}, files, dry_run=dry_run)
     if dry_run:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            changes = plan.apply(batch_id=0, at=dt.datetime(1970, 1, 1))
-        finally:
-            con.execute("ROLLBACK")
+        with serialised():
+            con.execute("BEGIN TRANSACTION")
+            try:
+                changes = plan.apply(batch_id=0, at=dt.datetime(1970, 1, 1))
+            finally:
+                con.execute("ROLLBACK")
         return ImportResult(True, [], changes, files, dry_run=True)
     try:
-        with write_batch(con, actor=actor or default_actor(), action=action, files=";".join(files), reason=reason, at=at) as batch:
+        with write_batch(
+            con, actor=actor or default_actor(), action=action, files=";".join(files), reason=reason, at=at, partnerships=plan.touched()
+        ) as batch:
             changes = plan.apply(batch.batch_id, batch.at)
             if not any(c.added or c.revised for c in changes.values()):
                 raise NothingChanged(changes)
@@ -198,9 +212,10 @@ def current_rows(con: duckdb.DuckDBPyConnection, table: str) -> dict[tuple, dict
 class Plan:
     """The validation and then the writes of one import."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, sheets: list[Sheet], reason: str | None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, sheets: list[Sheet], reason: str | None, perms: access.Permissions = access.LOCAL):
         self.con = con
         self.reason = reason
+        self.perms = perms
         self.by_kind: dict[str, list[Sheet]] = defaultdict(list)
         for s in sheets:
             self.by_kind[s.kind.name].append(s)
@@ -210,16 +225,50 @@ class Plan:
         self.current = {k: current_rows(con, k) for k in KINDS if k != "observations"}
         self.merged: dict[str, dict[tuple, dict]] = {k: dict(v) for k, v in self.current.items()}
 
+    # -- authorisation ---------------------------------------------------------
+
+    def _small_rows(self) -> dict[str, list[Row]]:
+        """Each small kind's rows, validated row by row (once), and merged with
+        the stored rows kind by kind (a goal's checks see the measures of the
+        same import)."""
+        for kind in KINDS:
+            if kind != "observations" and kind in self.by_kind and kind not in self.rows:
+                self.rows[kind] = self._validate_small_kind(kind)
+                for row in self.rows[kind]:
+                    self.merged[kind][row.key] = row.model.model_dump()
+        return self.rows
+
+    def _incoming(self) -> list[access.IncomingRow]:
+        return [
+            access.IncomingRow(kind, r.sheet.file, r.sheet.sheet, r.number, r.model.model_dump())
+            for kind, rows in self._small_rows().items() for r in rows
+        ]
+
+    def _observation_places(self) -> list[tuple[str, str | None, int, str]]:
+        """Per observations file, each place it has figures for, with its first row."""
+        out = []
+        for sheet in self.by_kind.get("observations", []):
+            grouped = sheet.table.select(["place_id", ROW]).group_by("place_id").aggregate([(ROW, "min")])
+            for place, row in zip(grouped["place_id"].to_pylist(), grouped[f"{ROW}_min"].to_pylist()):
+                out.append((sheet.file, sheet.sheet, row, place))
+        return out
+
+    def refusals(self) -> list[Problem]:
+        """The rows this importer may not write (access.import_refusals)."""
+        if self.perms.local:
+            return []
+        return access.import_refusals(self.perms, self._incoming(), self.current, self._observation_places())
+
+    def touched(self) -> set[str]:
+        """The partnerships this import changes ('*' for shared data), for the audit trail."""
+        return access.touched_partnerships(self._incoming(), self.current, self._observation_places())
+
     # -- validation ----------------------------------------------------------
 
     def validate(self) -> list[Problem]:
-        for kind in KINDS:
-            if kind == "observations" or kind not in self.by_kind:
-                continue
-            self.rows[kind] = self._validate_small_kind(kind)
-            for row in self.rows[kind]:
-                self.merged[kind][row.key] = row.model.model_dump()
+        self._small_rows()
         self._check_places()
+        self._check_place_areas()
         self._check_measures()
         self._check_partnerships()
         self._check_goals()
@@ -313,6 +362,50 @@ class Plan:
                 self.problems.append(
                     row.problem("level", f"makes this place a {row.model.level}, but partnership {users[0]} lists it as a neighbourhood.", "Keep it a neighbourhood, or remove it from the partnership first.", "bad_level")
                 )
+
+    def _check_place_areas(self) -> None:
+        for row in self.rows.get("place_areas", []):
+            if not self._exists("places", row.model.place_id):
+                self.problems.append(row.problem("place_id", "is not a known place.", "Add the place to places (in this import or earlier), or correct the id.", "unknown_ref"))
+        if self.rows.get("place_areas") or self.rows.get("partnerships") or self.rows.get("places"):
+            self._check_areas_counted_once()
+
+    def _check_areas_counted_once(self) -> None:
+        """No area may belong to two neighbourhoods of one partnership at the
+        same time: the partnership's figures add up its neighbourhoods, so the
+        area would be counted twice (METHODS.md section 2)."""
+        areas: dict[str, list[tuple[str, Any, Any]]] = defaultdict(list)
+        for (place_id, code), a in self.merged["place_areas"].items():
+            areas[place_id].append((code, a["valid_from"], a["valid_to"]))
+        for (place_id,), place in self.merged["places"].items():
+            if is_gss_code(place.get("code")) and not any(c == place["code"] for c, _, _ in areas[place_id]):
+                areas[place_id].append((place["code"], None, None))
+        area_rows = {row.key: row for row in self.rows.get("place_areas", [])}
+        partnership_rows = {row.model.partnership_id: row for row in self.rows.get("partnerships", [])}
+        place_rows = {row.model.place_id: row for row in self.rows.get("places", [])}
+        reported: set[tuple[str, str]] = set()
+        for (pid,), partnership in self.merged["partnerships"].items():
+            seen: dict[str, list[tuple[str, Any, Any]]] = defaultdict(list)
+            for hood in partnership["places"]:
+                for code, start, end in areas.get(hood, []):
+                    for other, o_start, o_end in seen[code]:
+                        overlap = (start is None or o_end is None or start <= o_end) and (o_start is None or end is None or o_start <= end)
+                        if not overlap or (hood, code) in reported:
+                            continue
+                        row = area_rows.get((hood, code)) or area_rows.get((other, code)) or partnership_rows.get(pid) or place_rows.get(hood) or place_rows.get(other)
+                        if row is None:
+                            continue  # stored before this check existed; this import does not touch it
+                        reported.add((hood, code))
+                        self.problems.append(
+                            row.problem(
+                                "area_code" if row.sheet.kind.name == "place_areas" else "places" if row.sheet.kind.name == "partnerships" else "code",
+                                f"puts area {code} in both {other} and {hood}, two neighbourhoods of partnership {pid}, for part of the same time: "
+                                "the partnership's figures add up its neighbourhoods, so the area would be counted twice.",
+                                "Give each area to one neighbourhood of a partnership, or set valid_from / valid_to so that the two do not overlap.",
+                                "area_twice",
+                            )
+                        )
+                    seen[code].append((hood, start, end))
 
     def _check_measures(self) -> None:
         for row in self.rows.get("measures", []):
@@ -505,7 +598,9 @@ def apply_stage(con: duckdb.DuckDBPyConnection, table: str, stage: str, batch_id
     (superseded_at = at) and insert the new one; identical rows are left alone.
     """
     key = VERSIONED_TABLES[table]
-    cols = [(c, t) for c, t in table_columns(con, table) if c not in BOOKKEEPING]
+    # A column a later schema version added that this import does not fill keeps its default.
+    staged = {r[0] for r in con.execute(f"DESCRIBE {stage}").fetchall()}
+    cols = [(c, t) for c, t in table_columns(con, table) if c not in BOOKKEEPING and c in staged]
     values = [c for c, _ in cols if c not in key]
     join = " AND ".join(f"c.{k} = s.{k}" for k in key)
     same = " AND ".join(f"s.{v} IS NOT DISTINCT FROM c.{v}" for v in values)

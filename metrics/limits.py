@@ -28,6 +28,10 @@ MAX_SHARED_STRINGS = 1_000_000  # different texts in one workbook (each is kept 
 MAX_TEXT_CHARS = MAX_FILE_BYTES  # text in all the cells of one workbook: as much as the largest CSV holds
 MAX_XML_TOKEN_BYTES = 1024 * 1024  # one tag or comment: Excel's are under a kilobyte
 
+# Published files that the source adapters (metrics/sources, the command line
+# only: the operator's tool) read whole; not uploads. Their limit as it was.
+MAX_SOURCE_FILE_BYTES = 2_000_000_000
+
 
 def size_in_words(n: int) -> str:
     """A size as a person's computer shows it, and as the app's upload limit is

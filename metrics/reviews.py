@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from metrics import queries, views
-from metrics.store import as_of_filter, dict_rows, parse_as_of, utc_now
+from metrics.store import as_of_filter, dict_rows, parse_as_of
 
 DONE = ("done", "dropped")
 
@@ -26,35 +26,23 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return parse_as_of(day.isoformat())
 
 
-def add_review(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, actor: str = "cli") -> None:
-    """Record a review date (edits the cadence-derived calendar)."""
-    # Not a batch: a review date is calendar, not data, and must not move the
-    # clock that orders the data's history.
-    con.execute(
-        "INSERT INTO reviews (partnership_id, review_date, as_of, created_at) VALUES (?, ?, NULL, ?) ON CONFLICT DO NOTHING",
-        [partnership_id, review_date, utc_now()],
-    )
+def is_recorded(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date) -> bool:
+    """True when the review date is in the reviews table (met, or its pack made)."""
+    return bool(con.execute(
+        "SELECT count(*) FROM reviews WHERE partnership_id = ? AND review_date = ?", [partnership_id, review_date]
+    ).fetchall()[0][0])
 
 
-def frozen_as_of(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, now: dt.datetime | None = None) -> dt.datetime:
-    """The review's as-of time, frozen the first time it is asked for.
+def review_as_of(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date) -> dt.datetime | None:
+    """The review's frozen as-of time, or None when its pack was never made.
 
-    The end of the review day, or now if the day has not ended yet, so that
-    nothing recorded after the pack was first made can ever change it.
-    """
+    Freezing (metrics.edits.freeze_review) is a steward's audited write: the
+    end of the review day, or the moment the pack is first made if the day has
+    not ended, so nothing recorded later can change that pack."""
     rows = con.execute(
         "SELECT as_of FROM reviews WHERE partnership_id = ? AND review_date = ?", [partnership_id, review_date]
     ).fetchall()
-    if rows and rows[0][0] is not None:
-        return rows[0][0]
-    now = now or utc_now()
-    as_of = min(end_of_day(review_date), now)
-    con.execute(
-        """INSERT INTO reviews (partnership_id, review_date, as_of, created_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (partnership_id, review_date) DO UPDATE SET as_of = excluded.as_of""",
-        [partnership_id, review_date, as_of, now],
-    )
-    return as_of
+    return rows[0][0] if rows and rows[0][0] is not None else None
 
 
 def previous_review(con: duckdb.DuckDBPyConnection, partnership: views.Partnership, review_date: dt.date) -> tuple[dt.date, dt.datetime] | None:

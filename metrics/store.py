@@ -12,8 +12,9 @@ import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
 # Every kind that keeps history (METHODS.md section 6), with its key.
 VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
     "places": ("place_id",),
+    "place_areas": ("place_id", "area_code"),
     "measures": ("measure_id",),
     "partnerships": ("partnership_id",),
     "goals": ("goal_id",),
@@ -73,13 +75,25 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 
 def migrations() -> list[tuple[int, Path]]:
-    """The schema files in data/schema, as (version, path), in order."""
-    found = []
-    for path in SCHEMA_DIR.glob("*.sql"):
+    """The schema files in data/schema, as (version, path), in order.
+
+    Two files with the same number (two branches that each added "their" next
+    version) would apply both and then fail on the version table, so they are
+    refused here, by name, before anything is touched.
+    """
+    found: dict[int, Path] = {}
+    for path in sorted(SCHEMA_DIR.glob("*.sql")):
         m = re.match(r"(\d+)_", path.name)
-        if m:
-            found.append((int(m.group(1)), path))
-    return sorted(found)
+        if not m:
+            continue
+        version = int(m.group(1))
+        if version in found:
+            raise StoreError(
+                f"Two schema files share version {version}: {found[version].name} and {path.name}. "
+                "Renumber the later one to the next free version; each version must be applied once."
+            )
+        found[version] = path
+    return sorted(found.items())
 
 
 LATEST_SCHEMA_VERSION = migrations()[-1][0]
@@ -191,23 +205,51 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 
 @dataclass(frozen=True)
 class Batch:
-    """One write: its id and the time every row it writes is recorded at."""
+    """One write: its id, the time every row it writes is recorded at, and the
+    partnerships it touches (for the audit trail)."""
 
     batch_id: int
     at: dt.datetime
+    partnerships: set[str] = field(default_factory=set, compare=False)
+
+    def touch(self, partnerships: Iterable[str]) -> None:
+        self.partnerships.update(partnerships)
 
 
-def _next_batch_time(con: duckdb.DuckDBPyConnection, at: dt.datetime | None) -> dt.datetime:
-    """A batch time strictly after every earlier batch.
+# Batches that write no versioned rows, only the review calendar: they keep
+# the time they happened and stay out of the clock that orders the data's
+# history (a seeded or back-dated history must not be pushed past them).
+CALENDAR_ACTIONS = ("review recorded", "review frozen")
+
+
+def _next_batch_time(con: duckdb.DuckDBPyConnection, at: dt.datetime | None, action: str) -> dt.datetime:
+    """A batch time strictly after every earlier batch that wrote data.
 
     As-of views compare times, so two writes must never share a timestamp,
     even when the clock is coarse or has stepped back.
     """
     at = at or utc_now()
-    last = scalar(con, "SELECT max(happened_at) FROM batches")
+    if action in CALENDAR_ACTIONS:
+        return at
+    marks = ", ".join("?" * len(CALENDAR_ACTIONS))
+    last = scalar(con, f"SELECT max(happened_at) FROM batches WHERE action NOT IN ({marks})", list(CALENDAR_ACTIONS))
     if last is not None and at <= last:
         at = last + dt.timedelta(microseconds=1)
     return at
+
+
+# One writer at a time in this process (Datasette's single write path): the
+# app serves many sessions from one connection's cursors, and DuckDB would
+# otherwise answer two overlapping writes with a transaction conflict. Dry
+# runs (an import's preview) write and roll back, so they queue here too.
+_WRITE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def serialised() -> Iterator[None]:
+    """Hold the process's write lock for a block of writes (or a dry run)."""
+    with _WRITE_LOCK:
+        yield
 
 
 @contextlib.contextmanager
@@ -219,22 +261,33 @@ def write_batch(
     files: str | None = None,
     reason: str | None = None,
     at: dt.datetime | None = None,
+    partnerships: Iterable[str] | None = None,
 ) -> Iterator[Batch]:
     """Run a write as one transaction and record it as a batch.
 
     Commits when the block finishes, rolls everything back (and re-raises) when
     it fails, so a failed import leaves the database exactly as it was.
     `at` back-dates a batch (used only to seed the demo's history).
+    `partnerships` names the partnerships the write touches ('*' for shared
+    data), which decides which admins see it in the audit trail; the block may
+    add to it through `Batch.touch` once it knows.
     """
+    with _WRITE_LOCK:
+        yield from _write_batch(con, actor, action, files, reason, at, partnerships)
+
+
+def _write_batch(con, actor, action, files, reason, at, partnerships) -> Iterator[Batch]:
     con.execute("BEGIN TRANSACTION")
     try:
-        when = _next_batch_time(con, at)
+        when = _next_batch_time(con, at, action)
         batch_id = scalar(con, "SELECT coalesce(max(batch_id), 0) + 1 FROM batches")
         con.execute(
             "INSERT INTO batches (batch_id, happened_at, actor, action, files, reason) VALUES (?, ?, ?, ?, ?, ?)",
             [batch_id, when, actor, action, files, reason],
         )
-        yield Batch(batch_id, when)
+        batch = Batch(batch_id, when, set(partnerships or ()))
+        yield batch
+        con.execute("UPDATE batches SET partnerships = ? WHERE batch_id = ?", [sorted(batch.partnerships) or None, batch_id])
         con.execute(
             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
         )

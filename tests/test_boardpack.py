@@ -9,7 +9,8 @@ import re
 import pytest
 
 from conftest import BASE_FILES, write_files
-from metrics import reviews, store, views
+from metrics import edits, reviews, store, views
+from metrics.access import LOCAL
 from metrics.boardpack import board_pack_html
 from metrics.cli import main
 from metrics.importer import import_paths
@@ -43,19 +44,19 @@ def test_review_calendar_follows_the_cadence_from_the_first_goal(history_db):
 
 def test_a_recorded_review_replaces_the_nearby_cadence_date(history_db):
     (p,) = views.partnerships(history_db)
-    reviews.add_review(history_db, "shire-board", dt.date(2024, 12, 12))
+    edits.record_review(history_db, LOCAL, "shire-board", dt.date(2024, 12, 12), actor="test")
     assert views.review_dates(history_db, p, until=dt.date(2025, 2, 10)) == [dt.date(2024, 12, 12), R2]
 
 
 def test_as_of_is_frozen_at_the_end_of_the_review_day(history_db):
-    as_of = reviews.frozen_as_of(history_db, "shire-board", R1, now=dt.datetime(2026, 1, 1))
+    as_of = edits.freeze_review(history_db, LOCAL, "shire-board", R1, actor="test", now=dt.datetime(2026, 1, 1))
     assert as_of == dt.datetime(2024, 12, 10, 23, 59, 59, 999999)  # GMT in December
-    assert reviews.frozen_as_of(history_db, "shire-board", R1) == as_of
+    assert edits.freeze_review(history_db, LOCAL, "shire-board", R1, actor="test") == as_of
 
 
 def test_a_pack_made_during_the_review_day_freezes_at_that_moment(history_db):
     morning = dt.datetime(2024, 12, 10, 8, 30)
-    assert reviews.frozen_as_of(history_db, "shire-board", R1, now=morning) == morning
+    assert edits.freeze_review(history_db, LOCAL, "shire-board", R1, actor="test", now=morning) == morning
 
 
 def test_reprinting_a_past_pack_gives_identical_bytes_after_revisions(history_db, tmp_path):
@@ -90,7 +91,7 @@ def test_changes_between_two_views_on_hand_built_data(history_db, tmp_path):
 def test_actions_due_overdue_and_done(history_db, tmp_path):
     """a1 (open, due 31 Dec 2024) is due at R1 and overdue at R2; closing it
     on 20 Jan 2025 lists it as done at R2."""
-    as_of1 = reviews.frozen_as_of(history_db, "shire-board", R1, now=dt.datetime(2026, 1, 1))
+    as_of1 = edits.freeze_review(history_db, LOCAL, "shire-board", R1, actor="test", now=dt.datetime(2026, 1, 1))
     at_r1 = reviews.actions_for_review(history_db, "shire-board", R1, as_of1, None, R2)
     assert [a["action_id"] for a in at_r1["due"]] == ["a1"] and at_r1["overdue"] == []
     at_r2 = reviews.actions_for_review(history_db, "shire-board", R2, reviews.end_of_day(R2), as_of1, dt.date(2025, 4, 1))

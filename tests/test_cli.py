@@ -12,7 +12,7 @@ import pytest
 from conftest import BASE_FILES, REPO, write_files
 from metrics.cli import main
 
-VERBS = ["init", "import", "export", "status", "import-dfe-attendance", "board-pack", "publish", "backup", "restore", "templates"]
+VERBS = ["init", "import", "export", "status", "import-dfe-attendance", "sources", "import-source", "board-pack", "publish", "backup", "restore", "templates"]
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

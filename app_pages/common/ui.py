@@ -39,8 +39,13 @@ PAGE_ACCESS = "app_pages/internal/access_admin.py"
 PAGE_AUDIT = "app_pages/internal/audit.py"
 PAGE_SIGN_IN = "app_pages/common/sign_in.py"
 PAGE_NO_ACCESS = "app_pages/common/no_access.py"
-PAGE_LOCAL_REFUSED = "app_pages/common/local_refused.py"
+PAGE_REFUSED = "app_pages/common/refused.py"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# Every address of an internal page (app.py), for the refusal page to answer at.
+INTERNAL_URL_PATHS = (
+    "overview", "partnership", "neighbourhood", "goal", "board-review", "actions", "trustees", "lived-experience",
+    "import", "goals-editor", "notes", "access", "audit", "methods", "sign-in", "no-access", "progress",
+)
 PAGE_PUBLIC = "app_pages/public/progress.py"
 # Page scripts live in app_pages/, not pages/: a pages/ folder beside app.py
 # puts Streamlit in its older pages-folder mode, where pages/*.py are routable
@@ -53,12 +58,37 @@ def mode() -> str:
     return "public" if os.environ.get("OUTCOMES_MODE", "").strip().lower() == "public" else "internal"
 
 
+def signin_config():
+    """The sign-in configuration in the secrets files Streamlit reads
+    (metrics.signin: local, oidc or broken), read on every run so that a
+    changed file takes effect as Streamlit's own reading of it does."""
+    from streamlit import config as st_config
+
+    from metrics import signin
+
+    paths = st_config.get_option("secrets.files") or []
+    named = bool(os.environ.get("STREAMLIT_SECRETS_FILES")) or st_config.get_where_defined("secrets.files") != "<default>"
+    config = signin.read_config(paths, named)
+    if config.mode == "broken":
+        _log_once("sign-in configuration", "\n".join(config.problems))
+    return config
+
+
+_LOGGED: set[str] = set()
+
+
+def _log_once(what: str, text: str) -> None:
+    """Tell the operator in the server's log (once per process and message)."""
+    import sys
+
+    if text not in _LOGGED:
+        _LOGGED.add(text)
+        print(f"outcomes: the {what} is broken, so the app serves no internal page:\n{text}", file=sys.stderr, flush=True)
+
+
 def auth_configured() -> bool:
-    """True when Streamlit secrets hold an [auth] section (OIDC sign-in)."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
+    """True when Streamlit secrets hold a valid [auth] section (OIDC sign-in)."""
+    return signin_config().mode == "oidc"
 
 
 def local_mode_allowed() -> bool:
@@ -67,13 +97,104 @@ def local_mode_allowed() -> bool:
     return address in LOOPBACK or os.environ.get("OUTCOMES_ALLOW_NETWORK") == "1"
 
 
-def identity() -> str | None:
-    """Who is here: the signed-in email (lower case), 'local' without sign-in, None when signed out."""
-    if not auth_configured():
-        return "local"
-    if not st.user.is_logged_in:
+def host_allowed() -> bool:
+    """In local mode, serve only requests addressed to this computer by name
+    (Host: localhost, 127.0.0.1 or [::1]), so that a web page elsewhere whose
+    name resolves to 127.0.0.1 (DNS rebinding) cannot read the app. Names in
+    OUTCOMES_ALLOWED_HOSTS (comma separated) are served too, for an operator
+    who shares local mode on purpose (OUTCOMES_ALLOW_NETWORK=1)."""
+    from metrics.signin import host_name, is_loopback_host
+
+    headers = st.context.headers
+    if not headers:
+        return True  # no web request at all (a script run by AppTest): nothing to rebind
+    host = headers.get("Host")
+    extra = {h.strip().lower() for h in os.environ.get("OUTCOMES_ALLOWED_HOSTS", "").split(",") if h.strip()}
+    return is_loopback_host(host) or (bool(extra) and host_name(host) in extra)
+
+
+def silence_server_metrics() -> bool:
+    """Empty Streamlit's /_stcore/metrics endpoint, which lists the app's
+    cache functions and session counts to anyone who asks. Streamlit 1.67 has
+    no option to turn it off, so its stats providers are removed from the
+    runtime (once per process). Returns False when that could not be done."""
+    global _METRICS_SILENCED
+    if _METRICS_SILENCED:
+        return True
+    try:
+        from streamlit.runtime import Runtime
+
+        Runtime.instance().stats_mgr._providers_by_family.clear()
+    except Exception as exc:  # a Streamlit upgrade moved it: say so, the caller fails closed where it must
+        _log_once("metrics silencing", f"Streamlit's /_stcore/metrics could not be emptied ({exc!r}).")
+        return False
+    _METRICS_SILENCED = True
+    return True
+
+
+_METRICS_SILENCED = False
+
+
+def refusal() -> tuple[str, str] | None:
+    """Why this app serves no internal page to this request (a title and what
+    to do), or None. Public mode needs no sign-in and is never refused here."""
+    if mode() == "public":
         return None
-    return str(st.user.get("email") or st.user.get("preferred_username") or "").lower() or None
+    config = signin_config()
+    if config.mode == "broken":
+        return (
+            "Sign-in is misconfigured",
+            "This app stopped rather than open its internal pages without sign-in. For whoever runs it: "
+            + " ".join(config.problems) + " The same is in the server's log.",
+        )
+    if config.mode == "local" and not local_mode_allowed():
+        return (
+            "Not started",
+            f"This app has no sign-in configured (local mode), but it is serving the network address "
+            f"{st.get_option('server.address') or 'every interface'}, where anyone could reach children's data. "
+            "Either serve it on this computer only (--server.address localhost, as make run does), configure sign-in "
+            "(README, 'Sign-in'), or, if you really mean to share it without sign-in, set OUTCOMES_ALLOW_NETWORK=1 "
+            "and list the host names in OUTCOMES_ALLOWED_HOSTS.",
+        )
+    if config.mode == "local" and not host_allowed():
+        return (
+            "Not served at this address",
+            f"Without sign-in (local mode) this app answers only at localhost, 127.0.0.1 or [::1], not at "
+            f"{st.context.headers.get('Host') or 'an address with no name'}: a page elsewhere could otherwise read it "
+            "through your browser. Open http://localhost:PORT/ instead, or configure sign-in (README, 'Sign-in').",
+        )
+    reason = identity_refusal()
+    if reason:
+        return ("This account cannot be used here", reason + " Sign out and sign in with your organisation's account.")
+    return None
+
+
+def claims() -> dict:
+    """The signed-in person's ID token claims (empty when signed out)."""
+    return dict(st.user) if st.user.is_logged_in else {}
+
+
+def identity() -> str | None:
+    """Who is here: the signed-in email (lower case) when it can be trusted
+    (metrics.signin.accept_identity), 'local' in local mode, else None."""
+    from metrics.signin import accept_identity
+
+    config = signin_config()
+    if config.mode == "local":
+        return "local"
+    if config.mode != "oidc" or not st.user.is_logged_in:
+        return None
+    return accept_identity(claims(), config).email
+
+
+def identity_refusal() -> str | None:
+    """Why a signed-in person's identity is not accepted, or None."""
+    from metrics.signin import accept_identity
+
+    config = signin_config()
+    if config.mode != "oidc" or not st.user.is_logged_in:
+        return None
+    return accept_identity(claims(), config).refusal
 
 
 def perms():
@@ -84,21 +205,17 @@ def perms():
     if who == "local":
         return access.LOCAL
     if who is None:
-        return access.Permissions("", {}, frozenset())
+        return access.NOBODY
     return access.permissions(con(), who)
 
 
 def require(need: str = "viewer", partnership: str | None = None) -> None:
-    """Stop the page unless the user holds `need` (in `partnership`, or somewhere)."""
+    """Stop the page unless the user holds `need` (in `partnership`, in every
+    partnership for '*', or somewhere when None)."""
     from metrics.access import EVERY
 
     p = perms()
-    if partnership == EVERY:
-        allowed = p.can(need)  # rights over every partnership
-    elif partnership:
-        allowed = p.can(need, partnership)
-    else:
-        allowed = p.can_somewhere(need)
+    allowed = p.can_somewhere(need) if partnership is None else p.can(need, partnership)
     if not allowed:
         where = " for every partnership" if partnership == EVERY else (f" for {partnership}" if partnership else "")
         st.error(f"You need {need} rights{where} to use this page. Ask your partnership's admin.")
@@ -112,28 +229,39 @@ def _connection(path: str):
     return store.connect(path)
 
 
-@st.cache_resource(show_spinner=False)
-def write_lock():
-    """Writes from every session of this process go through one lock: DuckDB
-    takes one writer at a time, and a second would otherwise see a conflict."""
-    import threading
+def edit(fn, *args, **kwargs):
+    """Make a change through metrics.edits (or the importer) as the signed-in
+    person: `fn(con, perms, *args, actor=...)`. Permission is decided there,
+    against the stored rows; a refusal is shown as a message and stops the
+    page. Writes queue on the store's one write path (metrics.store)."""
+    from metrics.access import PermissionDenied
 
-    return threading.Lock()
+    try:
+        return fn(con(), perms(), *args, actor=actor(), **kwargs)
+    except PermissionDenied as exc:
+        st.error(text(str(exc)))
+        st.stop()
 
 
-def write(fn, *args, need: str = "steward", partnership: str | None = None, **kwargs):
-    """Run a write (an import or an edit) under the process-wide lock, after
-    checking on the server that the user may make it."""
-    require(need, partnership)
-    with write_lock():
-        return fn(con(), *args, **kwargs)
+def text(value: object) -> str:
+    """A user's text, escaped for Streamlit's Markdown (metrics.plaintext)."""
+    from metrics.plaintext import markdown_literal
+
+    return markdown_literal(value)
+
+
+def quote(value: object) -> None:
+    """A note, shown as a block quote of literal text."""
+    from metrics.plaintext import markdown_quote
+
+    st.markdown(markdown_quote(value))
 
 
 def show_problems(problems) -> None:
     from metrics.problems import summarise_problems
 
     st.error(f"Nothing was saved: {len(problems)} problem{'s' if len(problems) != 1 else ''} to fix.")
-    st.markdown("\n".join(f"- {line}" for line in summarise_problems(problems)))
+    st.markdown("\n".join(f"- {text(line)}" for line in summarise_problems(problems)))
 
 
 def actor() -> str:
@@ -188,8 +316,16 @@ def partnerships(version: int) -> list[views.Partnership]:
 
 
 @st.cache_data(show_spinner=False)
-def places(version: int) -> dict[str, dict]:
+def _places(version: int) -> dict[str, dict]:
     return views.places(con())
+
+
+def places(version: int) -> dict[str, dict]:
+    """The places this user may read: the neighbourhoods of their
+    partnerships and every benchmark place (metrics.access.readable_places)."""
+    from metrics.access import readable_places
+
+    return readable_places(perms(), _places(version), _partnerships(version))
 
 
 @st.cache_data(show_spinner=False)
@@ -198,13 +334,25 @@ def measures(version: int) -> dict[str, queries.Measure]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def place_series(version: int, place_ids: tuple[str, ...], measure_id: str, unit: str):
+def _place_series(version: int, place_ids: tuple[str, ...], measure_id: str, unit: str):
     return views.place_series(con(), list(place_ids), measure_id, unit)
 
 
+def place_series(version: int, place_ids: tuple[str, ...], measure_id: str, unit: str):
+    """Each place's series of one measure, for the places this user may read."""
+    readable = places(version)
+    return _place_series(version, tuple(p for p in place_ids if p in readable), measure_id, unit)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def place_series_by_measure(version: int, place_ids: tuple[str, ...]):
+def _place_series_by_measure(version: int, place_ids: tuple[str, ...]):
     return views.place_series_by_measure(con(), list(place_ids), {k: m.unit for k, m in measures(version).items()})
+
+
+def place_series_by_measure(version: int, place_ids: tuple[str, ...]):
+    """Every measure's series for these places, limited to those this user may read."""
+    readable = places(version)
+    return _place_series_by_measure(version, tuple(p for p in place_ids if p in readable))
 
 
 @st.cache_data(show_spinner=False)
@@ -229,6 +377,10 @@ def frame(title: str, internal: bool = True, need: str = "viewer") -> int:
         st.error("This page is not part of the public site.")
         st.stop()
     if internal:
+        config = signin_config()
+        if config.mode == "broken" or (config.mode == "local" and not (local_mode_allowed() and host_allowed())):
+            st.error("This app is not serving internal pages: its sign-in configuration or address is not safe. See the server's log.")
+            st.stop()
         if identity() is None:
             st.error("Please sign in to see this page.")
             st.stop()
@@ -311,7 +463,9 @@ def benchmark_text(code: str | None) -> str:
 
 
 def month(d: dt.date | None) -> str:
-    return d.strftime("%b %Y") if d else "–"
+    from metrics.explain import format_month
+
+    return format_month(d) if d else "–"
 
 
 def goal_summary_frame(results: list[queries.GoalResult], place_names: dict[str, dict], since: dict[str, dt.date | None] | None = None) -> pd.DataFrame:

@@ -1,19 +1,21 @@
-"""Access: who may see and change what, for the partnerships you administer."""
+"""Access: who may see and change what, for the partnerships you administer.
+Which grants are shown, and which an admin may give, is decided in
+metrics.access."""
 
 import streamlit as st
 
 from metrics import access
+from metrics.store import StoreError
 from app_pages.common import ui
 
 version = ui.frame("Access", need="admin")
 p = ui.perms()
 parts = [x for x in ui.partnerships(version) if p.can("admin", x.partnership_id)]
-scopes = ([access.EVERY] if p.can("admin") else []) + [x.partnership_id for x in parts]
+scopes = ([access.EVERY] if p.can("admin", access.EVERY) else []) + [x.partnership_id for x in parts]
 names = {access.EVERY: "Every partnership", **{x.partnership_id: x.name for x in parts}}
 
-current = [g for g in access.grants(ui.con()) if g.scope in scopes or (g.role == access.TRUSTEE and p.can("admin"))]
 st.dataframe(
-    [{"email": g.email, "role": g.role, "for": names.get(g.scope, g.scope)} for g in current],
+    [{"email": g.email, "role": g.role, "for": names.get(g.scope, g.scope)} for g in access.visible_grants(ui.con(), p)],
     hide_index=True, width="stretch",
 )
 with st.form("grant"):
@@ -27,8 +29,8 @@ with st.form("grant"):
 if give or take:
     fn = access.grant if give else access.revoke
     try:
-        changed = ui.write(lambda con: fn(con, email, role, scope, actor=ui.actor()), need="admin", partnership=scope)
-    except Exception as exc:  # StoreError: a message for the admin
-        st.error(str(exc))
+        changed = fn(ui.con(), email, role, scope, actor=ui.actor(), perms=p)
+    except StoreError as exc:  # a refusal or a mistake: a message for the admin
+        st.error(ui.text(str(exc)))
     else:
         st.success(("Granted." if give else "Revoked.") if changed else "Nothing to change.")

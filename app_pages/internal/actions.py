@@ -1,13 +1,12 @@
 """Actions log: what the board agreed, who owns it, when it is due; overdue
-ones flagged. Records and updates go through the importer, like every write."""
+ones flagged. Stewards record actions and update their status through
+metrics.edits, like every write (checked against the stored action)."""
 
 import datetime as dt
 
 import streamlit as st
 
-from metrics import views
-from metrics.importer import import_sheets
-from metrics.readers import sheet_from_records
+from metrics import edits, views
 from metrics.vocab import ACTION_STATUSES
 from app_pages.common import ui
 
@@ -19,17 +18,17 @@ goals = {g.goal_id: g.statement for g in ui.goal_list(version, partnership=chose
 overdue = acts[acts["overdue"] == True]  # noqa: E712 (a pandas column)
 st.markdown(f"**{len(acts)} actions**, **{len(overdue)} overdue** (open and past their due date).")
 for _, a in overdue.iterrows():
-    st.error(f"⚠ Overdue since {a['due_on']:%d %B %Y}: {a['description']} ({a['owner']})", icon=":material/schedule:")
+    st.error(f"⚠ Overdue since {a['due_on']:%d %B %Y}: " + ui.text(f"{a['description']} ({a['owner']})"), icon=":material/schedule:")
 if not acts.empty:
     shown = acts.assign(overdue=acts["overdue"].map({True: "⚠ overdue", False: ""}))
     st.dataframe(shown[["action_id", "description", "owner", "agreed_on", "due_on", "status", "overdue"]], hide_index=True, width="stretch")
 
+if not ui.perms().can("steward", chosen):
+    st.caption("Stewards and admins of this partnership record actions and update them.")
+    st.stop()
 
-def save(record: dict, label: str) -> None:
-    result = ui.write(
-        import_sheets, [sheet_from_records("actions", [record], file=label)], [label], actor=ui.actor(),
-        action="action update" if label == "action update" else "action recorded", partnership=chosen,
-    )
+
+def saved(result) -> None:
     if result.ok:
         st.success("Saved.")
     else:
@@ -46,17 +45,16 @@ with left, st.form("new_action"):
     agreed_on = st.date_input("Agreed on", value=dt.date.today())
     due_on = st.date_input("Due on", value=dt.date.today() + dt.timedelta(weeks=8))
     if st.form_submit_button("Save action", type="primary"):
-        save({"action_id": action_id, "partnership_id": chosen, "goal_id": goal_id, "description": description, "owner": owner,
-              "agreed_on": agreed_on, "due_on": due_on, "status": "open"}, "action form")
+        saved(ui.edit(edits.record_action, {"action_id": action_id, "partnership_id": chosen, "goal_id": goal_id, "description": description,
+                                            "owner": owner, "agreed_on": agreed_on, "due_on": due_on}))
 with right, st.form("update_action"):
     st.markdown("**Update an action's status**")
     if acts.empty:
         st.write("No actions yet.")
         st.form_submit_button("Update", disabled=True)
     else:
-        pick = st.selectbox("Action", list(acts["action_id"]), format_func=lambda i: f"{i}: {acts.set_index('action_id').loc[i, 'description']}")
+        descriptions = dict(zip(acts["action_id"], acts["description"]))
+        pick = st.selectbox("Action", list(acts["action_id"]), format_func=lambda i: f"{i}: {descriptions[i]}")
         status = st.selectbox("New status", ACTION_STATUSES)
         if st.form_submit_button("Update status"):
-            row = acts.set_index("action_id").loc[pick]
-            save({"action_id": pick, "partnership_id": chosen, "goal_id": row["goal_id"], "description": row["description"], "owner": row["owner"],
-                  "agreed_on": row["agreed_on"], "due_on": row["due_on"], "status": status}, "action update")
+            saved(ui.edit(edits.set_action_status, pick, status))

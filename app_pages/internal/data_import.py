@@ -3,9 +3,8 @@ with a preview of what will change before the steward confirms."""
 
 import streamlit as st
 
-from metrics import access
 from metrics.importer import import_paths
-from metrics.readers import Upload, read_paths
+from metrics.readers import Upload
 from app_pages.common import ui
 
 ui.frame("Import", need="steward")
@@ -32,13 +31,10 @@ def staged(files) -> list[Upload]:
 if uploads:
     progress = st.progress(0, text="Reading the files")
     paths = staged(uploads)
-    touched, shared = access.partnerships_touched(ui.con(), read_paths(paths).sheets)
-    if shared:
-        ui.require("steward", access.EVERY)  # places, measures and benchmarks serve every partnership
-    for pid in sorted(touched):
-        ui.require("steward", pid)
     progress.progress(40, text="Checking every row")
-    preview = import_paths(ui.con(), paths, reason=reason or None, dry_run=True)
+    # Every row is checked against what this user may change, as stored now
+    # (metrics.access.import_refusals), in the preview and again on confirming.
+    preview = import_paths(ui.con(), paths, reason=reason or None, dry_run=True, perms=ui.perms())
     progress.progress(100, text="Checked")
     if not preview.ok:
         ui.show_problems(preview.problems)
@@ -57,7 +53,7 @@ if uploads:
             )
         if st.button("Confirm import", type="primary"):
             with st.spinner("Importing"):
-                result = ui.write(import_paths, paths, reason=reason or None, actor=ui.actor(), need="steward")
+                result = import_paths(ui.con(), paths, reason=reason or None, actor=ui.actor(), perms=ui.perms())
             if result.ok:
                 st.success(" ".join(result.summary_lines()))
             else:

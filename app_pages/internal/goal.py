@@ -23,13 +23,13 @@ g, m, a = result.goal, result.measure, result.assessment
 unit = m.unit
 scope_name = "the whole partnership" if g.partnership_wide else places.get(g.scope, {}).get("name", g.scope)
 
-st.subheader(g.statement)
-st.caption(
+st.subheader(ui.text(g.statement))
+st.caption(ui.text(
     f"{parts[g.partnership_id].name if g.partnership_id in parts else g.partnership_id} · {m.name} for {scope_name} · "
     f"promised on {g.stated_on:%d %b %Y} · {g.visibility} goal" + (f" · lead: {g.owner}" if g.owner else "")
-)
+))
 ui.status_badge(a.status)
-st.markdown(result.explanation)
+st.markdown(ui.text(result.explanation))
 
 cols = st.columns(4)
 cols[0].metric("Latest", format_value(a.latest_value, unit) if a.latest_value is not None else "–", help=f"Period ending {a.latest_period_end:%d %b %Y}" if a.latest_period_end else None)
@@ -51,7 +51,7 @@ if result.local_area:
     area_name = places.get(result.local_area, {}).get("name", result.local_area)
     facts.append(f"Compared with {area_name}: {ui.benchmark_text(result.vs_local_area)}" + (f" ({area_name} {format_value(result.local_area_value, unit)})" if result.local_area_value is not None else ""))
 facts.append(f"Variation: {ui.variation_text(a.variation)} · Assurance: {ui.assurance_text(a.assurance)}")
-st.markdown("\n".join(f"- {f}" for f in facts))
+st.markdown("\n".join(f"- {ui.text(f)}" for f in facts))
 
 nation = queries.nation_place(ui.con())
 benchmark = {}
@@ -87,7 +87,7 @@ else:
         f"to {format_value(first['target_value'], unit)} by {first['target_date']:%b %Y}."
     )
     for change in views.goal_changes(history):
-        st.markdown(f"- {change}")
+        st.markdown(f"- {ui.text(change)}")
     st.dataframe(history, hide_index=True, width="stretch")
 
 st.markdown("#### What people said")
@@ -96,9 +96,9 @@ if notes.empty:
     st.write("No lived-experience notes are linked to this goal yet.")
 for _, n in notes.iterrows():
     with st.container(border=True):
-        st.markdown(f"> {n['text']}")
+        ui.quote(n["text"])
         status = "approved for publication" if n["publishable"] else f"consent: {n['consent']}, not approved for publication"
-        st.caption(f"{n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y} · {n['source'] or 'source not recorded'} · {status}")
+        st.caption(ui.text(f"{n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y} · {n['source'] or 'source not recorded'} · {status}"))
 
 st.markdown("#### Actions agreed")
 acts = views.actions(ui.con(), goal=g.goal_id)

@@ -5,20 +5,20 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics.importer import import_sheets
-from metrics.readers import sheet_from_records
+from metrics import edits
 from metrics.vocab import VISIBILITIES
 from app_pages.common import ui
 
 version = ui.frame("Goals editor", need="steward")
-parts = ui.partnerships(version)
+perms = ui.perms()
+parts = [p for p in ui.partnerships(version) if perms.can("steward", p.partnership_id)]
 measures = ui.measures(version)
 places = ui.places(version)
 if not parts or not measures:
     ui.empty_database_message()
     st.stop()
 
-goals = {g.goal_id: g for g in ui.goal_list(version)}
+goals = {g.goal_id: g for g in ui.goal_list(version) if perms.can("steward", g.partnership_id)}
 NEW = "(new goal)"
 choice = st.selectbox("Goal to edit", [NEW] + list(goals), format_func=lambda i: i if i == NEW else f"{i}: {goals[i].statement}")
 current = None if choice == NEW else goals[choice]
@@ -47,10 +47,7 @@ if submitted:
         "scope": scope, "statement": statement, "baseline_value": baseline_value, "baseline_date": baseline_date,
         "target_value": target_value, "target_date": target_date, "stated_on": stated_on, "visibility": visibility, "owner": owner,
     }
-    sheet = sheet_from_records("goals", [record], file="goals form")
-    if current is not None and current.partnership_id != partnership_id:
-        ui.require("steward", current.partnership_id)  # moving a goal changes both partnerships
-    result = ui.write(import_sheets, [sheet], ["goals form"], reason=reason or None, actor=ui.actor(), action="goal edit", partnership=partnership_id)
+    result = ui.edit(edits.save_goal, record, reason=reason or None)
     if result.ok:
         change = result.changes.get("goals")
         st.success("Saved: a new goal." if change and change.added else ("Saved: the goal was revised; its history keeps the earlier version." if change and change.revised else "Nothing changed."))

@@ -40,7 +40,7 @@ left, right = st.columns([3, 2])
 with left:
     for _, n in shown.iterrows():
         with st.container(border=True):
-            st.markdown(f"> {n['text']}")
+            ui.quote(n["text"])
             where = places.get(n["place_id"], {}).get("name") if n["place_id"] else None
             if n["publishable"]:
                 consent = f"✔ Approved for publication by {n['approved_by']} on {n['approved_on']:%d %b %Y}"
@@ -48,8 +48,8 @@ with left:
                 consent = "Public consent, not yet approved: not published"
             else:
                 consent = f"Consent: {n['consent']}: never published"
-            st.caption(" · ".join(x for x in (n["voice"].replace("_", " "), n["domain"], where, f"{n['recorded_on']:%d %b %Y}", n["source"]) if x))
-            st.caption(consent)
+            st.caption(ui.text(" · ".join(x for x in (n["voice"].replace("_", " "), n["domain"], where, f"{n['recorded_on']:%d %b %Y}", n["source"]) if x)))
+            st.caption(ui.text(consent))
 with right:
     st.markdown("**Measures of the same domain and place**")
     target_place = place if place != "(all)" else None

@@ -1,27 +1,27 @@
 """Record what people said, and approve notes for publication in a wording
-with names removed. Only notes with public consent can be approved."""
+with names removed. Only notes with public consent can be approved, and only
+by a steward of the partnership that holds the note (metrics.edits)."""
 
 import datetime as dt
 
 import streamlit as st
 
-from metrics import views
-from metrics.importer import import_sheets
-from metrics.readers import sheet_from_records
+from metrics import edits, views
 from metrics.vocab import CONSENTS, DOMAINS, VOICES
 from app_pages.common import ui
 
 version = ui.frame("Record and approve notes", need="steward")
-parts = ui.partnerships_or_stop(version)
+perms = ui.perms()
+parts = [p for p in ui.partnerships_or_stop(version) if perms.can("steward", p.partnership_id)]
+if not parts:
+    st.info("You are not a steward of any partnership, so there is nothing to record or approve here.")
+    st.stop()
+mine = [p.partnership_id for p in parts]
 places = ui.places(version)
-goal_rows = ui.goal_list(version)
+goal_rows = [g for g in ui.goal_list(version) if g.partnership_id in mine]
 
 
-def save(records: list[dict], label: str, action: str) -> None:
-    result = ui.write(
-        import_sheets, [sheet_from_records("notes", records, file=label)], [label], actor=ui.actor(), action=action,
-        partnership=records[0]["partnership_id"],
-    )
+def saved(result) -> None:
     if result.ok:
         st.success("Saved.")
     else:
@@ -33,9 +33,9 @@ record_tab, approve_tab = st.tabs(["Record a note", "Approve for publication"])
 with record_tab:
     with st.form("note_form", clear_on_submit=False):
         note_id = st.text_input("Note id (lower-case letters, digits, - and _)")
-        partnership_id = st.selectbox("Partnership", [p.partnership_id for p in parts], format_func=lambda i: next(p.name for p in parts if p.partnership_id == i))
+        partnership_id = st.selectbox("Partnership", mine, format_func=lambda i: next(p.name for p in parts if p.partnership_id == i))
         hood_ids = sorted({h for p in parts for h in p.places})
-        place_id = st.selectbox("Neighbourhood it speaks about (optional)", [""] + hood_ids, format_func=lambda i: places.get(i, {}).get("name", "(none)") if i else "(none)")
+        place_id = st.selectbox("Neighbourhood it speaks about (optional)", [""] + hood_ids, format_func=lambda i: places.get(i, {}).get("name", i) if i else "(none)")
         goal_id = st.selectbox("Goal it speaks to (optional)", [""] + [g.goal_id for g in goal_rows], format_func=lambda i: i or "(none)")
         c1, c2, c3 = st.columns(3)
         domain = c1.selectbox("Domain", DOMAINS)
@@ -45,27 +45,23 @@ with record_tab:
         text = st.text_area("What was said, in the person's words")
         source = st.text_input("Source (listening event, youth forum, survey free text, ...)")
         if st.form_submit_button("Save note", type="primary"):
-            save([{
+            saved(ui.edit(edits.record_note, {
                 "note_id": note_id, "recorded_on": recorded_on, "partnership_id": partnership_id, "place_id": place_id,
                 "goal_id": goal_id, "domain": domain, "voice": voice, "text": text, "source": source, "consent": consent,
-            }], "note form", "note recorded")
+            }))
 
 with approve_tab:
     notes = views.notes(ui.con())
-    mine = [p.partnership_id for p in parts if ui.perms().can("steward", p.partnership_id)]
     waiting = notes[(notes["consent"] == "public") & (~notes["publishable"].astype(bool)) & (notes["partnership_id"].isin(mine))]
     if waiting.empty:
         st.write("No notes with public consent are waiting for approval.")
     for _, n in waiting.iterrows():
         with st.container(border=True):
             with st.form(f"approve_{n['note_id']}"):
-                st.markdown(f"> {n['text']}")
-                st.caption(f"{n['note_id']} · {n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y}")
+                ui.quote(n["text"])
+                st.caption(ui.text(f"{n['note_id']} · {n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y}"))
                 wording = st.text_area("Wording approved for publication (remove names of private individuals)", value=n["text"], key=f"w_{n['note_id']}")
                 by = st.text_input("Approved by (a role or organisation, not a person's name)", key=f"b_{n['note_id']}")
                 on = st.date_input("Approved on", value=dt.date.today(), key=f"o_{n['note_id']}")
                 if st.form_submit_button("Approve for publication"):
-                    row = {k: n[k] for k in ("note_id", "recorded_on", "partnership_id", "place_id", "goal_id", "domain", "voice", "text", "source", "consent")}
-                    row = {k: (None if (v is None or v != v) else v) for k, v in row.items()}
-                    row.update({"approved_wording": wording, "approved_by": by, "approved_on": on})
-                    save([row], "approval form", "note approval")
+                    saved(ui.edit(edits.approve_note, n["note_id"], wording, by, on))

@@ -26,11 +26,11 @@ st.markdown(
 )
 
 for p in parts:
-    st.header(p.name, divider="gray")
+    st.header(ui.text(p.name), divider="gray")
     names = ", ".join(places.get(n, {}).get("name", n) for n in p.places)
-    st.markdown(f"**Neighbourhoods:** {names}")
+    st.markdown(f"**Neighbourhoods:** {ui.text(names)}")
     if p.members:
-        st.markdown(f"**Members:** {', '.join(p.members)}")
+        st.markdown(f"**Members:** {ui.text(', '.join(p.members))}")
     review = reviews[p.partnership_id]
     st.caption(f"Reviews every {p.cadence_weeks} weeks. Last review: {review.strftime('%d %b %Y') if review else 'none yet'}.")
     goals = by_partnership.get(p.partnership_id, [])
@@ -39,4 +39,4 @@ for p in parts:
         continue
     table = ui.goal_summary_frame(goals, places, since=reviews)
     st.dataframe(table, hide_index=True, column_config=ui.SUMMARY_COLUMNS, width="stretch")
-    st.page_link(ui.PAGE_PARTNERSHIP, label=f"Open {p.name}", icon=":material/arrow_forward:", query_params={"partnership": p.partnership_id})
+    st.page_link(ui.PAGE_PARTNERSHIP, label=ui.text(f"Open {p.name}"), icon=":material/arrow_forward:", query_params={"partnership": p.partnership_id})

@@ -14,10 +14,10 @@ places = ui.places(version)
 measures = ui.measures(version)
 
 if p.description:
-    st.markdown(p.description)
+    st.markdown(ui.text(p.description))
 left, right = st.columns(2)
-left.markdown("**Neighbourhoods**\n\n" + "\n".join(f"- {places.get(n, {}).get('name', n)}" for n in p.places))
-right.markdown("**Members**\n\n" + ("\n".join(f"- {m}" for m in p.members) if p.members else "None recorded."))
+left.markdown("**Neighbourhoods**\n\n" + "\n".join(f"- {ui.text(places.get(n, {}).get('name', n))}" for n in p.places))
+right.markdown("**Members**\n\n" + ("\n".join(f"- {ui.text(m)}" for m in p.members) if p.members else "None recorded."))
 
 st.header("Goals")
 results = ui.goal_results(version, partnership=p.partnership_id)
@@ -36,7 +36,7 @@ for measure_id, r in wide.items():
     incomplete = [s for s in r.series if not s.complete]
     if incomplete:
         st.caption("Incomplete: " + ", ".join(f"{s.period_end:%b %Y} ({s.places_with_data} of {s.places_total} neighbourhoods)" for s in incomplete))
-    with st.expander(f"Table: {m.name}, {p.name}"):
+    with st.expander(ui.text(f"Table: {m.name}, {p.name}")):
         st.dataframe(
             [{"period_end": s.period_end.isoformat(), "value": format_value(s.value, m.unit) if s.value is not None else f"incomplete ({s.places_with_data} of {s.places_total})"} for s in r.series],
             hide_index=True, width="stretch",
@@ -47,7 +47,7 @@ for measure_id, series in ui.place_series_by_measure(version, tuple(p.places)).i
     m = measures[measure_id]
     named = {places.get(pid, {}).get("name", pid): [(s.period_end, s.value) for s in pts] for pid, pts in series.items()}
     st.plotly_chart(multi_series_figure(m.name, m.unit, named, height=300), width="stretch", key=f"multi_{measure_id}")
-    with st.expander(f"Table: {m.name} by neighbourhood"):
+    with st.expander(ui.text(f"Table: {m.name} by neighbourhood")):
         rows = [
             {"neighbourhood": name, "period_end": end.isoformat(), "value": None if v is None else round(v, 3)}
             for name, pts in named.items() for end, v in pts

@@ -18,7 +18,7 @@ trust = ui.choose("Trust (or any member organisation)", {o: o for o in sorted(or
 view = trustees.trust_view(ui.con(), trust)
 view.partnerships = [p for p in view.partnerships if p.partnership_id in readable]
 view.results = [r for r in view.results if r.goal.partnership_id in readable]
-st.markdown(f"**{len(view.results)} goals** in **{len(view.partnerships)}** partnership(s): {', '.join(p.name for p in view.partnerships)}.")
+st.markdown(f"**{len(view.results)} goals** in **{len(view.partnerships)}** partnership(s): {ui.text(', '.join(p.name for p in view.partnerships))}.")
 
 overview = view.overview()
 outcomes = [o for o in trustees.OUTCOME_ORDER if any(o in c for c in overview.values())]
@@ -29,11 +29,11 @@ st.table({"Place": list(overview), **{o: [" · ".join(ui.status_text(s) for s in
 tab_place, tab_outcome = st.tabs(["By place", "By outcome"])
 with tab_place:
     for place, results in view.by_place().items():
-        st.markdown(f"**{place}**")
+        st.markdown(f"**{ui.text(place)}**")
         st.dataframe(ui.goal_summary_frame(results, ui.places(version)), hide_index=True, column_config=ui.SUMMARY_COLUMNS, width="stretch")
 with tab_outcome:
     for outcome, results in view.by_outcome().items():
-        st.markdown(f"**{outcome}**")
+        st.markdown(f"**{ui.text(outcome)}**")
         st.dataframe(ui.goal_summary_frame(results, ui.places(version)), hide_index=True, column_config=ui.SUMMARY_COLUMNS, width="stretch")
 
 data_date = max((r.assessment.latest_period_end for r in view.results if r.assessment.latest_period_end), default=None)

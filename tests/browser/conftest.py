@@ -144,6 +144,7 @@ class AppServers:
                 "--server.address", "127.0.0.1",
                 "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none",
+                "--client.showErrorDetails", "full",  # the tests read exceptions; production shows none
             ]  # fmt: skip
             with log.open("w", encoding="utf-8") as out:
                 process = subprocess.Popen(command, cwd=REPO, env=process_env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -108,7 +108,8 @@ def test_a_steward_can_import_for_their_partnership_but_not_for_another(page, ap
         encoding="utf-8",
     )
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-    expect(page.get_by_text("You need steward rights for lockgate-youth-safety")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile(r"is a neighbourhood of lockgate-youth-safety, where you may not import figures"))).to_be_visible(timeout=TIMEOUT)
+    assert page.get_by_role("button", name="Confirm import").count() == 0
     screenshot(page, "steward-refused-other-partnership")
 
 

@@ -72,7 +72,7 @@ async function findAccount(_ctx, sub) {
       return {
         sub,
         email: user.email,
-        email_verified: true,
+        email_verified: user.email_verified ?? true,
         name: user.name,
         preferred_username: user.email,
       };

@@ -58,6 +58,7 @@ _LISTENING = re.compile(r"oidc-provider listening on (http://\S+)")
 class OidcUser:
     email: str
     name: str
+    email_verified: bool = True  # what the provider says of the address (a test user may be unverified)
 
 
 TEST_USERS: tuple[OidcUser, ...] = tuple(OidcUser(**user) for user in json.loads(USERS_FILE.read_text(encoding="utf-8")))
@@ -201,6 +202,7 @@ def write_secrets(
     provider: Provider,
     redirect_uri: str = REDIRECT_URI,
     cookie_secret: str | None = None,
+    extra: str = "",
 ) -> Path:
     """Write Streamlit's `[auth]` section for this provider and return the file.
 
@@ -219,7 +221,7 @@ def write_secrets(
         "server_metadata_url": provider.server_metadata_url,
     }
     lines = ["[auth]", *(f"{key} = {_toml_string(value)}" for key, value in auth.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
 
 
