@@ -93,6 +93,7 @@ def test_a_control_character_in_a_note_is_refused_with_row_and_column(seeded_db,
 # One free-text column of every kind, with a right-to-left override in it.
 EVERY_KIND = {
     "places.csv": ("place_id,name,level,parent_id,code\nx1,Ash\u202eton,neighbourhood,shire,\n", "name"),
+    "place_areas.csv": ("place_id,area_code\nnorth,E02\u202e000001\n", "area_code"),
     "partnerships.csv": ("partnership_id,name,places,members\nshire-board,Shire Delivery Board,north;south,Shire\u202e Council\n", "members"),
     "measures.csv": ("measure_id,name,domain,unit,direction,definition\nm9,M,other,count,higher_is_better,Counted \u2066here\u2069\n", "definition"),
     "goals.csv": (
