@@ -15,7 +15,9 @@ import pytest
 from conftest import BASE_FILES, write_files
 from metrics import store
 from metrics.cli import main
-from metrics.disclosure import Cell, complementary_suppression, is_primary_suppressed
+import datetime as dt
+
+from metrics.disclosure import Cell, LinkedCell, is_primary_suppressed, linked_suppression
 from metrics.aggregate import Figure
 from metrics.importer import import_paths
 from metrics.publish import excel_safe, publish
@@ -127,24 +129,65 @@ def test_primary_suppression(unit, fig, threshold, hidden):
     assert is_primary_suppressed(unit, fig, threshold) is hidden
 
 
+JAN = (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+
+
+def rate(place: str, numerator: int, denominator: int, places: str | None = None) -> LinkedCell:
+    """A percentage published for a place (or a partnership adding up `places`) in January."""
+    return LinkedCell(Cell("m", place, JAN), frozenset(places or place), "percent", Figure(None, numerator, denominator), 10)
+
+
+def count(place: str, value: int, places: str | None = None) -> LinkedCell:
+    return LinkedCell(Cell("m", place, JAN), frozenset(places or place), "count", Figure(float(value)), 10)
+
+
+def hidden_places(cells: list[LinkedCell]) -> set[str]:
+    return {c.place_id for c in linked_suppression(cells)}
+
+
 def test_one_hidden_part_of_a_published_total_hides_the_next_smallest():
-    cells = {p: Cell("m", p, ("jan",)) for p in "abc"}
-    total = Cell("m", "partnership", ("jan",))
-    hidden = complementary_suppression([(total, list(cells.values()))], {cells["a"]}, {cells["a"]: 5, cells["b"]: 40, cells["c"]: 60})
-    assert hidden == {cells["a"], cells["b"]}
+    # a: 1 of 5 (a base below 10); the total is published, so b (40, smaller than c's 60) goes too.
+    assert hidden_places([rate("a", 1, 5), rate("b", 20, 40), rate("c", 30, 60), rate("T", 51, 105, "abc")]) == {"a", "b"}
 
 
-def test_no_complementary_suppression_when_the_total_is_not_published():
-    cells = {p: Cell("m", p, ("jan",)) for p in "ab"}
-    assert complementary_suppression([(None, list(cells.values()))], {cells["a"]}, {}) == {cells["a"]}
+def test_nothing_more_is_hidden_when_the_total_is_not_published():
+    assert hidden_places([rate("a", 1, 5), rate("b", 20, 40)]) == {"a"}
 
 
-def test_complementary_suppression_cascades_across_partnerships():
-    """b sits in two partnerships: hiding it for P1 leaves P2 with one hidden part."""
-    a, b, c, d = (Cell("m", x, ("jan",)) for x in "abcd")
-    groups = [(Cell("m", "p1", ("jan",)), [a, b]), (Cell("m", "p2", ("jan",)), [b, c, d])]
-    hidden = complementary_suppression(groups, {a}, {a: 3, b: 50, c: 80, d: 70})
-    assert hidden == {a, b, d}
+def test_a_neighbourhood_in_two_partnerships_is_protected_in_both_with_the_fewest_cells():
+    """b sits in two partnerships. Hiding b for P1 would leave it recoverable from P2
+    (two more cells); hiding P1's total instead protects a with one cell."""
+    cells = [rate("a", 1, 3), rate("b", 10, 50), rate("c", 30, 80), rate("d", 20, 70), rate("p1", 11, 53, "ab"), rate("p2", 60, 200, "bcd")]
+    assert hidden_places(cells) == {"a", "p1"}
+
+
+def test_overlapping_partnerships_do_not_publish_the_difference():
+    """A = {n1, n2, n3}, B = {n1, n2}: every neighbourhood hidden, so one total must go (A - B = n3)."""
+    cells = [count("n1", 1), count("n2", 2), count("n3", 2), count("A", 5, ["n1", "n2", "n3"]), count("B", 3, ["n1", "n2"])]
+    hidden = hidden_places(cells)
+    assert {"n1", "n2", "n3"} <= hidden and len({"A", "B"} & hidden) == 1
+
+
+def test_a_difference_that_is_a_small_group_is_hidden_too():
+    """No single hidden cell is recoverable, but A - B = {n3, n4} is 2 incidents: a small group."""
+    cells = [count(h, v) for h, v in (("n1", 5), ("n2", 6), ("n3", 1), ("n4", 1))]
+    cells += [count("A", 13, ["n1", "n2", "n3", "n4"]), count("B", 11, ["n1", "n2"])]
+    hidden = hidden_places(cells)
+    assert {"n3", "n4"} <= hidden
+    assert {"A", "B", "n1", "n2"} & hidden, "A - B (or A - n1 - n2) still gives the pair's 2 incidents"
+
+
+def test_nested_periods_are_linked_tables_too():
+    """January to February beside January gives February."""
+    feb = (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
+    both = (dt.date(2025, 1, 1), dt.date(2025, 2, 28))
+    cells = [
+        LinkedCell(Cell("m", "h", JAN), frozenset("h"), "count", Figure(5.0)),
+        LinkedCell(Cell("m", "h", feb), frozenset("h"), "count", Figure(2.0)),
+        LinkedCell(Cell("m", "h", both), frozenset("h"), "count", Figure(7.0)),
+    ]
+    hidden = {c.period for c in linked_suppression(cells)}
+    assert feb in hidden and (JAN in hidden or both in hidden)
 
 
 SMALL = {
