@@ -432,6 +432,21 @@ def attack_differences(site: Site, known: dict[tuple, dict[str, Interval]]) -> l
                 lo, hi = _combine([(1.0, known[big][q]), (-1.0, known[small][q])])
                 for k in by_atoms.get(rest, []) or [rest]:
                     findings.append(Finding(k, q, lo, hi, f"{big[1]} {big[2]}..{big[3]} minus {small[1]} {small[2]}..{small[3]}"))
+        for big in shown:  # a total minus every published part inside it: what is left is the hidden parts together
+            inside = sorted((k for k in shown if atoms[k] < atoms[big]), key=lambda k: (-len(atoms[k]), k))
+            parts, covered = [], frozenset()
+            for k in inside:
+                if not (atoms[k] & covered):
+                    parts.append(k)
+                    covered |= atoms[k]
+            if len(parts) < 2:
+                continue  # one part is a pairwise difference, done above
+            rest = atoms[big] - covered
+            for q in known[big]:
+                if all(q in known[k] for k in parts):
+                    lo, hi = _combine([(1.0, known[big][q])] + [(-1.0, known[k][q]) for k in parts])
+                    for k in by_atoms.get(rest, []) or [rest]:
+                        findings.append(Finding(k, q, lo, hi, f"{big[1]} {big[2]}..{big[3]} minus its {len(parts)} published parts"))
         if not hidden or not shown:
             continue
         universe = sorted({a for k in atoms for a in atoms[k]})
