@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import types
 import typing
 from collections import defaultdict
@@ -463,11 +462,11 @@ def _decode(kind, x):
     return x
 
 
-def site_to_json(site: PublicSite) -> str:
-    """The public site as JSON text: what the app leaves on disk for a later publish."""
-    return json.dumps(_encode(site), ensure_ascii=False, sort_keys=True)
+def site_to_dict(site: PublicSite) -> dict:
+    """The public site as plain JSON values: what the app leaves on disk for a later publish."""
+    return _encode(site)
 
 
-def site_from_json(text: str) -> PublicSite:
-    return _decode(PublicSite, json.loads(text))
+def site_from_dict(data: dict) -> PublicSite:
+    return _decode(PublicSite, data)
 

@@ -17,11 +17,18 @@ database, rewritten whenever the data changes (`metrics.snapshot`), and
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import io
+import json
+import logging
+import os
 import shutil
+import threading
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -40,11 +47,14 @@ from metrics.public import (
     number_text,
     public_site,
     range_text,
+    site_from_dict,
+    site_to_dict,
 )
-from metrics.store import PROJECT_ROOT
+from metrics.store import PROJECT_ROOT, DatabaseInUse, StoreError, connect, data_version, resolve_db_path, utc_now, write_batch
 from metrics.svg import figure_to_svg
 from metrics.vocab import PUBLIC_STATUS_ICONS
 
+log = logging.getLogger(__name__)
 SITE_DIR = Path(__file__).resolve().parent / "site"
 VOICE_WORDS = {"young_person": "A young person", "parent_carer": "A parent or carer", "resident": "A resident", "staff": "A member of staff", "partner": "A partner organisation"}
 FIGURE_COLUMNS = [
@@ -170,3 +180,164 @@ def write_site(site: PublicSite, out_dir: str | Path) -> list[Path]:
 def publish(con, out_dir: str | Path, partnership: str | None = None, as_of: dt.datetime | None = None) -> list[Path]:
     """Write the static site for the database `con` into `out_dir`."""
     return write_site(public_site(con, partnership=partnership, as_of=as_of), out_dir)
+
+
+def publish_audited(con, out_dir: str | Path, actor: str, partnership: str | None = None, reason: str | None = None) -> list[Path]:
+    """Publish from the app: the site is written inside an audited batch (who,
+    when, where to), so the audit trail records it only if it was written."""
+    what = f"the public site for {partnership}" if partnership else "the public site"
+    with write_batch(con, actor=actor, action="publish", files=str(out_dir), reason=reason or f"published {what}"):
+        return publish(con, out_dir, partnership=partnership)
+
+
+def site_folder(db: str | Path | None = None) -> Path:
+    """Where the app publishes: $OUTCOMES_SITE_DIR, else `site/` beside the database."""
+    env = os.environ.get("OUTCOMES_SITE_DIR")
+    return Path(env) if env else resolve_db_path(db).resolve().parent / "site"
+
+
+def zip_folder(folder: str | Path) -> bytes:
+    """A published site as one zip file (to download from the app)."""
+    buf = io.BytesIO()
+    folder = Path(folder)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(folder).as_posix())
+    return buf.getvalue()
+
+
+# --- publishing while the app holds the database --------------------------------
+
+SNAPSHOT_FORMAT = 1
+
+
+@dataclass
+class Snapshot:
+    """The public site at one data version, and the partnerships it knew."""
+
+    site: PublicSite
+    data_version: int
+    taken_at: dt.datetime
+    partnerships: list[str]
+
+
+def snapshot_path(db: str | Path | None = None) -> Path:
+    """The app's snapshot of the public site, beside the database: `outcomes.duckdb.public.json`."""
+    path = resolve_db_path(db).resolve()
+    return path.with_name(path.name + ".public.json")
+
+
+def take_snapshot(con) -> Snapshot:
+    """The public site as one consistent view: every query runs in one read
+    transaction, so a write landing meanwhile is either wholly in it or not at all."""
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        version = data_version(cur)
+        site = public_site(cur)
+        partnerships = [r[0] for r in cur.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL ORDER BY 1").fetchall()]
+        cur.execute("ROLLBACK")
+    finally:
+        cur.close()
+    return Snapshot(site, version, utc_now(), partnerships)
+
+
+def write_snapshot(con, db: str | Path | None = None) -> Snapshot:
+    """Take a snapshot and write it beside the database (atomically: a reader
+    sees the old file or the new one, never half of one)."""
+    snap = take_snapshot(con)
+    path = snapshot_path(db)
+    payload = {
+        "format": SNAPSHOT_FORMAT, "data_version": snap.data_version, "taken_at": snap.taken_at.isoformat(),
+        "partnerships": snap.partnerships, "site": site_to_dict(snap.site),
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return snap
+
+
+def read_snapshot(db: str | Path | None = None) -> Snapshot:
+    path = snapshot_path(db)
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        if payload.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"format {payload.get('format')}")
+        return Snapshot(site_from_dict(payload["site"]), int(payload["data_version"]), dt.datetime.fromisoformat(payload["taken_at"]), list(payload["partnerships"]))
+    except FileNotFoundError:
+        raise StoreError(
+            f"The database is in use by another program (probably the app), and there is no snapshot of the public site at {path}. "
+            "The app writes one a few seconds after it starts; publish from the app's Admin page, or try again in a moment."
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"The app's snapshot {path} cannot be read ({exc}). Restart the app to rewrite it, or publish from the app's Admin page.") from None
+
+
+def publish_from_db(db: str | Path | None, out_dir: str | Path, partnership: str | None = None) -> tuple[list[Path], str | None]:
+    """`publish` on the command line: from the database, or, while the app holds
+    it, from the app's snapshot. Returns the files written and, when the
+    snapshot was used, a line saying so."""
+    note = None
+    try:
+        con = connect(db, read_only=True)
+    except DatabaseInUse:
+        snap = read_snapshot(db)
+        note = f"The app has the database open, so this publishes its snapshot of the public site (data version {snap.data_version}, taken {snap.taken_at:%Y-%m-%d %H:%M:%S} UTC)."
+    else:
+        try:
+            snap = take_snapshot(con)
+        finally:
+            con.close()
+    if partnership and partnership not in snap.partnerships:
+        raise StoreError(f'There is no partnership "{partnership}". Partnerships: {", ".join(snap.partnerships) or "(none yet)"}.')
+    return write_site(snap.site.only(partnership), out_dir), note
+
+
+class SnapshotKeeper:
+    """Keeps the snapshot beside the database up to date while the app runs:
+    a daemon thread looks at the data version every few seconds (one tiny
+    query) and rewrites the snapshot when it has changed."""
+
+    def __init__(self, con, db: str | Path, every_s: float = 2.0):
+        self.con, self.db, self.every_s = con.cursor(), db, every_s
+        self.written: int | None = None
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="public-snapshot", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.written = read_snapshot(self.db).data_version
+        except StoreError:
+            self.written = None
+        while not self.stopped.is_set():
+            try:
+                if data_version(self.con) != self.written:
+                    self.written = write_snapshot(self.con, self.db).data_version
+            except Exception as exc:  # the connection closed (a test, the app stopping): stop quietly
+                log.info("The public snapshot keeper stopped: %s", exc)
+                return
+            self.stopped.wait(self.every_s)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop and wait: a thread still inside DuckDB when Python exits aborts the process."""
+        self.stopped.set()
+        if self.thread.is_alive() and self.thread is not threading.current_thread():
+            self.thread.join(timeout)
+
+
+_KEEPERS: list[SnapshotKeeper] = []
+
+
+@atexit.register
+def _stop_keepers() -> None:
+    for keeper in _KEEPERS:
+        keeper.stop()
+
+
+def keep_public_snapshot(con, db: str | Path, every_s: float = 2.0) -> SnapshotKeeper:
+    """Start keeping the snapshot for the app's connection (once per process)."""
+    keeper = SnapshotKeeper(con, db, every_s)
+    _KEEPERS.append(keeper)
+    keeper.thread.start()
+    return keeper

@@ -13,7 +13,7 @@ The attacks, written here independently of the code under test:
   figure over a one-month one), and a least-squares solve of every hidden cell
   from all published cells of its measure;
 - interval inversion: a published value p and its Wilson interval's midpoint m
-  give the base, n + z^2 = z^2 (1 - 2m) / (2 (m - p)), and so the numerator;
+  give the base, n + z^2 = z^2 (1 - 2p) / (2 (m - p)), and so the numerator;
 - projection: the end of the "on the current trend" line, read from the SVG
   (through the axis ticks) and from the live page's JSON, is a least-squares
   prediction, linear in the series' values: solved for the hidden ones (with
@@ -347,20 +347,27 @@ Interval = tuple[float, float]
 
 
 def invert_wilson(cell: PubCell) -> tuple[Interval, Interval] | None:
-    """(numerator, base) intervals from a published rate and its Wilson interval:
-    n + z^2 = z^2 (1 - 2m) / (2 (m - p)), over every rounding of the three numbers."""
+    """(numerator, base) intervals from a published rate p and its Wilson interval's
+    midpoint m. Exactly, m - p = z^2 (1 - 2p) / (2 (n + z^2)), so
+    n = z^2 (1 - 2p) / (2 (m - p)) - z^2 (the issue's z^2 (1 - 2m) / (2 (m - p)) is
+    this for large n). n moves one way in p and one way in m while neither
+    1 - 2p, 1 - 2m nor m - p changes sign, so its range over every rounding of
+    the three numbers is reached at the corners."""
     if cell.value is None or cell.low is None:
         return None
     scale = SCALES[cell.unit]
     half = cell.step / 2 if cell.step else 0.0
-    ns = []
+    ns, signs = [], set()
     for dp, dl, dh in itertools.product((-half, half), repeat=3):
         p = (cell.value + dp) / scale
         m = ((cell.low + dl) + (cell.high + dh)) / 2 / scale
-        if m - p == 0 or (1 - 2 * m) / (m - p) <= 0:
-            return None  # the rounding allows any base
-        ns.append(Z * Z * (1 - 2 * m) / (2 * (m - p)) - Z * Z)
-    n_lo, n_hi = max(min(ns), 0.0), max(ns)
+        signs.add((m > p, p < 0.5, m < 0.5))
+        if m == p:
+            return None
+        ns.append(Z * Z * (1 - 2 * p) / (2 * (m - p)) - Z * Z)
+    if len(signs) > 1 or min(ns) < 0:
+        return None  # the rounding allows any base
+    n_lo, n_hi = min(ns), max(ns)
     p_lo, p_hi = (cell.value - half) / scale, (cell.value + half) / scale
     return (max(p_lo, 0.0) * n_lo, p_hi * n_hi), (n_lo, n_hi)
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import csv
 import filecmp
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from conftest import BASE_FILES, write_files
+from conftest import BASE_FILES, REPO, write_files
 from metrics import store
 from metrics.cli import main
 import datetime as dt
@@ -271,3 +272,180 @@ def test_cells_excel_would_run_as_formulas_are_neutralised():
     assert excel_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert excel_safe("@SUM(A1)") == "'@SUM(A1)"
     assert excel_safe("Ashby") == "Ashby"
+
+
+# --- precision, derived outputs and the status of a hidden latest figure ------
+
+
+def test_published_figures_carry_one_decimal_like_the_pages(demo_copy, tmp_path):
+    con = store.connect(demo_copy)
+    publish(con, tmp_path / "site")
+    con.close()
+    rows = list(csv.DictReader((tmp_path / "site" / "published_figures.csv").open(encoding="utf-8")))
+    for r in rows:
+        for column in ("value", "ci_low", "ci_high"):
+            text = r[column]
+            if text in ("", "c"):
+                continue
+            assert re.fullmatch(r"-?\d+(\.\d)?", text), f"{r['place_id']} {r['period_end']} {column}={text}"
+            if r["unit"] == "percent":
+                assert "." in text  # 93.0, not 93: the page's one decimal place
+
+
+def test_the_public_projection_is_the_trend_through_published_figures_only(tmp_path, fresh_db):
+    """Worked by hand: baseline 10 (31 Dec 2024); published 9, 8, 7, 6 at the ends of
+    Jan, Feb, Apr and May 2025; March (a count of 2) is hidden. numpy's own least
+    squares through those five points, read at 31 Dec 2026, is the projection."""
+    import numpy as np
+
+    from metrics.public import public_site
+
+    files = {
+        "places.csv": "place_id,name,level,parent_id,code\nh,Hood,neighbourhood,,\n",
+        "measures.csv": "measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source\nm,Incidents,safety,count,lower_is_better,,,,Incidents,Police\n",
+        "partnerships.csv": "partnership_id,name,places,review_every_weeks,members,description\np,P,h,8,,\n",
+        "goals.csv": "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner\ng,p,m,h,Fewer,10,2024-12-31,4,2026-12-31,2025-01-15,public,\n",
+        "observations.csv": "measure_id,place_id,period_start,period_end,value\n"
+        + "".join(f"m,h,2025-{i:02d}-01,{e},{v}\n" for i, e, v in ((1, "2025-01-31", 9), (2, "2025-02-28", 8), (3, "2025-03-31", 2), (4, "2025-04-30", 7), (5, "2025-05-31", 6))),
+    }
+    assert import_paths(fresh_db, write_files(tmp_path / "in", {k: v for k, v in files.items()})).ok
+    g = public_site(fresh_db).goal("g")
+    days = [dt.date(2024, 12, 31), dt.date(2025, 1, 31), dt.date(2025, 2, 28), dt.date(2025, 4, 30), dt.date(2025, 5, 31)]
+    slope, intercept = np.polyfit([d.toordinal() for d in days], [10, 9, 8, 7, 6], 1)
+    assert g.projection.value == round(slope * dt.date(2026, 12, 31).toordinal() + intercept, 1)
+    assert (g.projection.from_date, g.projection.from_value) == (dt.date(2025, 5, 31), 6.0)
+    assert g.explanation.startswith("Incidents is 6 (May 2025)")  # the latest figure is published: the usual "why"
+
+
+@pytest.mark.parametrize(
+    "target,latest,public_status",
+    [
+        (1, 1, "too_few_to_publish"),  # "met" against 1 would say the hidden count is 0 or 1
+        (5, 1, "met"),  # 0, 1 and 2 all meet a target of 5: saying so gives nothing away
+        (5, 2, "met"),
+    ],
+)
+def test_a_hidden_latest_count_keeps_its_status_only_when_every_small_count_gives_it(tmp_path, fresh_db, target, latest, public_status):
+    from metrics.public import public_site
+    from metrics.queries import goal_results
+
+    files = {
+        "places.csv": "place_id,name,level,parent_id,code\nh,Hood,neighbourhood,,\n",
+        "measures.csv": "measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source\nm,Incidents,safety,count,lower_is_better,,,,Incidents,Police\n",
+        "partnerships.csv": "partnership_id,name,places,review_every_weeks,members,description\np,P,h,8,,\n",
+        "goals.csv": f"goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner\ng,p,m,h,Fewer,8,2024-12-31,{target},2026-12-31,2025-01-15,public,\n",
+        "observations.csv": f"measure_id,place_id,period_start,period_end,value\nm,h,2025-01-01,2025-01-31,7\nm,h,2025-02-01,2025-02-28,{latest}\n",
+    }
+    assert import_paths(fresh_db, write_files(tmp_path / "in", files)).ok
+    internal = goal_results(fresh_db)[0].assessment.status
+    g = public_site(fresh_db).goal("g")
+    assert internal == "met"  # the internal status is unchanged
+    assert g.latest.suppressed and g.status == public_status
+    assert g.projection is None  # no trend line when the latest figure is hidden
+    assert str(latest) not in g.explanation.replace("2025", "")
+    if public_status == "too_few_to_publish":
+        assert g.status_label == "Too few to publish safely"
+
+
+def test_the_methods_page_explains_the_public_status():
+    from metrics.vocab import PUBLIC_STATUS_LABELS
+
+    text = (Path(__file__).resolve().parent.parent / "metrics" / "methods.md").read_text(encoding="utf-8")
+    assert f"**{PUBLIC_STATUS_LABELS['too_few_to_publish']}**" in re.sub(r"\s+", " ", text)
+    assert "linked tables" in text
+
+
+# --- publishing while the app holds the database -------------------------------
+
+
+def test_the_snapshot_holds_exactly_the_public_site(demo_copy):
+    from metrics.public import public_site, site_from_dict, site_to_dict
+
+    con = store.connect(demo_copy)
+    site = public_site(con)
+    con.close()
+    assert site_from_dict(json.loads(json.dumps(site_to_dict(site)))) == site
+
+
+HOLD_AND_SNAPSHOT = """
+import sys, time
+from metrics import store
+from metrics.publish import keep_public_snapshot
+con = store.connect(sys.argv[1])
+keep_public_snapshot(con, sys.argv[1], every_s=0.2)
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def test_the_command_line_publishes_the_apps_snapshot_while_another_process_holds_the_database(demo_copy, tmp_path):
+    """As the app does: one process holds the file and keeps the snapshot; `publish`
+    then writes the same site it would have written from the database itself."""
+    import subprocess
+    import sys
+    import time
+
+    from processes import stop
+
+    con = store.connect(demo_copy)
+    publish(con, tmp_path / "direct")
+    con.close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_SNAPSHOT, str(demo_copy)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        snapshot = demo_copy.with_name(demo_copy.name + ".public.json")
+        deadline = time.monotonic() + 60
+        while not snapshot.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        out = subprocess.run(
+            [sys.executable, "-m", "metrics", "publish", "--out", str(tmp_path / "busy"), "--db", str(demo_copy)],
+            cwd=REPO, capture_output=True, text=True, timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        assert "snapshot of the public site" in out.stdout
+        status = subprocess.run([sys.executable, "-m", "metrics", "status", "--db", str(demo_copy)], cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert status.returncode == 1 and "in use by another program" in status.stderr  # only publish has a snapshot to read
+    finally:
+        stop(holder)
+    names = sorted(p.relative_to(tmp_path / "direct").as_posix() for p in (tmp_path / "direct").rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "direct", tmp_path / "busy", names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_publishing_with_no_snapshot_while_the_database_is_held_says_what_to_do(demo_copy, tmp_path, capsys):
+    import duckdb
+
+    holder = duckdb.connect(str(demo_copy))  # this process holds it; the CLI is another process
+    try:
+        import subprocess
+        import sys
+
+        out = subprocess.run(
+            [sys.executable, "-m", "metrics", "publish", "--out", str(tmp_path / "s"), "--db", str(demo_copy)],
+            cwd=REPO, capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        holder.close()
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "no snapshot of the public site" in out.stderr and "Admin page" in out.stderr
+
+
+def test_publishing_from_the_app_is_an_audited_batch(demo_copy, tmp_path, monkeypatch):
+    """The Admin page "Publish the site" (local mode: the one user is an admin)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_copy))
+    monkeypatch.setenv("OUTCOMES_SITE_DIR", str(tmp_path / "published"))
+    monkeypatch.delenv("OUTCOMES_MODE", raising=False)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/internal/publish_admin.py").run()
+    assert at.title[0].value == "Publish the site"
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [f"Published {len(list((tmp_path / 'published').rglob('*.*')))} files. It is recorded in the audit trail."]
+    assert (tmp_path / "published" / "index.html").exists()
+    from app_pages.common import ui  # AppTest ran in this process: read the audit trail through the app's connection
+
+    rows = ui._connection(str(demo_copy)).execute("SELECT actor, action, files FROM batches WHERE action = 'publish'").fetchall()
+    assert rows == [("local", "publish", str(tmp_path / "published"))]
