@@ -143,6 +143,7 @@ def draw_goal_chart(c: GoalChart) -> go.Figure:
                 x=[d for d, _, _ in c.band] + [d for d, _, _ in reversed(c.band)],
                 y=[hi for _, _, hi in c.band] + [lo for _, lo, _ in reversed(c.band)],
                 fill="toself",
+                mode="lines",  # plotly's default for a short trace adds markers: the band has none
                 fillcolor="rgba(86,180,233,0.25)",
                 line={"width": 0},
                 hoverinfo="skip",

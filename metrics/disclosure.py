@@ -327,9 +327,20 @@ def linked_suppression(cells: Iterable[LinkedCell]) -> set[Cell]:
         by_measure[c.cell.measure_id].append(c)
     for measure in sorted(by_measure):
         for group, atoms in _components(by_measure[measure]):
-            if len(group) > 1:  # a lone cell can give away nothing but itself
-                hidden |= _protect(group, atoms, {c.cell for c in group} & hidden)
+            mine = {c.cell for c in group} & hidden
+            if mine or not _every_atom_published_alone(group, atoms):
+                hidden |= _protect(group, atoms, mine)
     return hidden
+
+
+def _every_atom_published_alone(group: list[LinkedCell], atoms: dict[Cell, list[tuple]]) -> bool:
+    """Nothing hidden and every atom published on its own (each neighbourhood's
+    month, say, beside the totals): then anything that can be worked out is a
+    sum of published figures, none small, so no sum of them is small either
+    (counts of 0 or at least 3, bases of 0 or at least the threshold). The
+    common case, checked without any linear algebra."""
+    alone = {atoms[c.cell][0] for c in group if len(atoms[c.cell]) == 1}
+    return all(a in alone for c in group for a in atoms[c.cell])
 
 
 # --- derived outputs: may the status of a hidden latest figure be shown? ------

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import types
 import typing
 from collections import defaultdict
@@ -298,8 +299,9 @@ def original_promise(history: pd.DataFrame, unit: str) -> str | None:
     )
 
 
-def _places_of(place_id: str, partnership_places: dict[str, list[str]]) -> frozenset[str]:
-    return frozenset(partnership_places.get(place_id, [place_id]))
+def _places_of(place_id: str, partnership_places: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The neighbourhoods a published figure adds up: a partnership's, or the place itself."""
+    return partnership_places.get(place_id) or frozenset([place_id])
 
 
 def _public_status(r: GoalResult, latest: PublicFigure | None, raw: dict[Cell, SeriesPoint]) -> str:
@@ -363,7 +365,7 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
     results = [r for r in queries.goal_results(con, as_of=as_of) if r.goal.visibility == "public"]
     places = views.places(con, as_of)
     parts = {p.partnership_id: p for p in views.partnerships(con, as_of)}
-    partnership_places = {pid: p.places for pid, p in parts.items()}
+    partnership_places = {pid: frozenset(p.places) for pid, p in parts.items()}
     nation = queries.nation_place(con, as_of)
     suppress_below = {m.measure_id: m.suppress_below for m in queries.measures(con, as_of).values()}
 
@@ -439,6 +441,13 @@ def _encode(x):
     return x
 
 
+@functools.cache
+def _hints(kind) -> dict:
+    """A dataclass's fields and their types (resolved once per class: it is slow)."""
+    hints = typing.get_type_hints(kind)
+    return {f.name: hints[f.name] for f in dataclasses.fields(kind)}
+
+
 def _decode(kind, x):
     if x is None:
         return None
@@ -451,8 +460,8 @@ def _decode(kind, x):
         values = [_decode(inner, v) for v in x]
         return values if origin is list else tuple(values)
     if dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        return kind(**{f.name: _decode(hints[f.name], x[f.name]) for f in dataclasses.fields(kind)})
+        hints = _hints(kind)
+        return kind(**{name: _decode(hint, x[name]) for name, hint in hints.items()})
     if kind is dt.datetime:
         return dt.datetime.fromisoformat(x)
     if kind is dt.date:

@@ -378,12 +378,29 @@ time.sleep(120)
 """
 
 
+def publish_beside_the_app(db: Path, out: Path) -> None:
+    """Wait (up to a minute) for the snapshot the app keeps beside `db`, then run
+    `python -m metrics publish` and check it published from the snapshot."""
+    import subprocess
+    import sys
+    import time
+
+    snapshot = db.with_name(db.name + ".public.json")
+    deadline = time.monotonic() + 60
+    while not snapshot.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    done = subprocess.run(
+        [sys.executable, "-m", "metrics", "publish", "--out", str(out), "--db", str(db)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "snapshot of the public site" in done.stdout
+
+
 def test_the_command_line_publishes_the_apps_snapshot_while_another_process_holds_the_database(demo_copy, tmp_path):
     """As the app does: one process holds the file and keeps the snapshot; `publish`
     then writes the same site it would have written from the database itself."""
     import subprocess
     import sys
-    import time
 
     from processes import stop
 
@@ -393,16 +410,7 @@ def test_the_command_line_publishes_the_apps_snapshot_while_another_process_hold
     holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_SNAPSHOT, str(demo_copy)], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "holding"
-        snapshot = demo_copy.with_name(demo_copy.name + ".public.json")
-        deadline = time.monotonic() + 60
-        while not snapshot.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        out = subprocess.run(
-            [sys.executable, "-m", "metrics", "publish", "--out", str(tmp_path / "busy"), "--db", str(demo_copy)],
-            cwd=REPO, capture_output=True, text=True, timeout=120,
-        )
-        assert out.returncode == 0, out.stderr
-        assert "snapshot of the public site" in out.stdout
+        publish_beside_the_app(demo_copy, tmp_path / "busy")
         status = subprocess.run([sys.executable, "-m", "metrics", "status", "--db", str(demo_copy)], cwd=REPO, capture_output=True, text=True, timeout=120)
         assert status.returncode == 1 and "in use by another program" in status.stderr  # only publish has a snapshot to read
     finally:

@@ -16,6 +16,7 @@ st.write(
     "This writes the public progress site: a page for every public promise, the methods, and every published figure "
     "as open data, with small numbers hidden. It is what the live public page shows, as plain files any web host can serve."
 )
+st.text(f"It is written to {root} (set OUTCOMES_SITE_DIR to choose another folder), replacing what was there.")
 with st.form("publish"):
     scope = st.selectbox("What to publish", scopes, format_func=lambda s: names.get(s, s))
     reason = st.text_input("Note for the audit trail (optional)", max_chars=300)

@@ -19,8 +19,9 @@ from metrics.publish import SITE_DIR, live_fragment
 
 
 def link(kind: str, ident: str | None = None) -> str:
-    """Where a view of this page lives (relative, so it works under any base path)."""
-    return {"goal": f"progress?goal={ident}", "partnership": f"progress?partnership={ident}", "index": "progress", "methods": "methods"}[kind]
+    """Where a view of this page lives: a query on this page's own address
+    (which is / in public mode and /progress beside the internal pages)."""
+    return {"goal": f"?goal={ident}", "partnership": f"?partnership={ident}", "index": "?", "methods": "methods"}[kind]
 
 
 version = ui.frame("Progress on our promises", internal=False)
