@@ -35,7 +35,7 @@ date figure), the check only hides more, never less.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -55,6 +55,8 @@ SMALLEST_PUBLISHED_COUNT = 3
 # Past this many independent published combinations over the atoms left free,
 # listing every group would take too long: hide more until it is short enough.
 MAX_FREE_RANK = 14
+# How many cells to try hiding, each by a full check, before choosing one.
+MAX_CANDIDATES = 8
 _TOL = 1e-7
 
 
@@ -112,20 +114,25 @@ def quantities(unit: str, fig: Figure | None) -> dict[str, float]:
     return {"count": nan if fig.value is None else fig.value}
 
 
-def is_small_group(unit: str, parts: dict[str, float], suppress_below: int | None) -> bool:
-    """Would a group of people with these (derived) counts be hidden if it
-    were published? A count of 1 or 2, or a base above 0 but below the
-    threshold. Negative or unknown parts (which additivity cannot give for a
-    real group) are not small."""
+def small_groups(names: list[str], parts: np.ndarray, known: np.ndarray, suppress_below: int | None) -> np.ndarray:
+    """Which derived groups would be hidden if they were published: a count (or
+    numerator) of 1 or 2, or a base (denominator, number of respondents) above 0
+    but below the threshold. `parts` has a row per group and a column per name
+    in `names`; unknown parts (`known` false) and negative ones (which a real
+    group cannot have) are not small."""
     below = threshold(suppress_below)
-    for name, x in parts.items():
-        if math.isnan(x):
+    small = np.zeros(len(parts), bool)
+    for j, name in enumerate(names):
+        x = parts[:, j]
+        if name in ("count", "numerator"):
+            whole = np.round(x)
+            hit = (np.abs(x - whole) < 0.25) & np.isin(whole, SMALL_COUNTS)
+        elif name in ("denominator", "sample_size"):
+            hit = (x >= 0.5) & (x < below - _TOL)
+        else:
             continue
-        if name in ("count", "numerator") and abs(x - round(x)) < 0.25 and round(x) in SMALL_COUNTS:
-            return True
-        if name in ("denominator", "sample_size") and 0.5 <= x < below - _TOL:
-            return True
-    return False
+        small |= hit & known[:, j]
+    return small
 
 
 @dataclass(frozen=True)
@@ -212,7 +219,10 @@ class _System:
         self.names = sorted({k for c in cells for k in quantities(c.unit, c.figure)})
         self.matrix = np.array([self.vector(c.cell) for c in self.shown]).reshape(len(self.shown), len(self.universe))
         self.values = np.array([[quantities(c.unit, c.figure).get(k, math.nan) for k in self.names] for c in self.shown]).reshape(len(self.shown), len(self.names))
-        self.inverse = np.linalg.pinv(self.matrix.T) if self.shown else None
+        # Gauss-Jordan on [published cells | identity]: R = T M in reduced row echelon
+        # form, with T saying which published cells make each row of R.
+        reduced, self.pivots = _rref(np.hstack([self.matrix, np.eye(len(self.shown))]), len(self.universe))
+        self.reduced, self.combine = reduced[:, : len(self.universe)], reduced[:, len(self.universe):]
 
     def vector(self, cell: Cell) -> np.ndarray:
         v = np.zeros(len(self.universe))
@@ -224,31 +234,41 @@ class _System:
         """For each row of `vectors` (groups of atoms): the coefficients of the
         published cells that give it, and whether they give it exactly (whether
         an intruder can work the group out)."""
-        coef = vectors @ self.inverse.T
-        exact = np.abs(coef @ self.matrix - vectors).max(axis=1) < 1e-6
-        return coef, exact
+        at_pivots = vectors[:, self.pivots]
+        exact = np.abs(at_pivots @ self.reduced - vectors).max(axis=1, initial=0.0) < 1e-6
+        return at_pivots @ self.combine, exact
+
+    def pinned(self) -> np.ndarray:
+        """The atoms the published cells pin down one by one: a pivot column whose
+        row in the reduced form has nothing in any other free column."""
+        out = np.zeros(len(self.universe), bool)
+        others = np.ones(len(self.universe), bool)
+        others[self.pivots] = False
+        for row, col in enumerate(self.pivots):
+            out[col] = not np.any(np.abs(self.reduced[row, others]) > 1e-9)
+        return out
 
     def uses(self, coef: np.ndarray) -> frozenset[Cell]:
         return frozenset(self.shown[i].cell for i in np.flatnonzero(np.abs(coef) > 1e-9))
 
-    def parts(self, coef: np.ndarray) -> list[dict[str, float]]:
-        """Each derived group's counts; NaN where a cell it uses has no such count."""
-        out = [dict() for _ in range(len(coef))]
-        for j, name in enumerate(self.names):
-            col = self.values[:, j]
-            missing = np.isnan(col)
-            total = coef @ np.nan_to_num(col)
-            unknown = (np.abs(coef[:, missing]) > 1e-9).any(axis=1) if missing.any() else np.zeros(len(coef), bool)
-            for i in range(len(coef)):
-                out[i][name] = math.nan if unknown[i] else float(total[i])
-        return out
+    def parts(self, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each derived group's counts (a row per group, a column per name), and
+        whether each is known (false where a cell it uses has no such count)."""
+        values = np.nan_to_num(self.values)
+        missing = np.isnan(self.values)
+        used = np.abs(coef) > 1e-9
+        return coef @ values, ~(used.astype(int) @ missing.astype(int)).astype(bool)
 
 
-def _rref(m: np.ndarray) -> np.ndarray:
-    """Reduced row echelon form (floating point, partial pivoting); zero rows dropped."""
+def _rref(m: np.ndarray, pivot_columns: int | None = None) -> tuple[np.ndarray, list[int]]:
+    """Reduced row echelon form (floating point, partial pivoting) with pivots
+    sought in the first `pivot_columns` columns only; zero rows dropped. Plain
+    row operations, no LAPACK: these matrices are small, and a threaded
+    decomposition of a small matrix on a busy machine is many times slower."""
     m = m.astype(float).copy()
-    rows, cols = m.shape
-    r = 0
+    rows = m.shape[0]
+    cols = m.shape[1] if pivot_columns is None else pivot_columns
+    r, pivots = 0, []
     for c in range(cols):
         if r == rows:
             break
@@ -257,46 +277,60 @@ def _rref(m: np.ndarray) -> np.ndarray:
             continue
         m[[r, p]] = m[[p, r]]
         m[r] /= m[r, c]
-        for i in range(rows):
-            if i != r and abs(m[i, c]) > _TOL:
-                m[i] -= m[i, c] * m[r]
+        factors = m[:, c].copy()
+        factors[r] = 0.0
+        m -= np.outer(factors, m[r])
+        pivots.append(c)
         r += 1
     m[np.abs(m) < 1e-10] = 0.0
-    return m[:r]
+    return m[:r], pivots
 
 
-def _violations(system: _System, unit: str, suppress_below: int | None) -> list[_Violation]:
-    """Everything in this component an intruder could work out that must stay hidden."""
-    found: list[_Violation] = []
+@functools.cache
+def _picks(rank: int) -> np.ndarray:
+    """Every non-empty choice of `rank` rows, as 0/1 rows (2^rank - 1 of them)."""
+    return ((np.arange(1, 2**rank)[:, None] >> np.arange(rank)) & 1).astype(float)
+
+
+def _violations(system: _System, unit: str, suppress_below: int | None, count_only: bool = False) -> list[_Violation] | int:
+    """Everything in this component an intruder could work out that must stay
+    hidden (with `count_only`, how many such things)."""
     if not system.shown:
-        return found
-    if system.hidden:  # (a) a hidden figure, by sums and differences
-        coef, exact = system.solve(np.array([system.vector(c.cell) for c in system.hidden]))
-        found += [_Violation(f"{c.cell} can be worked out", system.uses(coef[i])) for i, c in enumerate(system.hidden) if exact[i]]
+        return 0 if count_only else []
     n = len(system.universe)
-    _, s, vt = np.linalg.svd(system.matrix)
-    null = vt[int((s > _TOL).sum()):]
-    pinned = np.abs(null).max(axis=0) < 1e-6 if len(null) else np.ones(n, bool)
-    groups = [np.eye(n)[pinned]]  # (b) each atom pinned down on its own
+    targets = [np.array([system.vector(c.cell) for c in system.hidden]).reshape(-1, n)]  # (a) each hidden figure
+    pinned = system.pinned()
+    targets.append(np.eye(n)[pinned])  # (b) each atom pinned down on its own
     free = np.flatnonzero(~pinned)
-    basis = _rref(system.matrix[:, free]) if len(free) else np.zeros((0, 0))
-    if len(basis):
-        if len(basis) > MAX_FREE_RANK:  # too many combinations to list: hide more first
-            touching = frozenset(c.cell for c in system.shown if any(not pinned[system.col[a]] for a in system.atoms[c.cell]))
-            return found + [_Violation("too many combinations to check", touching)]
-        picks = np.array(list(itertools.product((0.0, 1.0), repeat=len(basis)))[1:]).reshape(-1, len(basis))
-        combos = picks @ basis  # (c) every other group of atoms the published cells pin down
+    basis = _rref(system.matrix[:, free])[0] if len(free) else np.zeros((0, 0))
+    if len(basis) > MAX_FREE_RANK:  # too many combinations to list: hide more first
+        touching = frozenset(c.cell for c in system.shown if any(not pinned[system.col[a]] for a in system.atoms[c.cell]))
+        return 1 if count_only else [_Violation("too many combinations to check", touching)]
+    vectors = np.vstack(targets)
+    coef, exact = system.solve(vectors)
+    parts, known = system.parts(coef)
+    is_hidden_cell = np.arange(len(vectors)) < len(system.hidden)
+    bad = exact & (is_hidden_cell | small_groups(system.names, parts, known, suppress_below))
+    found = [
+        (f"{system.hidden[i].cell} can be worked out" if is_hidden_cell[i] else f"atom {system.universe[int(np.argmax(vectors[i]))]} is small", coef[i])
+        for i in np.flatnonzero(bad)
+    ]
+    if len(basis):  # (c) every other group of atoms the published cells pin down
+        picks = _picks(len(basis))
+        combos = picks @ basis
         zero_one = np.all((np.abs(combos) < 1e-6) | (np.abs(combos - 1.0) < 1e-6), axis=1)
-        wanted = np.zeros((int(zero_one.sum()), n))
-        wanted[:, free] = np.round(combos[zero_one])
-        groups.append(wanted)
-    vectors = np.vstack(groups)
-    if len(vectors):
-        coef, exact = system.solve(vectors)
-        for i, parts in enumerate(system.parts(coef)):
-            if exact[i] and is_small_group(unit, parts, suppress_below):
-                found.append(_Violation(f"a group of {int(vectors[i].sum())} atoms is small and can be worked out", system.uses(coef[i])))
-    return found
+        rows_full = np.zeros((len(basis), n))
+        rows_full[:, free] = basis
+        basis_coef, _ = system.solve(rows_full)  # each basis row is in the row space: its counts are linear in it
+        basis_parts, basis_known = system.parts(basis_coef)
+        picks = picks[zero_one]
+        parts = picks @ basis_parts
+        known = (picks @ (~basis_known).astype(float)) < 0.5
+        for i in np.flatnonzero(small_groups(system.names, parts, known, suppress_below)):
+            found.append((f"a group of {int(combos[zero_one][i].sum())} atoms is small", picks[i] @ basis_coef))
+    if count_only:
+        return len(found)
+    return [_Violation(what, system.uses(c)) for what, c in found]
 
 
 def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell]) -> set[Cell]:
@@ -308,10 +342,15 @@ def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: se
         if not problems:
             return hidden
         by_cell = {c.cell: c for c in cells}
-        candidates = sorted({cell for p in problems for cell in p.uses}, key=lambda cell: by_cell[cell].order())
+        used = defaultdict(int)
+        for p in problems:
+            for cell in p.uses:
+                used[cell] += 1
+        # The cells most derivations use, smallest first; of those, the one that
+        # leaves the fewest failures when hidden (then the smallest base).
+        candidates = sorted(used, key=lambda cell: (-used[cell], by_cell[cell].order()))[:MAX_CANDIDATES]
         if len(candidates) > 1:
-            # The fewest failures left after hiding it, then the smallest base.
-            scored = [(len(_violations(_System(cells, atoms, hidden | {cell}), unit, below)), i, cell) for i, cell in enumerate(candidates)]
+            scored = [(_violations(_System(cells, atoms, hidden | {cell}), unit, below, count_only=True), i, cell) for i, cell in enumerate(candidates)]
             candidates = [min(scored)[2]]
         hidden.add(candidates[0])
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import logging
@@ -104,7 +105,8 @@ def static_link(kind: str, ident: str | None = None) -> str:
     return {"goal": f"goal-{ident}.html", "partnership": f"partnership-{ident}.html", "index": "index.html", "methods": "methods.html"}[kind]
 
 
-def _environment(link: Callable[..., str] = static_link) -> jinja2.Environment:
+@functools.cache
+def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(SITE_DIR),
         autoescape=jinja2.select_autoescape(["html"]),  # notes and names are text, never markup
@@ -115,7 +117,6 @@ def _environment(link: Callable[..., str] = static_link) -> jinja2.Environment:
         fmt=format_value, month=format_month, day=lambda d: f"{d.day} {d:%B %Y}", icons=PUBLIC_STATUS_ICONS, voices=VOICE_WORDS,
         latest_text=latest_text, figure_text=figure_text, range_text=range_text, cell_text=cell_text, chart_summary=chart_summary,
         neighbourhood_periods=neighbourhood_periods, any_provisional=lambda g: any(f.provisional for s in g.series for f in s.figures),
-        link=link,
     )
     return env
 
@@ -124,14 +125,14 @@ def live_fragment(name: str, link: Callable[..., str], **context) -> str:
     """One part of a site page (`_promises.html`, `_goal_top.html`, ...) as
     autoescaped HTML for the live page: every name, statement, description and
     note is text, never markup."""
-    return _environment(link).get_template(name).render(**context)
+    return _environment().get_template(name).render(link=link, **context)
 
 
 def render_site(site: PublicSite, site_name: str = "Partnership progress") -> dict[str, str]:
     """Every page of the site as text, by file name."""
     env = _environment()
     data_date_text = format_month(site.data_date) if site.data_date else "no figures yet"
-    common = {"site_name": site_name, "root": "", "illustrative": site.illustrative, "data_date_text": data_date_text}
+    common = {"site_name": site_name, "root": "", "illustrative": site.illustrative, "data_date_text": data_date_text, "link": static_link}
     pages = {
         "index.html": env.get_template("index.html").render(
             title="Our promises", partnerships=site.partnerships, goal_count=len(site.goals), **common

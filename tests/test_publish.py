@@ -12,6 +12,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import BASE_FILES, REPO, write_files
 from metrics import store
@@ -457,3 +459,55 @@ def test_publishing_from_the_app_is_an_audited_batch(demo_copy, tmp_path, monkey
 
     rows = ui._connection(str(demo_copy)).execute("SELECT actor, action, files FROM batches WHERE action = 'publish'").fetchall()
     assert rows == [("local", "publish", str(tmp_path / "published"))]
+
+
+@st.composite
+def linked_systems(draw):
+    """Counts for 2-5 neighbourhoods over 3 months, totals for 1-3 (overlapping)
+    partnerships, and two-month figures for some places: one measure's linked tables."""
+    hoods = [f"n{i}" for i in range(draw(st.integers(2, 5)))]
+    months = [(dt.date(2025, m, 1), dt.date(2025, m + 1, 1) - dt.timedelta(days=1)) for m in (1, 2, 3)]
+    value = {(h, m): draw(st.integers(0, 7)) for h in hoods for m in range(3)}
+    groups = {h: [h] for h in hoods}
+    for j in range(draw(st.integers(1, 3))):
+        groups[f"p{j}"] = draw(st.lists(st.sampled_from(hoods), min_size=2, max_size=len(hoods), unique=True)) if len(hoods) > 1 else hoods
+    cells = []
+    for place, members in groups.items():
+        periods = [(months[m], [m]) for m in range(3)]
+        if draw(st.booleans()):
+            periods.append(((months[0][0], months[1][1]), [0, 1]))
+        for period, ms in periods:
+            total = sum(value[(h, m)] for h in members for m in ms)
+            cells.append(LinkedCell(Cell("m", place, period), frozenset(members), "count", Figure(float(total)), 10))
+    return cells
+
+
+@settings(max_examples=150, deadline=None)
+@given(linked_systems())
+def test_no_hidden_count_lies_in_the_span_of_the_published_ones(cells):
+    """Checked by a second, simpler implementation: numpy's rank over one atom
+    per neighbourhood and day. A hidden cell can be worked out exactly when
+    adding its row to the published rows does not raise the rank."""
+    import numpy as np
+
+    hidden = linked_suppression(cells)
+    assert {c.cell for c in cells if c.figure.value in (1.0, 2.0)} <= hidden
+    days = sorted({c.cell.period[0] + dt.timedelta(days=i) for c in cells for i in range((c.cell.period[1] - c.cell.period[0]).days + 1)})
+    places = sorted({p for c in cells for p in c.places})
+    col = {(p, d): i for i, (p, d) in enumerate((p, d) for p in places for d in days)}
+
+    def row(c: LinkedCell) -> np.ndarray:
+        v = np.zeros(len(col))
+        for p in c.places:
+            for d in days:
+                if c.cell.period[0] <= d <= c.cell.period[1]:
+                    v[col[(p, d)]] = 1.0
+        return v
+
+    shown = [row(c) for c in cells if c.cell not in hidden]
+    if not shown:
+        return
+    rank = np.linalg.matrix_rank(np.array(shown))
+    for c in cells:
+        if c.cell in hidden:
+            assert np.linalg.matrix_rank(np.array(shown + [row(c)])) > rank, f"{c.cell} can be worked out from what is published"
