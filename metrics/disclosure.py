@@ -23,9 +23,13 @@ connected set of atoms, we check with linear algebra that:
   (c) no other group of atoms that can be worked out is small (found by
       listing the 0/1 vectors of the row space over the atoms not already
       pinned down).
-While any check fails we hide one more published figure: the one that leaves
-the fewest failures, and among those the one with the smallest base. Repeat
-to a fixed point: the result never depends on the order cells arrive in.
+While any check fails we hide one more published figure. We try the (up to
+8) published figures the failing derivations use most, smallest base first,
+and hide the one that leaves the fewest failures (then the smallest base).
+Repeat to a fixed point; the choice is deterministic (ties by place and
+period), so the same data always hides the same cells. Where the published
+figures leave more than 2^14 combinations to list in (c), we first hide the
+smallest figure touching them, so the listing stays complete.
 
 Counts, numerators and denominators are checked separately; quantities are
 assumed to add up over places and over time, which is the intruder's best
