@@ -307,14 +307,14 @@ class SnapshotKeeper:
         self.thread = threading.Thread(target=self._run, name="public-snapshot", daemon=True)
 
     def _run(self) -> None:
-        try:
-            self.written = read_snapshot(self.db).data_version
-        except StoreError:
-            self.written = None
+        # Written once at start whatever is on disk (this version of the code may
+        # hide differently from the one that wrote it), then on every change.
         while not self.stopped.is_set():
             try:
                 if data_version(self.con) != self.written:
                     self.written = write_snapshot(self.con, self.db).data_version
+            except OSError as exc:  # a full disk, a folder made read-only: say so, try again next time
+                log.warning("Could not write the public site's snapshot beside %s: %s", self.db, exc)
             except Exception as exc:  # the connection closed (a test, the app stopping): stop quietly
                 log.info("The public snapshot keeper stopped: %s", exc)
                 return

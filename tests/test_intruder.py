@@ -559,7 +559,8 @@ def judge(v: float, ci: Interval | None, g: GoalPage, t: dt.date) -> str:
 
 
 def attack_status(site: Site, truth: Truth) -> list[Finding]:
-    """A status shown beside a hidden latest figure: which counts could have given it?"""
+    """A status shown beside a hidden latest figure: which counts could have given it?
+    (For a rate, the intruder is granted the hidden figure's base: the worst case.)"""
     findings = []
     for gid, g in site.goals.items():
         code = CODES.get(g.status_label)
