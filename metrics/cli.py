@@ -279,16 +279,11 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from metrics import store
-    from metrics.publish import publish
+    from metrics.publish import publish_from_db
 
-    con = store.connect(args.db, read_only=True)
-    try:
-        if args.partnership:
-            known_partnership(con, args.partnership)
-        written = publish(con, args.out, partnership=args.partnership)
-    finally:
-        con.close()
+    written, note = publish_from_db(args.db, args.out, partnership=args.partnership)  # the app's snapshot while it runs
+    if note:
+        print(note)
     print(f"Wrote the public site to {args.out}: {len(written)} files (open {args.out}/index.html).")
     return 0
 

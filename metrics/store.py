@@ -41,6 +41,10 @@ class StoreError(Exception):
     """A problem with the database a user can act on (message says how)."""
 
 
+class DatabaseInUse(StoreError):
+    """Another process (usually the app) holds the database file."""
+
+
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
     """The first row of a query, or None.
 
@@ -152,7 +156,7 @@ def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -
         if "lock" in text.lower():
             holder = re.search(r"PID (\d+)", text)
             who = f" (process {holder.group(1)})" if holder else ""
-            raise StoreError(
+            raise DatabaseInUse(
                 f"The database {path} is in use by another program{who}, probably the app. "
                 "Stop that program, or import through the app's Data page, then try again."
             ) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from html import escape
+from html import escape, unescape
 
 import plotly.graph_objects as go
 
@@ -71,7 +71,7 @@ def _marker(symbol: str, x: float, y: float, size: float, fill: str, stroke: str
 def figure_to_svg(fig: go.Figure, description: str, width: int = 760, height: int = 380, chart_id: str = "chart") -> str:
     """Draw a figure of scatter traces (lines, markers, filled bands) over a date axis as SVG."""
     traces = [t for t in fig.data if t.x is not None and len(t.x)]
-    title = fig.layout.title.text or ""
+    title = unescape(fig.layout.title.text or "")  # plotly text: entities stand for the characters
     xs = [_as_date(x) for t in traces for x in t.x]
     ys = [float(y) for t in traces for y in t.y if y is not None]
     legend_rows = math.ceil(len(traces) / 3)
@@ -107,7 +107,7 @@ def figure_to_svg(fig: go.Figure, description: str, width: int = 760, height: in
         year += 1
     parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#505a5f"/>')
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#505a5f"/>')
-    unit = fig.layout.yaxis.title.text or ""
+    unit = unescape(fig.layout.yaxis.title.text or "")
     if unit:
         parts.append(f'<text x="14" y="{top + plot_h / 2:.1f}" transform="rotate(-90 14 {top + plot_h / 2:.1f})" text-anchor="middle" fill="#0b0c0c">{escape(unit)}</text>')
 
@@ -153,7 +153,7 @@ def figure_to_svg(fig: go.Figure, description: str, width: int = 760, height: in
                 swatch += _marker(symbol, 11, 0, min(size, 12), fill, stroke)
         col, row = i % 3, i // 3
         lx, ly = left + col * (plot_w / 3), height - 20 * legend_rows + row * 20 - 4
-        legend.append(f'<g transform="translate({lx:.1f},{ly:.1f})">{swatch}<text x="28" y="4" fill="#0b0c0c">{escape(t.name or "")}</text></g>')
+        legend.append(f'<g transform="translate({lx:.1f},{ly:.1f})">{swatch}<text x="28" y="4" fill="#0b0c0c">{escape(unescape(t.name or ""))}</text></g>')
     parts += legend
     return _wrap("".join(parts), title, description, width, height, chart_id)
 

@@ -101,6 +101,11 @@ STATUS_ICONS: dict[str, str] = {
     "too_uncertain": "?",
 }
 
+# The public site's one extra status (METHODS.md section 7): the latest figure
+# is hidden and saying how the goal is doing would narrow it down.
+PUBLIC_STATUS_LABELS: dict[str, str] = {**STATUS_LABELS, "too_few_to_publish": "Too few to publish safely"}
+PUBLIC_STATUS_ICONS: dict[str, str] = {**STATUS_ICONS, "too_few_to_publish": "◌"}
+
 # SPC icons (METHODS.md section 5).
 VARIATION_LABELS: dict[str, str] = {
     "common_cause": "Common cause variation",
@@ -127,6 +132,11 @@ BENCHMARK_LABELS: dict[str, str] = {
 def status_text(code: str) -> str:
     """"● On track": the status's shape and its word."""
     return f"{STATUS_ICONS[code]} {STATUS_LABELS[code]}"
+
+
+def public_status_text(code: str) -> str:
+    """The public site's status with its shape: every internal status, and "◌ Too few to publish safely"."""
+    return f"{PUBLIC_STATUS_ICONS[code]} {PUBLIC_STATUS_LABELS[code]}"
 
 
 def is_slug(text: str) -> bool:

@@ -229,11 +229,21 @@ def test_a_download_under_a_table_neutralises_formulas(monkeypatch):
     assert captured["mime"] == "text/csv"
 
 
-def test_published_figures_use_the_shared_rule():
-    from metrics import csvsafe, publish
+def test_published_figures_neutralise_formulas_and_keep_one_row_per_figure(seeded_db, tmp_path):
+    """published_figures.csv is opened in spreadsheets: a place named like a
+    formula is neutralised, and a carriage return in a name does not split
+    its row (Python's csv writer leaves a lone CR unquoted)."""
+    from metrics.publish import publish
 
-    for text in ("=1+1", "'Ashby", "-1.5", "-Ashby", "Ashby"):
-        assert publish.excel_safe(text) == csvsafe.excel_safe(text)
+    places = BASE_FILES["places.csv"].replace("North End", '"=HYPERLINK(""http://x"",""y"")"').replace("South End", '"South\rEnd"')
+    assert import_paths(seeded_db, write_files(tmp_path / "names", {"places.csv": places})).ok
+    publish(seeded_db, tmp_path / "site")
+    text = (tmp_path / "site" / "published_figures.csv").read_bytes().decode("utf-8")  # no newline translation
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    names = {r[4] for r in rows[1:]}
+    stored = seeded_db.execute("SELECT name FROM places WHERE place_id = 'south' AND superseded_at IS NULL").fetchall()[0][0]
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in names and stored == "South\rEnd" and stored in names
+    assert all(len(r) == len(rows[0]) for r in rows)
 
 
 def test_frame_bytes_are_utf8_csv_with_every_string_cell_neutralised():

@@ -37,6 +37,7 @@ PAGE_TRUSTEES = "app_pages/internal/trustees.py"
 PAGE_METHODS = "app_pages/common/methods.py"
 PAGE_ACCESS = "app_pages/internal/access_admin.py"
 PAGE_AUDIT = "app_pages/internal/audit.py"
+PAGE_PUBLISH = "app_pages/internal/publish_admin.py"
 PAGE_SIGN_IN = "app_pages/common/sign_in.py"
 PAGE_NO_ACCESS = "app_pages/common/no_access.py"
 PAGE_REFUSED = "app_pages/common/refused.py"
@@ -226,7 +227,11 @@ def require(need: str = "viewer", partnership: str | None = None) -> None:
 def _connection(path: str):
     """One connection per process (DuckDB allows one writing process per file);
     each rerun works on its own cursor."""
-    return store.connect(path)
+    from metrics.publish import keep_public_snapshot
+
+    con = store.connect(path)
+    keep_public_snapshot(con, path)  # so `python -m metrics publish` works while the app holds the file
+    return con
 
 
 def edit(fn, *args, **kwargs):
