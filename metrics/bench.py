@@ -495,7 +495,7 @@ def app_partnership_page(con: duckdb.DuckDBPyConnection, partnership_id: str, st
     """What app_pages/internal/partnership.py asks `metrics/` for, in its order,
     with every `st.cache_data` cold (app_pages/common/ui.py passes these calls
     through). `steps` collects each call's milliseconds, to show where the time goes."""
-    from metrics import queries, views
+    from metrics import readmodel, views
 
     def step(name: str, fn: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -507,8 +507,8 @@ def app_partnership_page(con: duckdb.DuckDBPyConnection, partnership_id: str, st
     parts = step("views.partnerships", lambda: views.partnerships(con))
     p = next(x for x in parts if x.partnership_id == partnership_id)
     names = step("views.places", lambda: views.places(con))
-    ms = step("queries.measures", lambda: queries.measures(con))
-    results = step("queries.goal_results", lambda: queries.goal_results(con, partnership=partnership_id))
+    ms = step("readmodel.measures", lambda: readmodel.measures(con))
+    results = step("readmodel.goal_results", lambda: readmodel.goal_results(con, partnership=partnership_id))
     series = step("views.place_series_by_measure", lambda: views.place_series_by_measure(con, p.places, {k: m.unit for k, m in ms.items()}))
     return {"partnership": p, "places": names, "measures": ms, "results": results, "series": series}
 
@@ -780,7 +780,7 @@ def run_bench(
     browser_neighbourhood_switch_ms) go into the result."""
     from metrics import store
     from metrics.importer import import_paths
-    from metrics.queries import goal_results, nation_place
+    from metrics.readmodel import goal_results, nation_place
 
     chosen = SCALES[scale] if isinstance(scale, str) else scale or SCALES["quick" if quick else "full"]
     repeats = max(1, int(repeats))

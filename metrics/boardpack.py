@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import jinja2
 
-from metrics import edits, queries, reviews, views
+from metrics import edits, readmodel, reviews, views
 from metrics.access import LOCAL, Permissions
 from metrics.charts import goal_figure
 from metrics.demo import is_demo
@@ -58,10 +58,10 @@ def board_pack_html(
     previous = reviews.previous_review(con, partnership, review_date)
     previous_date, previous_as_of = previous if previous else (None, None)
     next_review = review_date + dt.timedelta(weeks=partnership.cadence_weeks)
-    results = queries.goal_results(con, as_of=as_of, partnership=partnership_id)
+    results = readmodel.goal_results(con, as_of=as_of, partnership=partnership_id)
     places = views.places(con, as_of)
     changes = reviews.changes_between(con, partnership, previous_as_of, as_of)
-    nation = queries.nation_place(con, as_of)
+    nation = readmodel.nation_place(con, as_of)
 
     charts, summaries = {}, {}
     for r in results:
@@ -83,7 +83,7 @@ def board_pack_html(
     notes: dict[str, list[dict]] = {}
     for n in notes_since:
         notes.setdefault(n["goal_id"], []).append(n)
-    measures = queries.measures(con, as_of)
+    measures = readmodel.measures(con, as_of)
     cutoff = as_of.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/London"))
     return _env().get_template("boardpack.html").render(
         partnership=partnership, review_date=review_date, previous_date=previous_date, next_review=next_review,

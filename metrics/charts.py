@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.explain import format_value
-from metrics.queries import GoalResult, SeriesPoint
+from metrics.readmodel import GoalResult, SeriesPoint
 from metrics.spc import XmrChart
 from metrics.vocab import UNIT_SUFFIX, VARIATION_LABELS
 

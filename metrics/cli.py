@@ -237,7 +237,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     import json
 
     from metrics import store
-    from metrics.queries import goal_results
+    from metrics.readmodel import goal_results
     from metrics.vocab import STATUS_LABELS
 
     as_of = store.parse_as_of(args.as_of) if args.as_of else None

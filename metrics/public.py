@@ -32,10 +32,10 @@ from dataclasses import dataclass, replace
 import duckdb
 import pandas as pd
 
-from metrics import queries, views
+from metrics import readmodel, views
 from metrics.disclosure import Cell, LinkedCell, linked_suppression, status_gives_nothing_away
 from metrics.explain import format_month, format_value
-from metrics.queries import GoalResult, SeriesPoint
+from metrics.readmodel import GoalResult, SeriesPoint
 from metrics.spc import SpcLimits, XmrChart, xmr_chart
 from metrics.status import Point, projected_value
 from metrics.store import as_of_filter, dict_rows
@@ -362,12 +362,12 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
     asked for, so every publication hides the same cells."""
     from metrics.demo import is_demo
 
-    results = [r for r in queries.goal_results(con, as_of=as_of) if r.goal.visibility == "public"]
+    results = [r for r in readmodel.goal_results(con, as_of=as_of) if r.goal.visibility == "public"]
     places = views.places(con, as_of)
     parts = {p.partnership_id: p for p in views.partnerships(con, as_of)}
     partnership_places = {pid: frozenset(p.places) for pid, p in parts.items()}
-    nation = queries.nation_place(con, as_of)
-    suppress_below = {m.measure_id: m.suppress_below for m in queries.measures(con, as_of).values()}
+    nation = readmodel.nation_place(con, as_of)
+    suppress_below = {m.measure_id: m.suppress_below for m in readmodel.measures(con, as_of).values()}
 
     # Every series a public goal shows, and every published cell of every measure.
     raw: dict[Cell, SeriesPoint] = {}

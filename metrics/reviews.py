@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from metrics import queries, views
+from metrics import readmodel, views
 from metrics.store import as_of_filter, dict_rows, parse_as_of
 
 DONE = ("done", "dropped")
@@ -62,15 +62,15 @@ def previous_review(con: duckdb.DuckDBPyConnection, partnership: views.Partnersh
 class Changes:
     """What changed between two as-of views of a partnership (METHODS.md s.6)."""
 
-    status_changes: list[tuple[queries.Goal, str | None, str]] = field(default_factory=list)  # goal, before, after
-    new_goals: list[queries.Goal] = field(default_factory=list)
+    status_changes: list[tuple[readmodel.Goal, str | None, str]] = field(default_factory=list)  # goal, before, after
+    new_goals: list[readmodel.Goal] = field(default_factory=list)
     goal_revisions: list[tuple[str, dt.datetime, str | None]] = field(default_factory=list)  # goal_id, when, reason
     new_data: list[tuple[str, str, dt.date]] = field(default_factory=list)  # goal_id, measure, latest new period_end
     revised_figures: list[dict] = field(default_factory=list)  # measure_id, place_id, period_end, old, new, when
     stale_goals: list[str] = field(default_factory=list)  # goal ids with no new data since the last review
 
 
-def scope_places(goal: queries.Goal, partnership: views.Partnership) -> list[str]:
+def scope_places(goal: readmodel.Goal, partnership: views.Partnership) -> list[str]:
     return partnership.places if goal.partnership_wide else [goal.scope]
 
 
@@ -79,8 +79,8 @@ def changes_between(
 ) -> Changes:
     """The changes from the `before` view to the `after` view of one partnership."""
     pid = partnership.partnership_id
-    now_results = {r.goal.goal_id: r for r in queries.goal_results(con, as_of=after, partnership=pid)}
-    then_results = {r.goal.goal_id: r for r in queries.goal_results(con, as_of=before, partnership=pid)} if before else {}
+    now_results = {r.goal.goal_id: r for r in readmodel.goal_results(con, as_of=after, partnership=pid)}
+    then_results = {r.goal.goal_id: r for r in readmodel.goal_results(con, as_of=before, partnership=pid)} if before else {}
     out = Changes()
     for goal_id, r in sorted(now_results.items()):
         old = then_results.get(goal_id)

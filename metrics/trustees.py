@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from metrics import queries, views
+from metrics import readmodel, views
 from metrics.explain import format_month, format_value
 from metrics.vocab import STATUS_ICONS, STATUS_LABELS
 
@@ -45,22 +45,22 @@ def members(con: duckdb.DuckDBPyConnection) -> list[str]:
 class TrustView:
     trust: str
     partnerships: list[views.Partnership]
-    results: list[queries.GoalResult]
+    results: list[readmodel.GoalResult]
     place_names: dict[str, str]
 
-    def place_of(self, r: queries.GoalResult) -> str:
+    def place_of(self, r: readmodel.GoalResult) -> str:
         if r.goal.partnership_wide:
             return next(p.name for p in self.partnerships if p.partnership_id == r.goal.partnership_id)
         return self.place_names.get(r.goal.scope, r.goal.scope)
 
-    def by_place(self) -> dict[str, list[queries.GoalResult]]:
-        out: dict[str, list[queries.GoalResult]] = defaultdict(list)
+    def by_place(self) -> dict[str, list[readmodel.GoalResult]]:
+        out: dict[str, list[readmodel.GoalResult]] = defaultdict(list)
         for r in self.results:
             out[self.place_of(r)].append(r)
         return dict(sorted(out.items()))
 
-    def by_outcome(self) -> dict[str, list[queries.GoalResult]]:
-        out: dict[str, list[queries.GoalResult]] = defaultdict(list)
+    def by_outcome(self) -> dict[str, list[readmodel.GoalResult]]:
+        out: dict[str, list[readmodel.GoalResult]] = defaultdict(list)
         for r in self.results:
             out[OUTCOMES[r.measure.domain]].append(r)
         return {k: out[k] for k in OUTCOME_ORDER if k in out}
@@ -78,7 +78,7 @@ class TrustView:
 
 def trust_view(con: duckdb.DuckDBPyConnection, trust: str, as_of: dt.datetime | None = None) -> TrustView:
     parts = [p for p in views.partnerships(con, as_of) if trust in p.members]
-    results = [r for p in parts for r in queries.goal_results(con, as_of=as_of, partnership=p.partnership_id)]
+    results = [r for p in parts for r in readmodel.goal_results(con, as_of=as_of, partnership=p.partnership_id)]
     names = {k: v["name"] for k, v in views.places(con, as_of).items()}
     return TrustView(trust, parts, results, names)
 

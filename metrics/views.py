@@ -15,7 +15,7 @@ import pandas as pd
 
 from metrics.aggregate import Figure, derived_value
 from metrics.intervals import figure_interval
-from metrics.queries import SeriesPoint
+from metrics.readmodel import SeriesPoint
 from metrics.store import as_of_filter, dict_rows
 from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, area_type
 

@@ -19,7 +19,7 @@ from conftest import REPO, snapshot
 from fixtures.schema_v1 import NEXT_VERSION_SQL, schema_dir_with_next_version
 from metrics import store
 from metrics.backup import MANIFEST, backup, read_manifest, restore
-from metrics.queries import goal_results
+from metrics.readmodel import goal_results
 from metrics.store import StoreError
 
 # Moments across the demo's replayed history (its figures arrive monthly from

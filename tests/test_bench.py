@@ -43,7 +43,7 @@ def test_bench_leaves_keys_for_the_browser_timings(tiny_result):
 
 def test_bench_shows_where_the_app_time_goes(tiny_result):
     steps = tiny_result["app_steps_ms"]
-    assert "queries.goal_results" in steps and "views.place_series_by_measure" in steps
+    assert "readmodel.goal_results" in steps and "views.place_series_by_measure" in steps
     assert sum(steps.values()) <= tiny_result["app_ms"] * 1.5
     assert tiny_result["app_statements"] > 1
 

@@ -39,7 +39,7 @@ from metrics import store
 from metrics.export import export_csv
 from metrics.importer import import_paths
 from metrics.kinds import KINDS, Column
-from metrics.queries import goal_results
+from metrics.readmodel import goal_results
 from metrics.vocab import GSS_SYMBOLS
 
 # About 20 s in all; FUZZ_EXAMPLES=500 for a deeper hunt.

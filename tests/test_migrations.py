@@ -31,7 +31,7 @@ from fixtures.schema_v1 import (
 from metrics import store
 from metrics.backup import backup_before_migration, read_manifest, restore
 from metrics.export import export_csv
-from metrics.queries import goal_results, goals
+from metrics.readmodel import goal_results, goals
 
 
 @pytest.fixture

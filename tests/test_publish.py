@@ -323,7 +323,7 @@ def test_the_public_projection_is_the_trend_through_published_figures_only(tmp_p
 )
 def test_a_hidden_latest_count_keeps_its_status_only_when_every_small_count_gives_it(tmp_path, fresh_db, target, latest, public_status):
     from metrics.public import public_site
-    from metrics.queries import goal_results
+    from metrics.readmodel import goal_results
 
     files = {
         "places.csv": "place_id,name,level,parent_id,code\nh,Hood,neighbourhood,,\n",

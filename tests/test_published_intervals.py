@@ -13,7 +13,7 @@ from metrics.disclosure import is_primary_suppressed
 from metrics.explain import format_value
 from metrics.importer import import_paths
 from metrics.intervals import figure_interval, wilson_interval
-from metrics.queries import goal_results
+from metrics.readmodel import goal_results
 from metrics.vocab import UNIT_SCALE, UNITS
 
 HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,ci_low,ci_high,source,provisional"

@@ -187,7 +187,7 @@ def test_a_partnership_of_two_regions_adds_up_their_counts(ft_db, tmp_path):
         ),
     })).ok
     assert fingertips(ft_db).ok
-    from metrics.queries import goal_results
+    from metrics.readmodel import goal_results
 
     [r] = goal_results(ft_db)
     rows = {r2["Area Code"]: r2 for _, r2 in persons_rows() if r2["Time period"] == "2023/24"}

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import REAL_MET_2025_12, REAL_MET_2026_01, snapshot, write_files
 from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
-from metrics import queries
+from metrics import readmodel
 from metrics.boardpack import board_pack_html
 from metrics.importer import import_paths
 from metrics.sources import import_source
@@ -112,7 +112,7 @@ def test_the_board_pack_lists_the_corrections_under_revisions_to_earlier_figures
 
 def test_the_goal_is_judged_on_the_three_wards_together(kx_db):
     assert import_release(kx_db, REAL_MET_2026_01).ok
-    [result] = queries.goal_results(kx_db)
+    [result] = readmodel.goal_results(kx_db)
     totals, _ = published(REAL_MET_2026_01, {VIOLENCE})
     latest = sum(totals[(code, "202601")] for code in WARDS.values())
     assert result.assessment.latest_value == latest

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REAL_POLICE, snapshot, write_files
 from metrics.importer import import_paths
-from metrics.queries import goal_results
+from metrics.readmodel import goal_results
 from metrics.sources import import_source
 
 # Two neighbourhoods of real Leeds LSOAs; a third whose only LSOA has no row in

@@ -12,7 +12,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from metrics import demo, queries, store, views
+from metrics import demo, readmodel, store, views
 from metrics.vocab import (
     ASSURANCE_ICONS,
     ASSURANCE_LABELS,
@@ -283,22 +283,22 @@ def data_version() -> int:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[queries.GoalResult]:
-    return queries.goal_results(con(), partnership=partnership, goal_ids=list(goal_ids) if goal_ids else None)
+def _goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[readmodel.GoalResult]:
+    return readmodel.goal_results(con(), partnership=partnership, goal_ids=list(goal_ids) if goal_ids else None)
 
 
 @st.cache_data(show_spinner=False)
-def _goal_list(version: int) -> list[queries.Goal]:
-    return queries.goals(con())
+def _goal_list(version: int) -> list[readmodel.Goal]:
+    return readmodel.goals(con())
 
 
-def goal_list(version: int, partnership: str | None = None) -> list[queries.Goal]:
+def goal_list(version: int, partnership: str | None = None) -> list[readmodel.Goal]:
     """The goals (their promises, not their judgements) this user may read: cheap, for choosing one."""
     p = perms()
     return [g for g in _goal_list(version) if p.can("viewer", g.partnership_id) and (partnership is None or g.partnership_id == partnership)]
 
 
-def goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[queries.GoalResult]:
+def goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[readmodel.GoalResult]:
     """Goals of the partnerships this user may read, judged.
 
     Cached as a shared resource, not with st.cache_data: at national scale the
@@ -334,8 +334,8 @@ def places(version: int) -> dict[str, dict]:
 
 
 @st.cache_data(show_spinner=False)
-def measures(version: int) -> dict[str, queries.Measure]:
-    return queries.measures(con())
+def measures(version: int) -> dict[str, readmodel.Measure]:
+    return readmodel.measures(con())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -473,7 +473,7 @@ def month(d: dt.date | None) -> str:
     return format_month(d) if d else "–"
 
 
-def goal_summary_frame(results: list[queries.GoalResult], place_names: dict[str, dict], since: dict[str, dt.date | None] | None = None) -> pd.DataFrame:
+def goal_summary_frame(results: list[readmodel.GoalResult], place_names: dict[str, dict], since: dict[str, dt.date | None] | None = None) -> pd.DataFrame:
     """The Making Data Count style summary table: one row per goal, every icon with its words."""
     from metrics.explain import format_value
 
@@ -503,7 +503,7 @@ def goal_summary_frame(results: list[queries.GoalResult], place_names: dict[str,
     return pd.DataFrame(rows)
 
 
-def _has_new_data(result: queries.GoalResult, review: dt.date) -> bool:
+def _has_new_data(result: readmodel.GoalResult, review: dt.date) -> bool:
     from metrics.reviews import scope_places
 
     partnership = next(p for p in partnerships(data_version()) if p.partnership_id == result.goal.partnership_id)

@@ -3,7 +3,7 @@ the data behind it, its history, what people said and what was agreed."""
 
 import streamlit as st
 
-from metrics import queries, views
+from metrics import readmodel, views
 from metrics.charts import goal_figure, goal_table
 from metrics.explain import format_value
 from app_pages.common import ui
@@ -53,7 +53,7 @@ if result.local_area:
 facts.append(f"Variation: {ui.variation_text(a.variation)} · Assurance: {ui.assurance_text(a.assurance)}")
 st.markdown("\n".join(f"- {ui.text(f)}" for f in facts))
 
-nation = queries.nation_place(ui.con())
+nation = readmodel.nation_place(ui.con())
 benchmark = {}
 if nation:
     for p in ui.place_series(version, (nation,), m.measure_id, unit).get(nation, []):

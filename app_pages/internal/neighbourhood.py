@@ -6,7 +6,7 @@ the URL asks for (ui.places applies metrics.access.readable_places)."""
 
 import streamlit as st
 
-from metrics import queries
+from metrics import readmodel
 from metrics.charts import multi_series_figure
 from metrics.views import measures_with_data, place_areas
 from app_pages.common import ui
@@ -25,7 +25,7 @@ place_id = ui.choose("Neighbourhood", hoods, "place")
 place = places[place_id]
 parts = [p for p in ui.partnerships(version) if place_id in p.places]
 local_area = place.get("parent_id")
-nation = queries.nation_place(ui.con())
+nation = readmodel.nation_place(ui.con())
 measures = ui.measures(version)
 
 st.caption(
