@@ -20,27 +20,19 @@ from metrics import edits, readmodel, reviews, views
 from metrics.access import LOCAL, Permissions
 from metrics.charts import goal_figure
 from metrics.demo import is_demo
-from metrics.explain import format_month, format_value
+from metrics.explain import assurance_label, format_month, format_value, variation_label
 from metrics.store import StoreError, as_of_filter, dict_rows
 from metrics.svg import figure_to_svg
-from metrics.vocab import ASSURANCE_LABELS, BENCHMARK_LABELS, STATUS_ICONS, STATUS_LABELS, VARIATION_LABELS
+from metrics.templating import TEMPLATE_DIR, environment
+from metrics.vocab import BENCHMARK_LABELS, STATUS_ICONS, STATUS_LABELS
 
-SITE_DIR = Path(__file__).resolve().parent / "site"
 
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(SITE_DIR), autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-    )
-    env.globals.update(
-        fmt=lambda v, unit: "–" if v is None else format_value(v, unit), month=format_month,
-        day=lambda d: f"{d.day} {d:%B %Y}", icons=STATUS_ICONS, labels=STATUS_LABELS,
-        variation=lambda c: VARIATION_LABELS.get(c, "Fewer than 15 points") if c else "Fewer than 15 points",
-        assurance=lambda c: ASSURANCE_LABELS.get(c, "Not assessed") if c else "Not assessed",
+    return environment(
+        icons=STATUS_ICONS, labels=STATUS_LABELS, variation=variation_label, assurance=assurance_label,
         bench=lambda c: BENCHMARK_LABELS.get(c or "not_compared"),
     )
-    return env
 
 
 def board_pack_html(
@@ -61,16 +53,12 @@ def board_pack_html(
     results = readmodel.goal_results(con, as_of=as_of, partnership=partnership_id)
     places = views.places(con, as_of)
     changes = reviews.changes_between(con, partnership, previous_as_of, as_of)
-    nation = readmodel.nation_place(con, as_of)
+    benchmarks = readmodel.benchmark_series(con, results, as_of)
 
     charts, summaries = {}, {}
     for r in results:
-        bench = None
-        if nation:
-            pts = views.place_series(con, [nation], r.measure.measure_id, r.measure.unit, as_of).get(nation, [])
-            bench = [(p.period_end, p.value) for p in pts if p.value is not None] or None
         summary = f"{r.measure.name}: " + r.explanation
-        charts[r.goal.goal_id] = figure_to_svg(goal_figure(r, bench), summary, chart_id=f"chart-{r.goal.goal_id}")
+        charts[r.goal.goal_id] = figure_to_svg(goal_figure(r, benchmarks[r.goal.goal_id]), summary, chart_id=f"chart-{r.goal.goal_id}")
         summaries[r.goal.goal_id] = summary
     notes_since = dict_rows(
         con,
@@ -93,8 +81,8 @@ def board_pack_html(
         titles={r.goal.goal_id: r.goal.statement for r in results}, place_names={k: v["name"] for k, v in places.items()},
         measure_names={k: m.name for k, m in measures.items()}, units={k: m.unit for k, m in measures.items()},
         latest=lambda r: f"{format_value(r.assessment.latest_value, r.measure.unit)} ({format_month(r.assessment.latest_period_end)})" if r.assessment.latest_value is not None else "–",
-        scope_name=lambda r: "whole partnership" if r.goal.partnership_wide else places.get(r.goal.scope, {}).get("name", r.goal.scope),
-        css=(SITE_DIR / "boardpack.css").read_text(encoding="utf-8"), illustrative=is_demo(con),
+        scope_name=lambda r: readmodel.scope_name(r.goal, {partnership_id: partnership.name}, places),
+        css=(TEMPLATE_DIR / "boardpack.css").read_text(encoding="utf-8"), illustrative=is_demo(con),
     )
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.explain import format_value
-from metrics.readmodel import GoalResult, SeriesPoint
+from metrics.explain import format_value, table_number
+from metrics.readmodel import BenchmarkLine, GoalResult, SeriesPoint
 from metrics.spc import XmrChart
 from metrics.vocab import UNIT_SUFFIX, VARIATION_LABELS
 
@@ -40,6 +40,8 @@ OKABE_ITO = {
     "grey": "#595959",
 }
 SERIES_COLOURS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "purple", "orange", "sky", "black")]
+# England, then the local area (readmodel.benchmark_places): told apart by dash, not colour.
+BENCHMARK_DASHES = ("dashdot", "longdash")
 
 UNIT_AXIS = {**{unit: suffix.strip() for unit, suffix in UNIT_SUFFIX.items()}, "count": "count", "score": "score"}
 
@@ -89,12 +91,12 @@ class GoalChart:
     target: tuple[dt.date, float]
     spc: XmrChart | None = None
     projection: tuple[dt.date, float, dt.date, float] | None = None
-    benchmark: list[tuple[dt.date, float]] | None = None
-    benchmark_name: str = "England"
+    benchmarks: list[tuple[str, list[tuple[dt.date, float]]]] = field(default_factory=list)  # (name, points), in readmodel.benchmark_places order
 
 
-def goal_figure(result: GoalResult, benchmark: Sequence[tuple[dt.date, float]] | None = None, benchmark_name: str = "England") -> go.Figure:
-    """The goal chart of the internal pages and the board pack, from a goal's judgement."""
+def goal_figure(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> go.Figure:
+    """The goal chart of the internal pages and the board pack, from a goal's
+    judgement and its benchmark lines (readmodel.benchmark_series)."""
     g, a = result.goal, result.assessment
     pts = _points(result.series)
     projection = None
@@ -105,7 +107,8 @@ def goal_figure(result: GoalResult, benchmark: Sequence[tuple[dt.date, float]] |
         points=[(p.period_end, p.value) for p in pts],
         band=[(p.period_end, p.ci_low, p.ci_high) for p in pts if p.ci_low is not None],
         baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
-        spc=a.spc, projection=projection, benchmark=list(benchmark) if benchmark else None, benchmark_name=benchmark_name,
+        spc=a.spc, projection=projection,
+        benchmarks=[(b.name, [(p.period_end, p.value) for p in b.points if p.value is not None]) for b in benchmarks],
     ))
 
 
@@ -113,7 +116,6 @@ def public_goal_figure(g: PublicGoal) -> go.Figure:
     """The goal chart of the public page and site: published figures only, at
     the precision the page shows; the projection through published figures."""
     figs = [f for f in g.scope_series.figures if f.value is not None]
-    bench = g.benchmark
     p = g.projection
     return draw_goal_chart(GoalChart(
         title=g.measure_name, unit=g.unit,
@@ -121,8 +123,7 @@ def public_goal_figure(g: PublicGoal) -> go.Figure:
         band=[(f.period_end, f.ci_low, f.ci_high) for f in figs if f.ci_low is not None],
         baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
         spc=g.spc, projection=(p.from_date, p.from_value, p.to_date, p.value) if p else None,
-        benchmark=[(f.period_end, f.value) for f in bench.figures if f.value is not None] if bench else None,
-        benchmark_name=bench.place_name if bench else "England",
+        benchmarks=[(b.place_name, [(f.period_end, f.value) for f in b.figures if f.value is not None]) for b in g.benchmarks],
     ))
 
 
@@ -176,11 +177,12 @@ def draw_goal_chart(c: GoalChart) -> go.Figure:
                 fig.add_trace(
                     go.Scatter(x=sx, y=sy, mode="markers", name=label, marker={"size": 13, "symbol": symbol, "color": colour, "line": {"color": "black", "width": 1}})
                 )
-    if c.benchmark:
-        bx, by = zip(*sorted(c.benchmark))
-        fig.add_trace(
-            go.Scatter(x=list(bx), y=list(by), mode="lines", name=plotly_text(c.benchmark_name), line={"color": OKABE_ITO["black"], "width": 1.5, "dash": "dashdot"})
-        )
+    for (name, points), dash in zip(c.benchmarks, BENCHMARK_DASHES):
+        if points:
+            bx, by = zip(*sorted(points))
+            fig.add_trace(
+                go.Scatter(x=list(bx), y=list(by), mode="lines", name=plotly_text(name), line={"color": OKABE_ITO["black"], "width": 1.5, "dash": dash})
+            )
     (t0, b), (t1, t) = c.baseline, c.target
     fig.add_trace(
         go.Scatter(
@@ -207,9 +209,10 @@ def draw_goal_chart(c: GoalChart) -> go.Figure:
     return _layout(fig, c.title, unit)
 
 
-def goal_table(result: GoalResult, benchmark: dict[tuple[dt.date, dt.date], float] | None = None) -> pd.DataFrame:
+def goal_table(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> pd.DataFrame:
     """The chart's data as a table: every period, its figure, interval,
-    completeness and SPC type (the accessible alternative and the CSV)."""
+    completeness, each benchmark's figure for the same period and the SPC type
+    (the accessible alternative and the CSV), at the precision the page shows."""
     types: dict[dt.date, str] = {}
     a = result.assessment
     if a.spc is not None:
@@ -217,22 +220,23 @@ def goal_table(result: GoalResult, benchmark: dict[tuple[dt.date, dt.date], floa
         types = {p.period_end: t for p, t in zip(pts, a.spc.point_types)}
     rows = []
     unit = result.measure.unit
+    by_period = [(b.name, {(q.period_start, q.period_end): q.value for q in b.points}) for b in benchmarks]
     for p in result.series:
-        rows.append(
-            {
-                "period_start": p.period_start.isoformat(),
-                "period_end": p.period_end.isoformat(),
-                "value": None if p.value is None else round(p.value, 4),
-                "ci_low": None if p.ci_low is None else round(p.ci_low, 4),
-                "ci_high": None if p.ci_high is None else round(p.ci_high, 4),
-                "shown_as": format_value(p.value, unit) if p.value is not None else (
-                    f"incomplete ({p.places_with_data} of {p.places_total} neighbourhoods)" if not p.complete else "not available"
-                ),
-                "england": None if not benchmark or (p.period_start, p.period_end) not in benchmark else round(benchmark[(p.period_start, p.period_end)], 4),
-                "variation": VARIATION_LABELS.get(types.get(p.period_end, ""), ""),
-                "provisional": "yes" if p.provisional else "",
-            }
-        )
+        row = {
+            "period_start": p.period_start.isoformat(),
+            "period_end": p.period_end.isoformat(),
+            "value": table_number(p.value, unit),
+            "ci_low": table_number(p.ci_low, unit),
+            "ci_high": table_number(p.ci_high, unit),
+            "shown_as": format_value(p.value, unit) if p.value is not None else (
+                f"incomplete ({p.places_with_data} of {p.places_total} neighbourhoods)" if not p.complete else "not available"
+            ),
+        }
+        for name, values in by_period:
+            row[name] = table_number(values.get((p.period_start, p.period_end)), unit)
+        row["variation"] = VARIATION_LABELS.get(types.get(p.period_end, ""), "")
+        row["provisional"] = "yes" if p.provisional else ""
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

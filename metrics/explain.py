@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from metrics.spc import MIN_POINTS
 from metrics.status import GoalAssessment, GoalSpec
-from metrics.vocab import UNIT_SUFFIX, direction_sign
+from metrics.vocab import ASSURANCE_LABELS, UNIT_SUFFIX, VARIATION_LABELS, direction_sign
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 NO_FIGURE = "no figure"
@@ -37,9 +38,36 @@ def format_value(value: float | None, unit: str) -> str:
     return _number(value, 1)
 
 
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
 def format_month(d: date) -> str:
     """'Mar 2026': month and year, the same in every locale."""
     return f"{MONTHS[d.month - 1]} {d.year}"
+
+
+def format_day(d: date) -> str:
+    """'5 March 2026': a day as GOV.UK writes it, the same in every locale
+    (strftime's month names follow the server's locale)."""
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def variation_label(code: str | None) -> str:
+    """The SPC variation icon in words, or why there is none (METHODS.md s.5)."""
+    return VARIATION_LABELS[code] if code else f"Fewer than {MIN_POINTS} points"
+
+
+def assurance_label(code: str | None) -> str:
+    """The SPC assurance icon in words, or that it was not assessed."""
+    return ASSURANCE_LABELS[code] if code else "Not assessed"
+
+
+def table_number(value: float | None, unit: str) -> float | None:
+    """A figure for a table or a download: the precision the pages show
+    (format_value's decimals), as a number a spreadsheet can sort."""
+    if value is None:
+        return None
+    return round(value, 0 if unit == "count" and float(value).is_integer() else 1)
 
 
 def _interval_text(a: GoalAssessment, unit: str) -> str:

@@ -124,12 +124,10 @@ class PublicGoal:
         return next(s for s in self.series if s.role == "scope")
 
     @property
-    def benchmark(self) -> PublicSeries | None:
-        """The series the chart and table compare with: the first benchmark with a published figure."""
-        return next(
-            (s for s in self.series if s.role == "benchmark" and s.place_id != self.scope_series.place_id and any(f.value is not None for f in s.figures)),
-            None,
-        )
+    def benchmarks(self) -> list[PublicSeries]:
+        """The series the chart and table compare with (readmodel.benchmark_places,
+        in that order: England, then the local area), where any figure is published."""
+        return [s for s in self.series if s.role == "benchmark" and s.place_id != self.scope_series.place_id and any(f.value is not None for f in s.figures)]
 
     @property
     def neighbourhoods(self) -> list[PublicSeries]:
@@ -363,10 +361,10 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
     from metrics.demo import is_demo
 
     results = [r for r in readmodel.goal_results(con, as_of=as_of) if r.goal.visibility == "public"]
+    benchmarks = readmodel.benchmark_series(con, results, as_of)
     places = views.places(con, as_of)
     parts = {p.partnership_id: p for p in views.partnerships(con, as_of)}
     partnership_places = {pid: frozenset(p.places) for pid, p in parts.items()}
-    nation = readmodel.nation_place(con, as_of)
     suppress_below = {m.measure_id: m.suppress_below for m in readmodel.measures(con, as_of).values()}
 
     # Every series a public goal shows, and every published cell of every measure.
@@ -380,9 +378,8 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
             hoods = parts[g.partnership_id].places
             by_place = views.place_series(con, hoods, m.measure_id, m.unit, as_of)
             entries += [("neighbourhood", h, by_place.get(h, [])) for h in hoods]
-        for bench in (r.local_area, nation):
-            if bench:
-                entries.append(("benchmark", bench, views.place_series(con, [bench], m.measure_id, m.unit, as_of).get(bench, [])))
+        for bench in benchmarks[g.goal_id]:
+            entries.append(("benchmark", bench.place_id, bench.points))
         for _, place_id, points in entries:
             for p in points:
                 cell = Cell(m.measure_id, place_id, (p.period_start, p.period_end))

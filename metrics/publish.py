@@ -35,7 +35,8 @@ import jinja2
 import markdown
 
 from metrics.charts import public_goal_figure
-from metrics.explain import format_month, format_value
+from metrics.explain import format_month
+from metrics.templating import TEMPLATE_DIR, environment
 from metrics.public import (
     PublicGoal,
     PublicSite,
@@ -58,7 +59,7 @@ from metrics.svg import figure_to_svg
 from metrics.vocab import PUBLIC_STATUS_ICONS
 
 log = logging.getLogger(__name__)
-SITE_DIR = Path(__file__).resolve().parent / "site"
+SITE_DIR = TEMPLATE_DIR
 VOICE_WORDS = {"young_person": "A young person", "parent_carer": "A parent or carer", "resident": "A resident", "staff": "A member of staff", "partner": "A partner organisation"}
 FIGURE_COLUMNS = [
     "partnership_id", "goal_id", "measure_id", "place_id", "place_name", "series", "period_start", "period_end",
@@ -100,18 +101,11 @@ def static_link(kind: str, ident: str | None = None) -> str:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(SITE_DIR),
-        autoescape=jinja2.select_autoescape(["html"]),  # notes and names are text, never markup
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    env.globals.update(
-        fmt=format_value, month=format_month, day=lambda d: f"{d.day} {d:%B %Y}", icons=PUBLIC_STATUS_ICONS, voices=VOICE_WORDS,
+    return environment(
+        icons=PUBLIC_STATUS_ICONS, voices=VOICE_WORDS,
         latest_text=latest_text, figure_text=figure_text, range_text=range_text, cell_text=cell_text, chart_summary=chart_summary,
         neighbourhood_periods=neighbourhood_periods, any_provisional=lambda g: any(f.provisional for s in g.series for f in s.figures),
     )
-    return env
 
 
 def live_fragment(name: str, link: Callable[..., str], **context) -> str:

@@ -1,9 +1,18 @@
-"""Reading the store for the methods: goals, their series, benchmarks, status.
+"""The read model: what every view shows of a goal, computed once.
 
-The SQL here fetches only what a judgement needs, as of a time (METHODS.md
+A figure takes one path from the store to every chart, table, pack and
+published page (docs/architecture.md): the row's judged figure (stored at
+import as `figure`, by methods.aggregate) or a partnership's aggregate of its
+neighbourhoods' rows -> its value and 95% interval (`series_point`) -> the
+goal's series -> the judgement (methods.status) and the benchmark lines
+(`benchmark_places`, `benchmark_series`). The goal's places (`goal_places`),
+the name of its scope (`scope_name`), the date of its latest data
+(`data_date`) and whether anything new arrived since the last review
+(`new_data_since`) are defined here too, and nowhere else.
+
+The SQL fetches only what a judgement needs, as of a time (METHODS.md
 section 6), and lets DuckDB do the partnership aggregation (ratio of sums,
-sums, weighted means) in one pass over every partnership goal. The judgement
-itself is made by the pure functions of `metrics.status`.
+sums, weighted means) in one pass over every partnership goal.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
@@ -97,6 +107,7 @@ class GoalResult:
     local_area: str | None = None
     local_area_value: float | None = None
     vs_local_area: str = "not_compared"
+    nation: str | None = None
 
     def status_json(self) -> dict[str, Any]:
         return {"goal_id": self.goal.goal_id, **self.assessment.status_json()}
@@ -122,10 +133,132 @@ def partnership_places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None
     return {p: list(places) for p, places in rows}
 
 
-def _series_point(unit: str, start: dt.date, end: dt.date, fig: Figure | None, with_data: int, total: int, provisional: bool) -> SeriesPoint:
-    value = derived_value(unit, fig) if fig is not None else None
-    ci = figure_interval(unit, fig) if fig is not None and value is not None else None
+def series_point(
+    unit: str, start: dt.date, end: dt.date, fig: Figure | None, value: float | None,
+    with_data: int = 1, total: int = 1, provisional: bool = False,
+) -> SeriesPoint:
+    """One period of a series: its figure, the value judged (a row's stored
+    `figure`, or a partnership aggregate's derived value) and its 95% interval
+    (METHODS.md s.3). The one way a SeriesPoint is made."""
+    if fig is None or value is None:
+        return SeriesPoint(start, end, None, None, None, with_data, total, provisional, fig)
+    ci = figure_interval(unit, fig)
     return SeriesPoint(start, end, value, ci[0] if ci else None, ci[1] if ci else None, with_data, total, provisional, fig)
+
+
+def row_point(unit: str, r: Mapping[str, Any]) -> SeriesPoint:
+    """A stored observation row as a series point: its judged figure as
+    stored at import (methods.aggregate.derived_value_sql), never recomputed."""
+    fig = _figure_of(r)
+    return series_point(unit, r["period_start"], r["period_end"], fig, r["figure"], 1 if fig is not None else 0, 1, r["provisional"])
+
+
+# -- a goal's places, scope and benchmarks ---------------------------------------------
+
+
+def goal_places(goal: Goal, partnership_places: Mapping[str, Sequence[str]]) -> list[str]:
+    """The neighbourhoods a goal's figure rests on: every neighbourhood of its
+    partnership for a partnership-wide goal, else its own neighbourhood."""
+    return list(partnership_places.get(goal.partnership_id, [])) if goal.partnership_wide else [goal.scope]
+
+
+def scope_name(goal: Goal, partnership_names: Mapping[str, str], places: Mapping[str, Mapping[str, Any]]) -> str:
+    """What a goal covers, in words: its partnership's name for a
+    partnership-wide goal, else its neighbourhood's name."""
+    if goal.partnership_wide:
+        return partnership_names.get(goal.partnership_id, goal.partnership_id)
+    return str(places.get(goal.scope, {}).get("name", goal.scope))
+
+
+def benchmark_places(result: GoalResult) -> list[str]:
+    """The places a goal is compared with, in the order every chart, table and
+    page draws them: England (the nation), then the goal's local area where it
+    has one (a neighbourhood's local area, or the one all of a partnership's
+    neighbourhoods share). The one rule for benchmark lines."""
+    return [p for p in (result.nation, result.local_area) if p]
+
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    place_id: str
+    name: str
+    points: list[SeriesPoint]
+
+
+def benchmark_series(
+    con: duckdb.DuckDBPyConnection, results: Sequence[GoalResult], as_of: dt.datetime | None = None
+) -> dict[str, list[BenchmarkLine]]:
+    """Each goal's benchmark lines (`benchmark_places`), every period with its
+    figure and interval, in one statement for all the goals given."""
+    wanted = sorted({(place, r.measure.measure_id) for r in results for place in benchmark_places(r)})
+    if not wanted:
+        return {r.goal.goal_id: [] for r in results}
+    units = {r.measure.measure_id: r.measure.unit for r in results}
+    points: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+    for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(wanted)):
+        points[(r["place_id"], r["measure_id"])].append(row_point(units[r["measure_id"]], r))
+    names = place_names(con, [p for p, _ in wanted], as_of)
+    return {
+        r.goal.goal_id: [BenchmarkLine(p, names.get(p, p), points.get((p, r.measure.measure_id), [])) for p in benchmark_places(r)]
+        for r in results
+    }
+
+
+def place_names(con: duckdb.DuckDBPyConnection, place_ids: Sequence[str], as_of: dt.datetime | None = None) -> dict[str, str]:
+    rows = con.execute(
+        f"SELECT place_id, name FROM places WHERE place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}", [list(place_ids)]
+    ).fetchall()
+    return dict(rows)
+
+
+# -- dates: the latest data, and what arrived since a review -------------------------------
+
+
+def data_date(points: Sequence[SeriesPoint]) -> dt.date | None:
+    """The end of the latest period with a figure: how current a series is."""
+    return max((p.period_end for p in points if p.value is not None), default=None)
+
+
+def new_data_since(
+    con: duckdb.DuckDBPyConnection,
+    goals: Sequence[Goal],
+    partnership_places: Mapping[str, Sequence[str]],
+    since: Mapping[str, dt.datetime | None],
+    until: dt.datetime | None = None,
+) -> dict[str, dt.date | None]:
+    """For each goal, the latest period of new data recorded after its
+    partnership's `since` time (its last review's as-of time) and by `until`
+    (now when None): a period of the goal's measure for one of its places that
+    was not known at `since`. A revision of a figure already known is not new
+    data (it is listed as a revision); a goal whose partnership has no `since`
+    (no review yet) gets None. One statement for every goal given.
+
+    The board pack's "no new data since the last review" and the Overview's
+    flag are both this."""
+    rows = [(g.goal_id, g.measure_id, place, since[g.partnership_id]) for g in goals if since.get(g.partnership_id) is not None
+            for place in goal_places(g, partnership_places)]
+    out: dict[str, dt.date | None] = {g.goal_id: None for g in goals}
+    if not rows:
+        return out
+    upper = "" if until is None else "AND o.recorded_at <= $5"
+    params: list = [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]]
+    if until is not None:
+        params.append(until)
+    for goal_id, latest in con.execute(
+        f"""WITH want AS (
+                SELECT unnest($1::VARCHAR[]) AS goal_id, unnest($2::VARCHAR[]) AS measure_id,
+                       unnest($3::VARCHAR[]) AS place_id, unnest($4::TIMESTAMP[]) AS since)
+            SELECT want.goal_id, max(o.period_end)
+            FROM observations o JOIN want ON want.measure_id = o.measure_id AND want.place_id = o.place_id
+            WHERE o.recorded_at > want.since {upper}
+              AND NOT EXISTS (SELECT 1 FROM observations k
+                  WHERE k.measure_id = o.measure_id AND k.place_id = o.place_id AND k.period_start = o.period_start
+                    AND k.period_end = o.period_end AND k.recorded_at <= want.since)
+            GROUP BY want.goal_id""",
+        params,
+    ).fetchall():
+        out[goal_id] = latest
+    return out
 
 
 def exact_sums(sql: str) -> str:
@@ -272,14 +405,13 @@ def goal_results(
             complete = r["places_with_data"] == r["places_total"]
             fig = _aggregate_figure(unit, r) if complete else None
             series[(r["partnership_id"], r["measure_id"])].append(
-                _series_point(unit, r["period_start"], r["period_end"], fig, r["places_with_data"], r["places_total"], r["provisional"])
+                series_point(unit, r["period_start"], r["period_end"], fig, derived_value(unit, fig) if fig else None,
+                             r["places_with_data"], r["places_total"], r["provisional"])
             )
     local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide})
     if local:
         for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(local)):
-            unit = ms[r["measure_id"]].unit
-            point = _series_point(unit, r["period_start"], r["period_end"], _figure_of(r), 1 if r["figure"] is not None else 0, 1, r["provisional"])
-            series[(r["place_id"], r["measure_id"])].append(point)
+            series[(r["place_id"], r["measure_id"])].append(row_point(ms[r["measure_id"]].unit, r))
     # A benchmark is read only at a goal's latest period: its judged figure
     # (METHODS.md s.1, stored as `figure`), without a series or intervals.
     benchmarks = {(nation, g.measure_id) for g in gs} if nation else set()
@@ -308,7 +440,7 @@ def goal_results(
         area = areas.get(g.goal_id)
         area_value = benchmark_values[(area, g.measure_id)].get(period) if latest and area else None
         vs_area = benchmark_comparison(latest, area_value, m.direction) if latest else "not_compared"
-        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area))
+        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation))
     return results
 
 

@@ -51,11 +51,36 @@ def previous_review(con: duckdb.DuckDBPyConnection, partnership: views.Partnersh
     earlier = [d for d in views.review_dates(con, partnership, review_date) if d < review_date]
     if not earlier:
         return None
-    day = earlier[-1]
-    rows = con.execute(
-        "SELECT as_of FROM reviews WHERE partnership_id = ? AND review_date = ?", [partnership.partnership_id, day]
-    ).fetchall()
-    return day, (rows[0][0] if rows and rows[0][0] is not None else end_of_day(day))
+    return earlier[-1], review_moment(con, partnership.partnership_id, earlier[-1])
+
+
+def review_moment(con: duckdb.DuckDBPyConnection, partnership_id: str, day: dt.date) -> dt.datetime:
+    """What a review knew: its frozen as-of time if its pack was made, else the end of its day."""
+    return review_as_of(con, partnership_id, day) or end_of_day(day)
+
+
+def last_reviews(con: duckdb.DuckDBPyConnection, partnerships: list[views.Partnership], today: dt.date | None = None) -> dict[str, tuple[dt.date, dt.datetime] | None]:
+    """Each partnership's latest review up to today (its date and what it
+    knew), or None before the first: the `since` of "new data since the last
+    review" on the Overview (readmodel.new_data_since)."""
+    out: dict[str, tuple[dt.date, dt.datetime] | None] = {}
+    for p in partnerships:
+        days = views.review_dates(con, p, until=today)
+        out[p.partnership_id] = (days[-1], review_moment(con, p.partnership_id, days[-1])) if days else None
+    return out
+
+
+def new_data_flags(
+    con: duckdb.DuckDBPyConnection, goals: list[readmodel.Goal], partnerships: list[views.Partnership], today: dt.date | None = None
+) -> dict[str, bool | None]:
+    """For each goal, whether new data arrived since its partnership's last
+    review (readmodel.new_data_since, the board pack's rule), or None before
+    the first review: the Overview's "no new data since the last review"."""
+    last = last_reviews(con, partnerships, today)
+    since = {pid: (r[1] if r else None) for pid, r in last.items()}
+    places = {p.partnership_id: p.places for p in partnerships}
+    latest = readmodel.new_data_since(con, [g for g in goals if g.partnership_id in since], places, since)
+    return {g.goal_id: (None if since.get(g.partnership_id) is None else latest.get(g.goal_id) is not None) for g in goals}
 
 
 @dataclass
@@ -68,10 +93,6 @@ class Changes:
     new_data: list[tuple[str, str, dt.date]] = field(default_factory=list)  # goal_id, measure, latest new period_end
     revised_figures: list[dict] = field(default_factory=list)  # measure_id, place_id, period_end, old, new, when
     stale_goals: list[str] = field(default_factory=list)  # goal ids with no new data since the last review
-
-
-def scope_places(goal: readmodel.Goal, partnership: views.Partnership) -> list[str]:
-    return partnership.places if goal.partnership_wide else [goal.scope]
 
 
 def changes_between(
@@ -99,24 +120,16 @@ def changes_between(
         [pid, before, after, before],
     ):
         out.goal_revisions.append((row["goal_id"], row["recorded_at"], row["change_reason"]))
+    places = {pid: partnership.places}
+    latest_new = readmodel.new_data_since(con, [r.goal for r in now_results.values()], places, {pid: before}, after)
     for goal_id, r in sorted(now_results.items()):
-        places = scope_places(r.goal, partnership)
-        marks = ", ".join("?" * len(places))
-        latest = con.execute(
-            f"""SELECT max(period_end) FROM observations
-                WHERE measure_id = ? AND place_id IN ({marks}) AND recorded_at > ? AND recorded_at <= ?
-                  AND NOT EXISTS (SELECT 1 FROM observations o2 WHERE o2.measure_id = observations.measure_id
-                      AND o2.place_id = observations.place_id AND o2.period_start = observations.period_start
-                      AND o2.period_end = observations.period_end AND o2.recorded_at <= ?)""",
-            [r.goal.measure_id, *places, before, after, before],
-        ).fetchall()[0][0]
-        if latest is not None:
-            out.new_data.append((goal_id, r.measure.name, latest))
+        if latest_new[goal_id] is not None:
+            out.new_data.append((goal_id, r.measure.name, latest_new[goal_id]))
         else:
             out.stale_goals.append(goal_id)
-    measures_places = sorted({(r.goal.measure_id, p) for r in now_results.values() for p in scope_places(r.goal, partnership)})
-    if measures_places:
-        pairs = " UNION ALL ".join(f"SELECT '{m}' AS measure_id, '{p}' AS place_id" for m, p in measures_places)
+    place_measures = sorted({(p, r.goal.measure_id) for r in now_results.values() for p in readmodel.goal_places(r.goal, places)})
+    if place_measures:
+        pairs = readmodel.PAIRS_SQL.format(key="place_id")
         out.revised_figures = dict_rows(
             con,
             f"""SELECT old.measure_id, old.place_id, old.period_start, old.period_end, old.figure AS old_figure, new.figure AS new_figure,
@@ -125,9 +138,9 @@ def changes_between(
                 JOIN observations new ON new.measure_id = old.measure_id AND new.place_id = old.place_id
                      AND new.period_start = old.period_start AND new.period_end = old.period_end AND new.recorded_at = old.superseded_at
                 JOIN ({pairs}) want ON want.measure_id = old.measure_id AND want.place_id = old.place_id
-                WHERE old.superseded_at > ? AND old.superseded_at <= ? AND old.recorded_at <= ?
+                WHERE old.superseded_at > $3 AND old.superseded_at <= $4 AND old.recorded_at <= $3
                 ORDER BY old.measure_id, old.place_id, old.period_end""",
-            [before, after, before],
+            [*readmodel.pairs_params(place_measures), before, after],
         )
     return out
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
-import jinja2
 
 from metrics import readmodel, views
-from metrics.explain import format_month, format_value
+from metrics.templating import environment
 from metrics.vocab import STATUS_ICONS, STATUS_LABELS
 
 # The outcome each measure domain serves.
@@ -85,8 +83,8 @@ def trust_view(con: duckdb.DuckDBPyConnection, trust: str, as_of: dt.datetime | 
 
 def trustee_summary_html(view: TrustView, as_of_text: str) -> str:
     """The one-page summary a trust board can print (A4 landscape)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "site"), autoescape=True, undefined=jinja2.StrictUndefined)
+    env = environment()
     return env.get_template("trustee.html").render(
         v=view, outcomes=[o for o in OUTCOME_ORDER if any(o in c for c in view.overview().values())], icons=STATUS_ICONS, labels=STATUS_LABELS,
-        fmt=format_value, month=format_month, as_of_text=as_of_text, outcome_names=OUTCOMES,
+        as_of_text=as_of_text, outcome_names=OUTCOMES,
     )

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from metrics.aggregate import Figure, derived_value
-from metrics.intervals import figure_interval
-from metrics.readmodel import SeriesPoint
+from metrics.readmodel import PAIRS_SQL, SeriesPoint, pairs_params, place_series_rows, row_point
 from metrics.store import as_of_filter, dict_rows
 from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, area_type
 
@@ -88,21 +86,10 @@ def place_series(
     """Each place's figures for one measure, with their 95% intervals."""
     if not place_ids:
         return {}
-    rows = dict_rows(
-        con,
-        f"""SELECT place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure
-            FROM observations WHERE measure_id = ? AND place_id IN ({', '.join('?' * len(place_ids))}) AND {as_of_filter(as_of)}
-            ORDER BY place_id, period_end, period_start""",
-        [measure_id, *place_ids],
-    )
     out: dict[str, list[SeriesPoint]] = {p: [] for p in place_ids}
-    for r in rows:
-        fig = Figure(r["value"], r["numerator"], r["denominator"], r["sample_size"], r["std_dev"], r["ci_low"], r["ci_high"]) if r["figure"] is not None else None
-        value = derived_value(unit, fig) if fig else None
-        ci = figure_interval(unit, fig) if fig and value is not None else None
-        out[r["place_id"]].append(
-            SeriesPoint(r["period_start"], r["period_end"], value, ci[0] if ci else None, ci[1] if ci else None, 1 if fig else 0, 1, r["provisional"], fig)
-        )
+    pairs = [(p, measure_id) for p in place_ids]
+    for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(pairs)):
+        out[r["place_id"]].append(row_point(unit, r))
     return out
 
 
@@ -117,25 +104,17 @@ def place_series_by_measure(
     """
     if not place_ids:
         return {}
-    rows = con.execute(
+    rows = dict_rows(
+        con,
         f"""SELECT measure_id, place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure
             FROM observations WHERE place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}
             ORDER BY measure_id, place_id, period_end, period_start""",
         [list(place_ids)],
-    ).fetchall()
+    )
     out: dict[str, dict[str, list[SeriesPoint]]] = {}
-    for measure_id, place_id, start, end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure in rows:
-        by_place = out.get(measure_id)
-        if by_place is None:
-            by_place = out[measure_id] = {p: [] for p in place_ids}
-        if figure is None:
-            by_place[place_id].append(SeriesPoint(start, end, None, None, None, 0, 1, provisional, None))
-            continue
-        unit = units[measure_id]
-        fig = Figure(value, numerator, denominator, sample_size, std_dev, ci_low, ci_high)
-        v = derived_value(unit, fig)
-        ci = figure_interval(unit, fig) if v is not None else None
-        by_place[place_id].append(SeriesPoint(start, end, v, ci[0] if ci else None, ci[1] if ci else None, 1, 1, provisional, fig))
+    for r in rows:
+        by_place = out.setdefault(r["measure_id"], {p: [] for p in place_ids})
+        by_place[r["place_id"]].append(row_point(units[r["measure_id"]], r))
     return out
 
 
@@ -200,17 +179,6 @@ def goal_history(con: duckdb.DuckDBPyConnection, goal_id: str) -> pd.DataFrame:
            FROM goals WHERE goal_id = ? ORDER BY recorded_at""",
         [goal_id],
     )
-
-
-def last_recorded(con: duckdb.DuckDBPyConnection, measure_id: str, place_ids: list[str]) -> dt.datetime | None:
-    """When figures for this measure and these places were last recorded."""
-    if not place_ids:
-        return None
-    rows = con.execute(
-        f"SELECT max(recorded_at) FROM observations WHERE measure_id = ? AND place_id IN ({', '.join('?' * len(place_ids))})",
-        [measure_id, *place_ids],
-    ).fetchall()
-    return rows[0][0]
 
 
 def review_dates(con: duckdb.DuckDBPyConnection, partnership: Partnership, until: dt.date | None = None) -> list[dt.date]:

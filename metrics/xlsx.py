@@ -633,7 +633,6 @@ class _SheetReader:
         if self.row == 1:
             self.header.update(cells)
             return
-        book = self.book
         self.width = max(self.width, max(cells))
         n = len(self.row_numbers) + len(self.pending) + 1
         if n > limits.MAX_ROWS:

@@ -13,13 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from metrics import demo, readmodel, store, views
+from metrics.explain import assurance_label, variation_label
 from metrics.vocab import (
     ASSURANCE_ICONS,
-    ASSURANCE_LABELS,
     BENCHMARK_LABELS,
-    STATUS_LABELS,
+    STATUS_LABELS,  # noqa: F401 (pages read it through ui)
     VARIATION_ICONS,
-    VARIATION_LABELS,
     status_text,
 )
 
@@ -452,15 +451,11 @@ def status_badge(code: str) -> None:
 
 
 def variation_text(code: str | None) -> str:
-    if code is None:
-        return "– Fewer than 15 points"
-    return f"{VARIATION_ICONS[code]} {VARIATION_LABELS[code]}"
+    return f"{VARIATION_ICONS[code]} {variation_label(code)}" if code else f"– {variation_label(code)}"
 
 
 def assurance_text(code: str | None) -> str:
-    if code is None:
-        return "– Not assessed"
-    return f"{ASSURANCE_ICONS[code]} {ASSURANCE_LABELS[code]}"
+    return f"{ASSURANCE_ICONS[code]} {assurance_label(code)}" if code else f"– {assurance_label(code)}"
 
 
 def benchmark_text(code: str | None) -> str:
@@ -473,42 +468,34 @@ def month(d: dt.date | None) -> str:
     return format_month(d) if d else "–"
 
 
-def goal_summary_frame(results: list[readmodel.GoalResult], place_names: dict[str, dict], since: dict[str, dt.date | None] | None = None) -> pd.DataFrame:
-    """The Making Data Count style summary table: one row per goal, every icon with its words."""
+def goal_summary_frame(results: list[readmodel.GoalResult], place_names: dict[str, dict], new_data: dict[str, bool | None] | None = None) -> pd.DataFrame:
+    """The Making Data Count style summary table: one row per goal, every icon
+    with its words; `new_data` from metrics.reviews.new_data_flags."""
     from metrics.explain import format_value
 
+    names = {p.partnership_id: p.name for p in partnerships(data_version())}
     rows = []
     for r in results:
         g, a, unit = r.goal, r.assessment, r.measure.unit
-        scope = "Whole partnership" if g.partnership_wide else place_names.get(g.scope, {}).get("name", g.scope)
-        last = max((p.period_end for p in r.series if p.value is not None), default=None)
         row = {
             "Goal": f"goal?goal={g.goal_id}",
             "Status": status_text(a.status),
-            "Where": scope,
+            "Where": readmodel.scope_name(g, names, place_names),
             "Measure": r.measure.name,
             "Latest": f"{format_value(a.latest_value, unit)} ({month(a.latest_period_end)})" if a.latest_value is not None else "–",
             "Target": f"{format_value(g.target_value, unit)} by {month(g.target_date)}",
             "Variation": variation_text(a.variation),
             "Assurance": assurance_text(a.assurance),
             "vs England": benchmark_text(a.vs_nation),
-            "Last data": month(last),
+            "Last data": month(readmodel.data_date(r.series)),
             "Visibility": g.visibility,
         }
-        if since is not None:
-            review = since.get(g.partnership_id)
-            row["New data since last review"] = "–" if review is None else ("yes" if _has_new_data(r, review) else "⚠ no new data")
+        if new_data is not None:
+            flag = new_data.get(g.goal_id)
+            row["New data since last review"] = "–" if flag is None else ("yes" if flag else "⚠ no new data")
         row["Promise"] = g.statement
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _has_new_data(result: readmodel.GoalResult, review: dt.date) -> bool:
-    from metrics.reviews import scope_places
-
-    partnership = next(p for p in partnerships(data_version()) if p.partnership_id == result.goal.partnership_id)
-    recorded = views.last_recorded(con(), result.goal.measure_id, scope_places(result.goal, partnership))
-    return recorded is not None and recorded.date() > review
 
 
 SUMMARY_COLUMNS = {

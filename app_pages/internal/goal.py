@@ -4,6 +4,7 @@ the data behind it, its history, what people said and what was agreed."""
 import streamlit as st
 
 from metrics import readmodel, views
+from metrics.spc import MIN_POINTS
 from metrics.charts import goal_figure, goal_table
 from metrics.explain import format_value
 from app_pages.common import ui
@@ -21,7 +22,7 @@ goal_id = ui.choose("Goal", options, "goal")
 (result,) = ui.goal_results(version, goal_ids=(goal_id,))
 g, m, a = result.goal, result.measure, result.assessment
 unit = m.unit
-scope_name = "the whole partnership" if g.partnership_wide else places.get(g.scope, {}).get("name", g.scope)
+scope_name = readmodel.scope_name(g, {k: v.name for k, v in parts.items()}, places)
 
 st.subheader(ui.text(g.statement))
 st.caption(ui.text(
@@ -53,17 +54,12 @@ if result.local_area:
 facts.append(f"Variation: {ui.variation_text(a.variation)} · Assurance: {ui.assurance_text(a.assurance)}")
 st.markdown("\n".join(f"- {ui.text(f)}" for f in facts))
 
-nation = readmodel.nation_place(ui.con())
-benchmark = {}
-if nation:
-    for p in ui.place_series(version, (nation,), m.measure_id, unit).get(nation, []):
-        if p.value is not None:
-            benchmark[(p.period_start, p.period_end)] = p.value
-fig = goal_figure(result, [(end, v) for (start, end), v in benchmark.items()] if benchmark else None)
+benchmarks = readmodel.benchmark_series(ui.con(), [result])[g.goal_id]
+fig = goal_figure(result, benchmarks)
 st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
 if a.spc is None:
     n = sum(1 for p in result.series if p.value is not None)
-    st.caption(f"Process limits need at least 15 points; this series has {n}, so it is shown as a plain run chart.")
+    st.caption(f"Process limits need at least {MIN_POINTS} points; this series has {n}, so it is shown as a plain run chart.")
 incomplete = [p for p in result.series if not p.complete]
 if incomplete:
     st.caption(
@@ -72,7 +68,7 @@ if incomplete:
     )
 
 st.markdown("#### The figures behind the chart")
-table = goal_table(result, benchmark)
+table = goal_table(result, benchmarks)
 st.dataframe(table, hide_index=True, width="stretch")
 ui.download_csv(table, "Download these figures (CSV)", f"{g.goal_id}.csv", key="goal_csv")
 

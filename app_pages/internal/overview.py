@@ -6,7 +6,8 @@ import collections
 
 import streamlit as st
 
-from metrics import views
+from metrics import reviews
+from metrics.explain import format_day
 from app_pages.common import ui
 
 version = ui.frame("Overview")
@@ -17,7 +18,8 @@ places = ui.places(version)
 by_partnership = collections.defaultdict(list)
 for r in results:
     by_partnership[r.goal.partnership_id].append(r)
-reviews = {p.partnership_id: (views.review_dates(ui.con(), p) or [None])[-1] for p in parts}
+last_review = reviews.last_reviews(ui.con(), parts)
+new_data = reviews.new_data_flags(ui.con(), [r.goal for r in results], parts)
 
 counts = collections.Counter(r.assessment.status for r in results)
 st.markdown(
@@ -31,12 +33,12 @@ for p in parts:
     st.markdown(f"**Neighbourhoods:** {ui.text(names)}")
     if p.members:
         st.markdown(f"**Members:** {ui.text(', '.join(p.members))}")
-    review = reviews[p.partnership_id]
-    st.caption(f"Reviews every {p.cadence_weeks} weeks. Last review: {review.strftime('%d %b %Y') if review else 'none yet'}.")
+    review = last_review[p.partnership_id]
+    st.caption(f"Reviews every {p.cadence_weeks} weeks. Last review: {format_day(review[0]) if review else 'none yet'}.")
     goals = by_partnership.get(p.partnership_id, [])
     if not goals:
         st.write("No goals yet.")
         continue
-    table = ui.goal_summary_frame(goals, places, since=reviews)
+    table = ui.goal_summary_frame(goals, places, new_data=new_data)
     st.dataframe(table, hide_index=True, column_config=ui.SUMMARY_COLUMNS, width="stretch")
     st.page_link(ui.PAGE_PARTNERSHIP, label=ui.text(f"Open {p.name}"), icon=":material/arrow_forward:", query_params={"partnership": p.partnership_id})
