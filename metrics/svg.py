@@ -68,13 +68,19 @@ def _marker(symbol: str, x: float, y: float, size: float, fill: str, stroke: str
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="{stroke}"/>'
 
 
-def figure_to_svg(fig: go.Figure, description: str, width: int = 760, height: int = 380, chart_id: str = "chart") -> str:
-    """Draw a figure of scatter traces (lines, markers, filled bands) over a date axis as SVG."""
+def figure_to_svg(
+    fig: go.Figure, description: str, width: int = 760, height: int = 380, chart_id: str = "chart", legend_columns: int = 3,
+) -> str:
+    """Draw a figure of scatter traces (lines, markers, filled bands) over a date axis as SVG.
+
+    A phone-sized chart (width about 360) takes `legend_columns=1`, so each
+    legend entry has the whole width and the text stays at 12px when the
+    chart is shown at its natural size."""
     traces = [t for t in fig.data if t.x is not None and len(t.x)]
     title = fig.layout.title.text or ""
     xs = [_as_date(x) for t in traces for x in t.x]
     ys = [float(y) for t in traces for y in t.y if y is not None]
-    legend_rows = math.ceil(len(traces) / 3)
+    legend_rows = math.ceil(len(traces) / legend_columns)
     left, right, top = 64, 20, 36
     bottom = 48 + 20 * legend_rows
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -151,8 +157,8 @@ def figure_to_svg(fig: go.Figure, description: str, width: int = 760, height: in
                 for x, y in pts:
                     parts.append(_marker(symbol, x, y, size, fill, stroke))
                 swatch += _marker(symbol, 11, 0, min(size, 12), fill, stroke)
-        col, row = i % 3, i // 3
-        lx, ly = left + col * (plot_w / 3), height - 20 * legend_rows + row * 20 - 4
+        col, row = i % legend_columns, i // legend_columns
+        lx, ly = (left if legend_columns > 1 else 8) + col * (plot_w / legend_columns), height - 20 * legend_rows + row * 20 - 4
         legend.append(f'<g transform="translate({lx:.1f},{ly:.1f})">{swatch}<text x="28" y="4" fill="#0b0c0c">{escape(t.name or "")}</text></g>')
     parts += legend
     return _wrap("".join(parts), title, description, width, height, chart_id)
@@ -166,4 +172,117 @@ def _wrap(body: str, title: str, description: str, width: int, height: int, char
         # Presentation attributes, not a <style> element: a strict content
         # security policy (style-src 'self') blocks inline styles.
         f'<g font-family="Arial, Helvetica, sans-serif" font-size="12">{body}</g></svg>'
+    )
+
+
+# --- sparklines and small multiples (the internal dashboard) ---------------------
+
+PROMISE_COLOUR = "#00703c"  # the straight line and the baseline: Okabe-Ito green, darkened for 3:1 on white
+SERIES_COLOUR = "#1d70b8"
+BAND_COLOUR = "#cfe3f3"
+TARGET_FILL = "#F0E442"  # Okabe-Ito yellow with a black outline, as in metrics.charts
+BENCHMARK_COLOUR = "#0b0c0c"
+
+
+def _star(x: float, y: float, r: float) -> str:
+    pts = []
+    for i in range(10):
+        ang = math.pi / 2 + i * math.pi / 5
+        rad = r if i % 2 == 0 else r * 0.45
+        pts.append(f"{x + rad * math.cos(ang):.1f},{y - rad * math.sin(ang):.1f}")
+    return f'<polygon points="{" ".join(pts)}" fill="{TARGET_FILL}" stroke="#0b0c0c" stroke-width="1"/>'
+
+
+def _diamond(x: float, y: float, r: float) -> str:
+    return f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" fill="{PROMISE_COLOUR}" stroke="#0b0c0c" stroke-width="0.8"/>'
+
+
+def promise_chart_svg(
+    points: list[tuple[dt.date, float | None]],
+    baseline: tuple[dt.date, float],
+    target: tuple[dt.date, float],
+    description: str,
+    *,
+    width: int = 160,
+    height: int = 44,
+    axes: bool = False,
+    band: list[tuple[dt.date, float, float]] | None = None,
+    benchmark: list[tuple[dt.date, float]] | None = None,
+) -> str:
+    """A goal's series against its promise, small: the figures (a line, broken
+    where one is missing, the latest a dot), the baseline (a diamond), the
+    straight line from baseline to target (dotted) and the target (a star),
+    as the full goal chart draws them (metrics.charts.goal_figure).
+
+    `axes=False` gives a sparkline for a summary table (no text at all);
+    `axes=True` a small multiple with value ticks and years, optionally the
+    95% interval band and a benchmark line (dash-dot). The x axis runs from the
+    first figure or the baseline, whichever is earlier, to the target date, so
+    the reader sees how much of the way is left. `description` is the chart
+    in words (its <title>); it is the caller's text, escaped here."""
+    known = [(d, v) for d, v in points if v is not None]
+    bench = [(d, v) for d, v in (benchmark or []) if v is not None]
+    dates = [d for d, _ in known] + [baseline[0], target[0]]
+    x0, x1 = min(dates), max(dates)
+    bench = [(d, v) for d, v in bench if x0 <= d <= x1]
+    values = [v for _, v in known] + [baseline[1], target[1]] + [v for _, v in bench]
+    if band:
+        values += [lo for _, lo, _ in band] + [hi for _, _, hi in band]
+    lo, hi = min(values), max(values)
+    if axes:
+        ticks = nice_ticks(lo, hi, 3)
+        lo, hi = ticks[0], ticks[-1]
+        left, right, top, bottom = 44, 12, 8, 22
+    else:
+        pad = (hi - lo) * 0.1 or 1.0
+        lo, hi = lo - pad, hi + pad
+        left, right, top, bottom = 6, 8, 6, 6
+    plot_w, plot_h = width - left - right, height - top - bottom
+    span = max((x1 - x0).days, 1)
+
+    def px(d: dt.date) -> float:
+        return left + (d - x0).days / span * plot_w
+
+    def py(v: float) -> float:
+        return top + plot_h - (v - lo) / ((hi - lo) or 1.0) * plot_h
+
+    parts: list[str] = []
+    if axes:
+        for t in nice_ticks(lo, hi, 3):
+            y = py(t)
+            parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
+            parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#0b0c0c">{_num(t)}</text>')
+        for year in range(x0.year + 1, x1.year + 1):
+            x = px(dt.date(year, 1, 1))
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 4}" stroke="#505a5f"/>')
+            parts.append(f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="#0b0c0c">{year}</text>')
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#505a5f"/>')
+        if band:
+            pts = [(px(d), py(h)) for d, _, h in band] + [(px(d), py(lw)) for d, lw, _ in reversed(band)]
+            parts.append('<path d="M' + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + f'Z" fill="{BAND_COLOUR}"/>')
+        if len(bench) > 1:
+            d = "M" + "L".join(f"{px(x):.1f},{py(v):.1f}" for x, v in bench)
+            parts.append(f'<path d="{d}" fill="none" stroke="{BENCHMARK_COLOUR}" stroke-width="1.2" stroke-dasharray="6,3,1.5,3"/>')
+    parts.append(
+        f'<line x1="{px(baseline[0]):.1f}" y1="{py(baseline[1]):.1f}" x2="{px(target[0]):.1f}" y2="{py(target[1]):.1f}" '
+        f'stroke="{PROMISE_COLOUR}" stroke-width="1.6" stroke-dasharray="2,3"/>'
+    )
+    run: list[tuple[float, float]] = []
+    for d, v in points + [(x1, None)]:
+        if v is None:
+            if len(run) > 1:
+                parts.append('<path d="M' + "L".join(f"{x:.1f},{y:.1f}" for x, y in run) + f'" fill="none" stroke="{SERIES_COLOUR}" stroke-width="{2 if axes else 1.6}" stroke-linejoin="round"/>')
+            run = []
+        else:
+            run.append((px(d), py(v)))
+    if known:
+        d, v = known[-1]
+        parts.append(f'<circle cx="{px(d):.1f}" cy="{py(v):.1f}" r="{3 if axes else 2.6}" fill="{SERIES_COLOUR}"/>')
+    size = 5 if axes else 4
+    parts.append(_diamond(px(baseline[0]), py(baseline[1]), size))
+    parts.append(_star(px(target[0]), py(target[1]), size + 2))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">'
+        f"<title>{escape(description)}</title>"
+        f'<g font-family="Arial, Helvetica, sans-serif" font-size="12">{"".join(parts)}</g></svg>'
     )

@@ -385,6 +385,9 @@ def frame(title: str, internal: bool = True, need: str = "viewer") -> int:
             st.error("Please sign in to see this page.")
             st.stop()
         require(need)
+    from app_pages.common.html import page_head
+
+    st.html(page_head(), unsafe_allow_javascript=True)  # our own constant script (html.NAV_LIST_FIX), no user data
     st.title(title)
     if is_demo():
         st.info(
@@ -468,7 +471,7 @@ def month(d: dt.date | None) -> str:
     return format_month(d) if d else "–"
 
 
-def goal_summary_frame(results: list[queries.GoalResult], place_names: dict[str, dict], since: dict[str, dt.date | None] | None = None) -> pd.DataFrame:
+def goal_summary_frame(results: list[queries.GoalResult], place_names: dict[str, dict]) -> pd.DataFrame:
     """The Making Data Count style summary table: one row per goal, every icon with its words."""
     from metrics.explain import format_value
 
@@ -490,20 +493,41 @@ def goal_summary_frame(results: list[queries.GoalResult], place_names: dict[str,
             "Last data": month(last),
             "Visibility": g.visibility,
         }
-        if since is not None:
-            review = since.get(g.partnership_id)
-            row["New data since last review"] = "–" if review is None else ("yes" if _has_new_data(r, review) else "⚠ no new data")
         row["Promise"] = g.statement
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _has_new_data(result: queries.GoalResult, review: dt.date) -> bool:
-    from metrics.reviews import scope_places
+@st.cache_data(show_spinner=False, max_entries=64)
+def _last_recorded(version: int, goal_ids: tuple[str, ...]) -> dict:
+    from metrics.dashboard import last_recorded_by_goal
 
-    partnership = next(p for p in partnerships(data_version()) if p.partnership_id == result.goal.partnership_id)
-    recorded = views.last_recorded(con(), result.goal.measure_id, scope_places(result.goal, partnership))
-    return recorded is not None and recorded.date() > review
+    wanted = set(goal_ids)
+    return last_recorded_by_goal(con(), [g for g in _goal_list(version) if g.goal_id in wanted], _partnerships(version))
+
+
+def last_recorded(version: int, results: list[queries.GoalResult]) -> dict:
+    """When a figure of each of these goals (already limited to what the user
+    may read) was last recorded."""
+    return _last_recorded(version, tuple(sorted(r.goal.goal_id for r in results)))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _last_review(version: int, partnership_id: str, today: dt.date) -> dt.date | None:
+    p = next(x for x in _partnerships(version) if x.partnership_id == partnership_id)
+    return (views.review_dates(con(), p, today) or [None])[-1]
+
+
+def last_review(version: int, partnership: views.Partnership) -> dt.date | None:
+    """The date of the partnership's last board review up to today."""
+    return _last_review(version, partnership.partnership_id, dt.date.today())
+
+
+def html(template: str, **context) -> None:
+    """Draw a block of the dashboard's server-side HTML (app_pages/common/html.py)."""
+    from app_pages.common.html import render
+
+    st.html(render(template, **context))
 
 
 SUMMARY_COLUMNS = {

@@ -1,15 +1,16 @@
-"""Neighbourhood: every measure for one neighbourhood over time, compared with
-its partnership, its local area and England, and the goals set for it.
+"""Neighbourhood: the goals set for one neighbourhood, then every measure over
+time, compared with its partnership, its local area and England (charts drawn
+on the server, each with its words and its table).
 
 Only neighbourhoods of partnerships the user may read are offered, whatever
 the URL asks for (ui.places applies metrics.access.readable_places)."""
 
 import streamlit as st
 
-from metrics import queries
+from metrics import dashboard, queries
 from metrics.charts import multi_series_figure
-from metrics.views import measures_with_data
 from app_pages.common import ui
+from app_pages.common.html import chart_images
 
 version = ui.frame("Neighbourhood")
 places = ui.places(version)
@@ -39,23 +40,26 @@ own = tuple(g.goal_id for g in ui.goal_list(version) if g.scope == place_id)
 goals = ui.goal_results(version, goal_ids=own) if own else []
 st.header("Goals for this neighbourhood")
 if goals:
-    st.dataframe(ui.goal_summary_frame(goals, places), hide_index=True, column_config=ui.SUMMARY_COLUMNS, width="stretch")
+    reviews = {p.partnership_id: ui.last_review(version, p) for p in parts}
+    ui.html("goal_cards.html", level=3, groups=[("", dashboard.goal_cards(goals, places, reviews, ui.last_recorded(version, goals)))])
 else:
     st.write("No goals are set for this neighbourhood alone; see its partnership's goals.")
 
 wide_ids = tuple(g.goal_id for g in ui.goal_list(version) if g.partnership_wide and g.partnership_id in {p.partnership_id for p in parts})
 wide = {(r.goal.partnership_id, r.goal.measure_id): r for r in (ui.goal_results(version, goal_ids=wide_ids) if wide_ids else [])}
 st.header("Every measure over time")
-for measure_id in measures_with_data(ui.con(), [place_id]):
+compare = [place_id] + [x for x in (local_area, nation) if x]
+for measure_id, series in ui.place_series_by_measure(version, tuple(compare)).items():
+    if not series.get(place_id):
+        continue
     m = measures[measure_id]
-    compare = [place_id] + [x for x in (local_area, nation) if x]
-    series = ui.place_series(version, tuple(compare), measure_id, m.unit)
     lines = {places.get(pid, {}).get("name", pid): [(s.period_end, s.value) for s in series.get(pid, [])] for pid in compare if pid in places}
     for p in parts:
         r = wide.get((p.partnership_id, measure_id))
         if r is not None:
             lines[p.name] = [(s.period_end, s.value) for s in r.series]
-    st.plotly_chart(multi_series_figure(m.name, m.unit, lines), width="stretch", key=f"n_{measure_id}")
+    summary = dashboard.lines_summary(m.name, m.unit, lines)
+    ui.html("chart.html", title=m.name, caption=None, **chart_images(multi_series_figure(m.name, m.unit, lines), summary, (760, 340), (360, 400)))
     with st.expander(f"Table: {ui.text(m.name)}"):
         st.dataframe(
             [{"place": name, "period_end": end.isoformat(), "value": None if v is None else round(v, 3)} for name, pts in lines.items() for end, v in pts],

@@ -1,0 +1,128 @@
+"""The dashboard's server-side HTML: summary cards, the tartan rug, the
+trustees' grid, small multiples and the goal page's chart, drawn from what
+metrics.dashboard computed.
+
+One `st.html` element per block is much faster for the browser than a
+Streamlit element per cell, and lays out with CSS grid (dashboard.css), so it
+reflows from rows to cards on a phone. Jinja's autoescaping writes every
+statement, name and label as text; links are relative addresses of internal
+pages. Streamlit sanitises st.html with DOMPurify's HTML profile, which drops
+inline <svg>: charts and icons go in as <img> data: URIs (metrics.icons),
+which make no request. No Streamlit import here, so the markup can be tested
+on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from metrics import icons
+from metrics.dashboard import GoalCard, GoalPanel
+from metrics.svg import promise_chart_svg
+from metrics.vocab import BENCHMARK_LABELS, STATUS_LABELS
+
+TEMPLATES = Path(__file__).parent / "templates"
+CSS = Path(__file__).parent / "dashboard.css"
+
+
+@lru_cache(maxsize=None)
+def status_icon(code: str) -> str:
+    return icons.data_uri(icons.status_icon_svg(code))
+
+
+@lru_cache(maxsize=None)
+def variation_icon(code: str | None, direction: str) -> str:
+    return icons.data_uri(icons.variation_icon_svg(code, direction))
+
+
+@lru_cache(maxsize=None)
+def assurance_icon(code: str | None) -> str:
+    return icons.data_uri(icons.assurance_icon_svg(code))
+
+
+@lru_cache(maxsize=1)
+def stale_icon() -> str:
+    return icons.data_uri(icons.stale_icon_svg())
+
+
+def sparkline(card: GoalCard) -> str:
+    return icons.data_uri(promise_chart_svg(list(card.points), card.baseline_point, card.target_point, card.summary))
+
+
+def small_multiple(panel: GoalPanel) -> str:
+    c = panel.card
+    return icons.data_uri(promise_chart_svg(
+        list(c.points), c.baseline_point, c.target_point, c.summary,
+        width=360, height=190, axes=True, band=panel.band, benchmark=panel.benchmark,
+    ))
+
+
+WIDE_CHART = (760, 420)
+NARROW_CHART = (360, 560)  # one legend entry a line: 12px text at a phone's width
+
+
+def chart_images(fig, summary: str, wide: tuple[int, int] = WIDE_CHART, narrow: tuple[int, int] = NARROW_CHART) -> dict:
+    """A plotly figure (metrics.charts) as two SVG images, one laid out for a
+    wide column and one for a phone (CSS shows the one that fits), and their
+    sizes, for the chart.html template."""
+    from metrics.svg import figure_to_svg
+
+    return {
+        "wide": icons.data_uri(figure_to_svg(fig, summary, width=wide[0], height=wide[1])), "wide_height": wide[1],
+        "narrow": icons.data_uri(figure_to_svg(fig, summary, width=narrow[0], height=narrow[1], legend_columns=1)), "narrow_height": narrow[1],
+        "summary": summary,
+    }
+
+
+def day(d: dt.date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every user's string is text, never markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        status_icon=status_icon, variation_icon=variation_icon, assurance_icon=assurance_icon, stale_icon=stale_icon,
+        sparkline=sparkline, small_multiple=small_multiple, day=day, STATUS_LABELS=STATUS_LABELS,
+        BENCHMARK_LABELS=BENCHMARK_LABELS,
+    )
+    return env
+
+
+def render(template: str, **context) -> str:
+    """A template of app_pages/common/templates, autoescaped."""
+    return environment().get_template(template).render(**context)
+
+
+# Streamlit 1.67 draws its navigation, on a narrow screen, as a list whose
+# sections are <div>s directly inside the <ul> (axe-core: "list" and
+# "listitem", WCAG 1.3.1). This gives each section the listitem role and
+# takes the list role off the links' <li>s, whenever the menu is drawn again.
+# A constant of ours, never built from data: the only script on any page.
+NAV_LIST_FIX = """<script>
+(() => {
+  if (window.odNavListFix) return;
+  window.odNavListFix = true;
+  const fix = () => document.querySelectorAll('ul[data-testid="stSidebarNavItems"] > :not(li)').forEach(section => {
+    if (section.getAttribute('role') !== 'listitem') section.setAttribute('role', 'listitem');
+    section.querySelectorAll(':scope > li:not([role])').forEach(li => li.setAttribute('role', 'none'));
+  });
+  fix();
+  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+})();
+</script>"""
+
+
+def page_head() -> str:
+    """The stylesheet and the navigation's list fix, once per page."""
+    return "<style>" + CSS.read_text(encoding="utf-8") + "</style>" + NAV_LIST_FIX
