@@ -29,24 +29,33 @@ TEMPLATES = Path(__file__).parent / "templates"
 CSS = Path(__file__).parent / "dashboard.css"
 
 
-@lru_cache(maxsize=None)
-def status_icon(code: str) -> str:
-    return icons.data_uri(icons.status_icon_svg(code))
+# The icons are drawn once, into the stylesheet, as background images of
+# classes (od-ico-<status>, od-mdc-v-<variation>, od-mdc-a-<assurance>): a
+# page with hundreds of statuses then carries each drawing once, not once per
+# use. Status and clock icons are decorative (the words are beside them); an
+# SPC icon is a role="img" with its label (macros.html).
+def variation_key(code: str | None, direction: str) -> str:
+    if code is None:
+        return "none"
+    if code == "common_cause":
+        return code
+    return f"{code}-{'high' if icons.variation_high(code, direction) else 'low'}"
 
 
-@lru_cache(maxsize=None)
-def variation_icon(code: str | None, direction: str) -> str:
-    return icons.data_uri(icons.variation_icon_svg(code, direction))
-
-
-@lru_cache(maxsize=None)
-def assurance_icon(code: str | None) -> str:
-    return icons.data_uri(icons.assurance_icon_svg(code))
+def _icon_rule(selector: str, svg: str) -> str:
+    return f'{selector} {{ background-image: url("{icons.data_uri(svg)}"); }}'
 
 
 @lru_cache(maxsize=1)
-def stale_icon() -> str:
-    return icons.data_uri(icons.stale_icon_svg())
+def icon_css() -> str:
+    rules = [_icon_rule(f".od-ico-{code}", icons.status_icon_svg(code)) for code in STATUS_LABELS]
+    rules.append(_icon_rule(".od-ico-stale", icons.stale_icon_svg()))
+    for code in (None, "common_cause", "improvement", "concern"):
+        for direction in ("higher_is_better", "lower_is_better"):
+            rules.append(_icon_rule(f".od-mdc-v-{variation_key(code, direction)}", icons.variation_icon_svg(code, direction)))
+    for code in (None, "consistently_passing", "consistently_failing", "hit_and_miss"):
+        rules.append(_icon_rule(f".od-mdc-a-{code or 'none'}", icons.assurance_icon_svg(code)))
+    return "\n".join(dict.fromkeys(rules))
 
 
 def sparkline(card: GoalCard) -> str:
@@ -92,8 +101,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        status_icon=status_icon, variation_icon=variation_icon, assurance_icon=assurance_icon, stale_icon=stale_icon,
-        sparkline=sparkline, small_multiple=small_multiple, day=day, STATUS_LABELS=STATUS_LABELS,
+        variation_key=variation_key, sparkline=sparkline, small_multiple=small_multiple, day=day, STATUS_LABELS=STATUS_LABELS,
         BENCHMARK_LABELS=BENCHMARK_LABELS,
     )
     return env
@@ -125,4 +133,4 @@ NAV_LIST_FIX = """<script>
 
 def page_head() -> str:
     """The stylesheet and the navigation's list fix, once per page."""
-    return "<style>" + CSS.read_text(encoding="utf-8") + "</style>" + NAV_LIST_FIX
+    return "<style>" + CSS.read_text(encoding="utf-8") + icon_css() + "</style>" + NAV_LIST_FIX
