@@ -569,3 +569,26 @@ def lines_summary(title: str, unit: str, lines: Mapping[str, Sequence[tuple[dt.d
         for name, pts in known.items()
     )
     return f"{title}, {format_month(min(ends))} to {format_month(max(ends))}. Latest: {latest}."
+
+
+def neighbourhoods_by_area(hoods: Mapping[str, str], places: Mapping[str, dict]) -> dict[str | None, list[str]]:
+    """Neighbourhoods grouped by their local area (areas and neighbourhoods by
+    name; those without a local area last, under None), for a two-step choice."""
+    groups: dict[str | None, list[str]] = {}
+    for h in sorted(hoods, key=lambda h: hoods[h]):
+        parent = places.get(h, {}).get("parent_id")
+        key = parent if parent in places and places[parent].get("level") == "local_area" else None
+        groups.setdefault(key, []).append(h)
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0] is None, places.get(kv[0], {}).get("name", "") if kv[0] else "")))
+
+
+def lines_table(unit: str, lines: Mapping[str, Sequence[tuple[dt.date, float | None]]]) -> tuple[list[str], list[list[str]]]:
+    """A chart of several places' series as a table: a row per period, a column
+    per place, figures as shown ('no figure' where a place has none)."""
+    names = list(lines)
+    by_period: dict[dt.date, dict[str, float | None]] = {}
+    for name, pts in lines.items():
+        for d, v in pts:
+            by_period.setdefault(d, {})[name] = v
+    rows = [[format_month(d)] + [format_value(by_period[d].get(n), unit) for n in names] for d in sorted(by_period, reverse=True)]
+    return ["Period ending"] + names, rows

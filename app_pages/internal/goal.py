@@ -60,7 +60,7 @@ if incomplete:
 left, right = st.columns([2, 1], gap="medium")
 with left:
     if chart == "svg":
-        ui.html("chart.html", title=None, caption=" ".join(captions), **chart_images(fig, numbers.chart_summary))
+        ui.html("chart.html", title=None, caption=" ".join(captions), table=None, **chart_images(fig, numbers.chart_summary))
     elif chart == "plotly":
         st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     else:

@@ -22,7 +22,18 @@ if not hoods:
 asked = st.query_params.get("place")
 if asked and asked not in hoods:
     st.warning("That neighbourhood is not one you may read, or it does not exist; showing one of yours instead.")
-place_id = ui.choose("Neighbourhood", hoods, "place")
+# Chosen within a local area: a national list of 7,000 neighbourhoods in one
+# box is slow to open and to search.
+areas = dashboard.neighbourhoods_by_area(hoods, places)
+area_of = {h: a for a, members in areas.items() for h in members}
+left, right = st.columns(2)
+area_ids = list(areas)
+area = left.selectbox(
+    "Local area", area_ids, index=area_ids.index(area_of[asked]) if asked in area_of else 0,
+    format_func=lambda a: places.get(a, {}).get("name", "No local area recorded"),
+)
+with right:
+    place_id = ui.choose("Neighbourhood", {h: hoods[h] for h in areas[area]}, "place")
 place = places[place_id]
 parts = [p for p in ui.partnerships(version) if place_id in p.places]
 local_area = place.get("parent_id")
@@ -59,9 +70,8 @@ for measure_id, series in ui.place_series_by_measure(version, tuple(compare)).it
         if r is not None:
             lines[p.name] = [(s.period_end, s.value) for s in r.series]
     summary = dashboard.lines_summary(m.name, m.unit, lines)
-    ui.html("chart.html", title=m.name, caption=None, **chart_images(multi_series_figure(m.name, m.unit, lines), summary, (760, 340), (360, 400)))
-    with st.expander(f"Table: {ui.text(m.name)}"):
-        st.dataframe(
-            [{"place": name, "period_end": end.isoformat(), "value": None if v is None else round(v, 3)} for name, pts in lines.items() for end, v in pts],
-            hide_index=True, width="stretch",
-        )
+    columns, rows = dashboard.lines_table(m.unit, lines)
+    ui.html(
+        "chart.html", title=m.name, caption=None, table={"summary": f"{m.name}: the figures as a table", "columns": columns, "rows": rows},
+        **chart_images(multi_series_figure(m.name, m.unit, lines), summary, (760, 340), (360, 400)),
+    )
