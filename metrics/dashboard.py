@@ -482,7 +482,7 @@ class GoalPanel:
 
 def goal_panel(result: GoalResult, place_names: Mapping[str, dict], nation: Sequence[SeriesPoint] = ()) -> GoalPanel:
     """A goal's series, 95% interval band, England's series (where the measure
-    has one) and the figures as a table, for a small multiple."""
+    has one and is not a count) and the figures as a table, for a small multiple."""
     unit = result.measure.unit
     band = [(p.period_end, p.ci_low, p.ci_high) for p in result.series if p.ci_low is not None and p.ci_high is not None]
     rows = []
@@ -495,7 +495,8 @@ def goal_panel(result: GoalResult, place_names: Mapping[str, dict], nation: Sequ
             shown = "not available"
         interval = f"{format_value(p.ci_low, unit)} to {format_value(p.ci_high, unit)}" if p.ci_low is not None and p.ci_high is not None else ""
         rows.append((format_month(p.period_end), shown, interval))
-    benchmark = [(p.period_end, p.value) for p in nation if p.value is not None]
+    # England's count would flatten a neighbourhood's to the axis: counts are not compared.
+    benchmark = [(p.period_end, p.value) for p in nation if p.value is not None] if comparable(unit) else []
     return GoalPanel(goal_card(result, place_names), band, benchmark, rows)  # type: ignore[arg-type]
 
 

@@ -112,25 +112,39 @@ def render(template: str, **context) -> str:
     return environment().get_template(template).render(**context)
 
 
-# Streamlit 1.67 draws its navigation, on a narrow screen, as a list whose
-# sections are <div>s directly inside the <ul> (axe-core: "list" and
-# "listitem", WCAG 1.3.1). This gives each section the listitem role and
-# takes the list role off the links' <li>s, whenever the menu is drawn again.
-# A constant of ours, never built from data: the only script on any page.
-NAV_LIST_FIX = """<script>
+# Two repairs to Streamlit 1.67's navigation on a narrow screen, where it
+# folds into a sidebar. (1) It draws the menu as a list whose sections are
+# <div>s directly inside the <ul> (axe-core: "list" and "listitem", WCAG
+# 1.3.1): each section gets the listitem role and the links' <li>s lose theirs.
+# (2) Opening the folded menu from the keyboard leaves the focus nowhere (the
+# button that had it is gone), and the menu comes before it in the page: the
+# focus moves to the menu's first link. Whenever the menu is drawn again. A
+# constant of ours, never built from data: the only script on any page.
+NAV_FIX = """<script>
 (() => {
-  if (window.odNavListFix) return;
-  window.odNavListFix = true;
-  const fix = () => document.querySelectorAll('ul[data-testid="stSidebarNavItems"] > :not(li)').forEach(section => {
-    if (section.getAttribute('role') !== 'listitem') section.setAttribute('role', 'listitem');
-    section.querySelectorAll(':scope > li:not([role])').forEach(li => li.setAttribute('role', 'none'));
-  });
+  if (window.odNavFix) return;
+  window.odNavFix = true;
+  let folded = null;
+  const fix = () => {
+    document.querySelectorAll('ul[data-testid="stSidebarNavItems"] > :not(li)').forEach(section => {
+      if (section.getAttribute('role') !== 'listitem') section.setAttribute('role', 'listitem');
+      section.querySelectorAll(':scope > li:not([role])').forEach(li => li.setAttribute('role', 'none'));
+    });
+    const bar = document.querySelector('section[data-testid="stSidebar"]');
+    if (!bar) return;
+    const now = bar.getAttribute('data-collapsed') === 'true';
+    if (folded === true && !now && (!document.activeElement || document.activeElement === document.body)) {
+      const first = bar.querySelector('a[data-testid="stSidebarNavLink"]');
+      if (first) setTimeout(() => first.focus(), 0);
+    }
+    folded = now;
+  };
   fix();
-  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['data-collapsed']});
 })();
 </script>"""
 
 
 def page_head() -> str:
     """The stylesheet and the navigation's list fix, once per page."""
-    return "<style>" + CSS.read_text(encoding="utf-8") + icon_css() + "</style>" + NAV_LIST_FIX
+    return "<style>" + CSS.read_text(encoding="utf-8") + icon_css() + "</style>" + NAV_FIX

@@ -387,7 +387,7 @@ def frame(title: str, internal: bool = True, need: str = "viewer") -> int:
         require(need)
     from app_pages.common.html import page_head
 
-    st.html(page_head(), unsafe_allow_javascript=True)  # our own constant script (html.NAV_LIST_FIX), no user data
+    st.html(page_head(), unsafe_allow_javascript=True)  # our own constant script (html.NAV_FIX), no user data
     st.title(title)
     if is_demo():
         st.info(

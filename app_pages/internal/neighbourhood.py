@@ -64,14 +64,17 @@ for measure_id, series in ui.place_series_by_measure(version, tuple(compare)).it
     if not series.get(place_id):
         continue
     m = measures[measure_id]
-    lines = {places.get(pid, {}).get("name", pid): [(s.period_end, s.value) for s in series.get(pid, [])] for pid in compare if pid in places}
-    for p in parts:
+    # A count grows with the place: the larger places' counts would flatten this one's.
+    shown = compare if dashboard.comparable(m.unit) else [place_id]
+    lines = {places.get(pid, {}).get("name", pid): [(s.period_end, s.value) for s in series.get(pid, [])] for pid in shown if pid in places}
+    for p in parts if dashboard.comparable(m.unit) else []:
         r = wide.get((p.partnership_id, measure_id))
         if r is not None:
             lines[p.name] = [(s.period_end, s.value) for s in r.series]
     summary = dashboard.lines_summary(m.name, m.unit, lines)
     columns, rows = dashboard.lines_table(m.unit, lines)
     ui.html(
-        "chart.html", title=m.name, caption=None, table={"summary": f"{m.name}: the figures as a table", "columns": columns, "rows": rows},
+        "chart.html", title=m.name, table={"summary": f"{m.name}: the figures as a table", "columns": columns, "rows": rows},
+        caption=None if dashboard.comparable(m.unit) else "A count, so not drawn beside larger places: a count grows with the size of the place.",
         **chart_images(multi_series_figure(m.name, m.unit, lines), summary, (760, 340), (360, 400)),
     )
