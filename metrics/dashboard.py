@@ -29,7 +29,7 @@ from metrics.aggregate import Figure, derived_value, partnership_series
 from metrics.explain import format_month, format_value
 from metrics.icons import assurance_label, variation_label
 from metrics.intervals import figure_interval
-from metrics.queries import PAIRS_SQL, Goal, GoalResult, SeriesPoint, pairs_params
+from metrics.queries import PAIRS_SQL, Goal, GoalResult, Measure, SeriesPoint, pairs_params
 from metrics.status import Point, benchmark_comparison
 from metrics.trustees import OUTCOME_ORDER, OUTCOMES, STATUS_SEVERITY, TrustView
 from metrics.views import Partnership
@@ -292,7 +292,6 @@ class RugCell:
     vs_england: str
     href: str | None
     goal_id: str | None
-    label: str  # the cell in words, for its link
 
     @property
     def vs_partnership_label(self) -> str:
@@ -349,7 +348,7 @@ def _compare(point: Point, benchmark: float | None, direction: str, unit: str) -
 
 def tartan_rug(
     partnership: Partnership,
-    measures: Mapping[str, object],
+    measures: Mapping[str, Measure],
     series: Mapping[str, Mapping[str, Sequence[SeriesPoint]]],
     nation_series: Mapping[str, Sequence[SeriesPoint]],
     place_names: Mapping[str, dict],
@@ -365,16 +364,15 @@ def tartan_rug(
     compared. A cell links to that neighbourhood's goal for the measure when
     the partnership has one, else to the neighbourhood's page.
 
-    `measures` maps measure_id to an object with name, unit and direction
-    (metrics.queries.Measure); `series` is {measure_id: {place_id: points}}
-    for the partnership's neighbourhoods; `nation_series` {measure_id: points}.
+    `series` is {measure_id: {place_id: points}} for the partnership's
+    neighbourhoods; `nation_series` {measure_id: England's points}.
     """
     own_goals = {(g.scope, g.measure_id): g.goal_id for g in goals if g.partnership_id == partnership.partnership_id}
     columns: list[RugColumn] = []
     grid: dict[str, list[RugCell]] = {h: [] for h in partnership.places}
-    for measure_id in sorted(series, key=lambda k: getattr(measures[k], "name", k)):
+    for measure_id in sorted(series, key=lambda k: measures[k].name):
         m = measures[measure_id]
-        unit, direction = m.unit, m.direction  # type: ignore[attr-defined]
+        unit, direction = m.unit, m.direction
         by_place = series[measure_id]
         period = _latest_period(by_place)
         nation_value = None
@@ -398,17 +396,14 @@ def tartan_rug(
             partnership.partnership_id, measure_id, whole_point.value if whole_point else None, whole_text, NOT_COMPARED,
             _compare(whole_point, nation_value, direction, unit) if whole_point else NOT_COMPARED,
             goal_href(wide_goal) if wide_goal else None, wide_goal,
-            f"{m.name}, {partnership.name}: {whole_text}",  # type: ignore[attr-defined]
         )
         columns.append(RugColumn(
-            measure_id, m.name, unit, period,  # type: ignore[attr-defined]
-            f"{format_month(period[1])}" if period else "no figures",
+            measure_id, m.name, unit, period, format_month(period[1]) if period else "no figures",
             comparable(unit), whole_cell, format_value(nation_value, unit),
         ))
         for place in partnership.places:
             pt = next((p for p in by_place.get(place, []) if period and (p.period_start, p.period_end) == period), None)
             point = pt.point() if pt is not None else None
-            name = place_names.get(place, {}).get("name", place)
             if point is not None and point.value is not None:
                 text = format_value(point.value, unit)
                 vs_p = _compare(point, whole_point.value if whole_point else None, direction, unit)
@@ -417,14 +412,9 @@ def tartan_rug(
                 text = "not available" if pt is not None else "no figure"
                 vs_p = vs_e = NOT_COMPARED
             goal_id = own_goals.get((place, measure_id))
-            label = (
-                f"{m.name}, {name}, {columns[-1].period_text}: {text}. "  # type: ignore[attr-defined]
-                f"Compared with {partnership.name}: {BENCHMARK_LABELS[vs_p]}. Compared with England: {BENCHMARK_LABELS[vs_e]}."
-                + (" Opens its goal." if goal_id else " Opens the neighbourhood.")
-            )
             grid[place].append(RugCell(
                 place, measure_id, point.value if point else None, text, vs_p, vs_e,
-                goal_href(goal_id) if goal_id else neighbourhood_href(place), goal_id, label,
+                goal_href(goal_id) if goal_id else neighbourhood_href(place), goal_id,
             ))
     rows = [RugRow(h, place_names.get(h, {}).get("name", h), neighbourhood_href(h), grid[h]) for h in partnership.places]
     return Rug(columns, rows)
@@ -475,7 +465,7 @@ class GoalPanel:
     """One goal's small chart on the Partnership page, with its table."""
 
     card: GoalCard
-    band: list[tuple[dt.date, float, float]]
+    band: list[tuple[dt.date, float | None, float | None]]
     benchmark: list[tuple[dt.date, float]]
     rows: list[tuple[str, str, str]]  # period, figure as shown, 95% interval as shown
 
@@ -497,7 +487,7 @@ def goal_panel(result: GoalResult, place_names: Mapping[str, dict], nation: Sequ
         rows.append((format_month(p.period_end), shown, interval))
     # England's count would flatten a neighbourhood's to the axis: counts are not compared.
     benchmark = [(p.period_end, p.value) for p in nation if p.value is not None] if comparable(unit) else []
-    return GoalPanel(goal_card(result, place_names), band, benchmark, rows)  # type: ignore[arg-type]
+    return GoalPanel(goal_card(result, place_names), band, benchmark, rows)
 
 
 # --- the Goal page: the numbers beside the chart ----------------------------------------------------

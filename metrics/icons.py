@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from metrics.vocab import ASSURANCE_LABELS, STATUS_LABELS, VARIATION_LABELS
+from metrics.vocab import ASSURANCE_LABELS, ASSURANCE_NONE_LABEL, STATUS_LABELS, VARIATION_LABELS, VARIATION_NONE_LABEL
 
 # Colours with at least 3:1 contrast on white (WCAG 2.2, 1.4.11 non-text
 # contrast), from the GOV.UK palette; never the only cue (the words are there).
@@ -115,10 +115,6 @@ def variation_label(code: str | None, direction: str) -> str:
     if code == "common_cause":
         return VARIATION_LABELS[code]
     return f"{VARIATION_LABELS[code]} ({'high' if variation_high(code, direction) else 'low'} values)"
-
-
-VARIATION_NONE_LABEL = "No SPC icon: fewer than 15 points"
-ASSURANCE_NONE_LABEL = "No assurance icon: fewer than 15 points"
 
 
 def _mdc_ring(colour: str) -> str:

@@ -92,6 +92,9 @@ ASSURANCE_LABELS: dict[str, str] = {
     "consistently_failing": "Consistently failing the target",
     "hit_and_miss": "Hit and miss: the target lies within the process limits",
 }
+# What the SPC icons say where there is none to give (METHODS.md s.5: fewer than 15 points).
+VARIATION_NONE_LABEL = "No SPC icon: fewer than 15 points"
+ASSURANCE_NONE_LABEL = "No assurance icon: fewer than 15 points"
 # Making Data Count's letters and signs, as text.
 VARIATION_ICONS: dict[str, str] = {"common_cause": "~", "improvement": "★", "concern": "⚠"}
 ASSURANCE_ICONS: dict[str, str] = {"consistently_passing": "P", "consistently_failing": "F", "hit_and_miss": "?"}

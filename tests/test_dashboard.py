@@ -12,7 +12,7 @@ import pytest
 from metrics import dashboard, queries, trustees, views
 from metrics.aggregate import Figure
 from metrics.queries import Goal, GoalResult, Measure, SeriesPoint
-from metrics.status import GoalSpec, Point, goal_status
+from metrics.status import GoalSpec, goal_status
 from metrics.views import Partnership
 
 D = dt.date

@@ -1,27 +1,27 @@
-"""The dashboard's server-side HTML: summary cards, the tartan rug, the
-trustees' grid, small multiples and the goal page's chart, drawn from what
+"""The dashboard's server-side HTML: summary rows and cards, the tartan rug,
+the trustees' grid, small multiples and the charts, drawn from what
 metrics.dashboard computed.
 
 One `st.html` element per block is much faster for the browser than a
-Streamlit element per cell, and lays out with CSS grid (dashboard.css), so it
-reflows from rows to cards on a phone. Jinja's autoescaping writes every
-statement, name and label as text; links are relative addresses of internal
-pages. Streamlit sanitises st.html with DOMPurify's HTML profile, which drops
-inline <svg>: charts and icons go in as <img> data: URIs (metrics.icons),
-which make no request. No Streamlit import here, so the markup can be tested
-on its own.
+Streamlit element per cell, and lays out with CSS grid and container queries
+(dashboard.css), so it reflows from rows to cards on a phone. Jinja's
+autoescaping writes every statement, name and label as text; links are
+relative addresses of internal pages. Streamlit sanitises st.html with
+DOMPurify's HTML profile, which drops inline <svg>: charts go in as <img>
+data: URIs, icons as background images in the stylesheet (metrics.icons
+draws both), and none makes a request. No Streamlit import here, so the
+markup can be tested on its own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
 from metrics import icons
-from metrics.dashboard import GoalCard, GoalPanel
+from metrics.dashboard import GoalCard, GoalPanel, day_text
 from metrics.svg import promise_chart_svg
 from metrics.vocab import BENCHMARK_LABELS, STATUS_LABELS
 
@@ -87,10 +87,6 @@ def chart_images(fig, summary: str, wide: tuple[int, int] = WIDE_CHART, narrow: 
     }
 
 
-def day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -101,7 +97,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        variation_key=variation_key, sparkline=sparkline, small_multiple=small_multiple, day=day, STATUS_LABELS=STATUS_LABELS,
+        variation_key=variation_key, sparkline=sparkline, small_multiple=small_multiple, day=day_text, STATUS_LABELS=STATUS_LABELS,
         BENCHMARK_LABELS=BENCHMARK_LABELS,
     )
     return env

@@ -13,15 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import demo, queries, store, views
-from metrics.vocab import (
-    ASSURANCE_ICONS,
-    ASSURANCE_LABELS,
-    BENCHMARK_LABELS,
-    STATUS_LABELS,
-    VARIATION_ICONS,
-    VARIATION_LABELS,
-    status_text,
-)
+from metrics.vocab import status_text
 
 PAGE_OVERVIEW = "app_pages/internal/overview.py"
 PAGE_PARTNERSHIP = "app_pages/internal/partnership.py"
@@ -449,55 +441,6 @@ def status_badge(code: str) -> None:
     st.badge(status_text(code), color=colour)
 
 
-def variation_text(code: str | None) -> str:
-    if code is None:
-        return "– Fewer than 15 points"
-    return f"{VARIATION_ICONS[code]} {VARIATION_LABELS[code]}"
-
-
-def assurance_text(code: str | None) -> str:
-    if code is None:
-        return "– Not assessed"
-    return f"{ASSURANCE_ICONS[code]} {ASSURANCE_LABELS[code]}"
-
-
-def benchmark_text(code: str | None) -> str:
-    return BENCHMARK_LABELS.get(code or "not_compared", "Not compared")
-
-
-def month(d: dt.date | None) -> str:
-    from metrics.explain import format_month
-
-    return format_month(d) if d else "–"
-
-
-def goal_summary_frame(results: list[queries.GoalResult], place_names: dict[str, dict]) -> pd.DataFrame:
-    """The Making Data Count style summary table: one row per goal, every icon with its words."""
-    from metrics.explain import format_value
-
-    rows = []
-    for r in results:
-        g, a, unit = r.goal, r.assessment, r.measure.unit
-        scope = "Whole partnership" if g.partnership_wide else place_names.get(g.scope, {}).get("name", g.scope)
-        last = max((p.period_end for p in r.series if p.value is not None), default=None)
-        row = {
-            "Goal": f"goal?goal={g.goal_id}",
-            "Status": status_text(a.status),
-            "Where": scope,
-            "Measure": r.measure.name,
-            "Latest": f"{format_value(a.latest_value, unit)} ({month(a.latest_period_end)})" if a.latest_value is not None else "–",
-            "Target": f"{format_value(g.target_value, unit)} by {month(g.target_date)}",
-            "Variation": variation_text(a.variation),
-            "Assurance": assurance_text(a.assurance),
-            "vs England": benchmark_text(a.vs_nation),
-            "Last data": month(last),
-            "Visibility": g.visibility,
-        }
-        row["Promise"] = g.statement
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _last_recorded(version: int, goal_ids: tuple[str, ...]) -> dict:
     from metrics.dashboard import last_recorded_by_goal
@@ -528,12 +471,6 @@ def html(template: str, **context) -> None:
     from app_pages.common.html import render
 
     st.html(render(template, **context))
-
-
-SUMMARY_COLUMNS = {
-    "Goal": st.column_config.LinkColumn("Goal", display_text=r"goal=(.*)$", help="Open the goal's page"),
-    "Promise": st.column_config.TextColumn("Promise", width="large"),
-}
 
 
 def download_csv(df: pd.DataFrame, label: str, file_name: str, key: str) -> None:
