@@ -132,46 +132,45 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _time_goal(browser, app: _App, goal_id: str, approach: str) -> float:
+@contextlib.contextmanager
+def _new_page(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
+        yield page
+    finally:
+        page.close()
+
+
+def _time_goal(browser, app: _App, goal_id: str, approach: str) -> float:
+    with _new_page(browser) as page:
         suffix = "" if approach == "svg" else f"&chart={approach}"
         start = time.perf_counter()
         page.goto(f"{app.base}/goal?goal={goal_id}{suffix}")
         app.drawn_chart(page, approach, None)
         return _ms(start)
-    finally:
-        page.close()
 
 
 def _time_text_page(browser, app: _App) -> float:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
+    with _new_page(browser) as page:
         start = time.perf_counter()
         page.goto(f"{app.base}/methods")
         page.get_by_role("heading", name="How we measure", level=1).wait_for(timeout=60_000)
         page.get_by_text("Wilson").first.wait_for(timeout=60_000)  # the methods text itself, not only the title
         return _ms(start)
-    finally:
-        page.close()
 
 
 def _time_overview(browser, app: _App) -> float:
     """Opened to its first goal drawn: a card (this app) or the first summary table's cells (before)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
+    with _new_page(browser) as page:
         start = time.perf_counter()
         page.goto(f"{app.base}/")
         page.locator(".od-row, [data-testid='stDataFrame'] canvas").first.wait_for(timeout=120_000)
         page.wait_for_function(IDLE_JS, timeout=120_000)
         return _ms(start)
-    finally:
-        page.close()
 
 
 def _time_switch(browser, app: _App, hoods: list[str], names: dict[str, str], i: int) -> float:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
+    with _new_page(browser) as page:
         page.goto(f"{app.base}/neighbourhood?place={hoods[0]}")
         page.wait_for_function(IDLE_JS, timeout=60_000)
         app.drawn_chart(page, "svg", names[hoods[0]])
@@ -185,8 +184,6 @@ def _time_switch(browser, app: _App, hoods: list[str], names: dict[str, str], i:
         page.wait_for_function(IDLE_JS, timeout=60_000)
         app.drawn_chart(page, "svg", names[other])
         return _ms(start)
-    finally:
-        page.close()
 
 
 def _median(xs: list[float]) -> float:

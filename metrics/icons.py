@@ -62,35 +62,32 @@ def data_uri(svg: str) -> str:
 
 # --- goal status ---------------------------------------------------------------
 
+# The shape of each status, echoing the glyphs of metrics.vocab.STATUS_ICONS:
+# a tick, a full, half or empty circle, a falling triangle, a cross, a
+# question mark, an ellipsis. "{c}" is the status's colour.
+_STATUS_SHAPES: dict[str, str] = {
+    "met": '<circle cx="12" cy="12" r="11" fill="{c}"/><path d="M6.5 12.5l3.8 3.8 7.4-8" fill="none" stroke="#fff" stroke-width="2.8" stroke-linecap="round" stroke-linejoin="round"/>',
+    "on_track": '<circle cx="12" cy="12" r="10" fill="{c}"/>',
+    "needs_acceleration": '<circle cx="12" cy="12" r="9.5" fill="#fff" stroke="{c}" stroke-width="3"/><path d="M12 2.5a9.5 9.5 0 0 0 0 19z" fill="{c}"/>',
+    "limited_progress": '<circle cx="12" cy="12" r="9" fill="#fff" stroke="{c}" stroke-width="3"/>',
+    "worsening": '<path d="M2 4h20L12 21z" fill="{c}"/>',
+    "missed": '<rect x="1.5" y="1.5" width="21" height="21" rx="2" fill="{c}"/><path d="M7 7l10 10M17 7L7 17" stroke="#fff" stroke-width="3" stroke-linecap="round"/>',
+    "too_uncertain": (
+        '<circle cx="12" cy="12" r="10" fill="#fff" stroke="{c}" stroke-width="2.5"/>'
+        '<path d="M8.8 9.2a3.2 3.2 0 1 1 4.6 2.9c-1 .5-1.4 1.1-1.4 2.2v.6" fill="none" stroke="{c}" stroke-width="2.4" stroke-linecap="round"/>'
+        '<circle cx="12" cy="17.8" r="1.5" fill="{c}"/>'
+    ),
+    "awaiting_data": (
+        '<circle cx="12" cy="12" r="10" fill="#fff" stroke="{c}" stroke-width="2" stroke-dasharray="3 2.2"/>'
+        + "".join(f'<circle cx="{x}" cy="12" r="1.8" fill="{{c}}"/>' for x in (7, 12, 17))
+    ),
+}
+
+
 def _status_body(code: str) -> str:
-    """The shape of each status, echoing the glyphs of metrics.vocab.STATUS_ICONS:
-    a tick, a full, half or empty circle, a falling triangle, a cross, a
-    question mark, an ellipsis."""
-    c = STATUS_COLOURS[code]
-    if code == "met":
-        return f'<circle cx="12" cy="12" r="11" fill="{c}"/><path d="M6.5 12.5l3.8 3.8 7.4-8" fill="none" stroke="#fff" stroke-width="2.8" stroke-linecap="round" stroke-linejoin="round"/>'
-    if code == "on_track":
-        return f'<circle cx="12" cy="12" r="10" fill="{c}"/>'
-    if code == "needs_acceleration":
-        return f'<circle cx="12" cy="12" r="9.5" fill="#fff" stroke="{c}" stroke-width="3"/><path d="M12 2.5a9.5 9.5 0 0 0 0 19z" fill="{c}"/>'
-    if code == "limited_progress":
-        return f'<circle cx="12" cy="12" r="9" fill="#fff" stroke="{c}" stroke-width="3"/>'
-    if code == "worsening":
-        return f'<path d="M2 4h20L12 21z" fill="{c}"/>'
-    if code == "missed":
-        return f'<rect x="1.5" y="1.5" width="21" height="21" rx="2" fill="{c}"/><path d="M7 7l10 10M17 7L7 17" stroke="#fff" stroke-width="3" stroke-linecap="round"/>'
-    if code == "too_uncertain":
-        return (
-            f'<circle cx="12" cy="12" r="10" fill="#fff" stroke="{c}" stroke-width="2.5"/>'
-            f'<path d="M8.8 9.2a3.2 3.2 0 1 1 4.6 2.9c-1 .5-1.4 1.1-1.4 2.2v.6" fill="none" stroke="{c}" stroke-width="2.4" stroke-linecap="round"/>'
-            f'<circle cx="12" cy="17.8" r="1.5" fill="{c}"/>'
-        )
-    if code == "awaiting_data":
-        return (
-            f'<circle cx="12" cy="12" r="10" fill="#fff" stroke="{c}" stroke-width="2" stroke-dasharray="3 2.2"/>'
-            + "".join(f'<circle cx="{x}" cy="12" r="1.8" fill="{c}"/>' for x in (7, 12, 17))
-        )
-    raise KeyError(f"unknown status {code!r}; the statuses are {sorted(STATUS_LABELS)}")
+    if code not in _STATUS_SHAPES:
+        raise KeyError(f"unknown status {code!r}; the statuses are {sorted(STATUS_LABELS)}")
+    return _STATUS_SHAPES[code].replace("{c}", STATUS_COLOURS[code])
 
 
 def status_icon_svg(code: str) -> str:

@@ -189,16 +189,11 @@ BENCHMARK_COLOUR = "#0b0c0c"
 
 
 def _star(x: float, y: float, r: float) -> str:
-    pts = []
-    for i in range(10):
-        ang = math.pi / 2 + i * math.pi / 5
-        rad = r if i % 2 == 0 else r * 0.45
-        pts.append(f"{x + rad * math.cos(ang):.1f},{y - rad * math.sin(ang):.1f}")
-    return f'<polygon points="{" ".join(pts)}" fill="{TARGET_FILL}" stroke="#0b0c0c" stroke-width="1"/>'
+    return _marker("star", x, y, 2 * r, TARGET_FILL, "#0b0c0c")
 
 
 def _diamond(x: float, y: float, r: float) -> str:
-    return f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" fill="{PROMISE_COLOUR}" stroke="#0b0c0c" stroke-width="0.8"/>'
+    return _marker("diamond", round(x, 1), round(y, 1), 2 * r, PROMISE_COLOUR, "#0b0c0c")
 
 
 def promise_chart_svg(

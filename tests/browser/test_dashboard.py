@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import axe_report, axe_violations, open_page, screenshot
+from browser.test_app_pages import PAGES
 from browser.test_security import _Beacon, beacon  # noqa: F401 (a fixture)
 from conftest import write_files
 from metrics import store
@@ -21,23 +22,9 @@ from metrics.vocab import STATUS_LABELS
 
 pytestmark = pytest.mark.browser
 
-# Every internal page in local mode (where every page is offered), by address.
-INTERNAL = {
-    "": "Overview",
-    "partnership": "Partnership",
-    "neighbourhood": "Neighbourhood",
-    "goal": "Goal",
-    "board-review": "Board review",
-    "actions": "Actions",
-    "trustees": "Trustees' view",
-    "lived-experience": "Lived experience",
-    "import": "Import",
-    "goals-editor": "Goals editor",
-    "notes": "Record and approve notes",
-    "access": "Access",
-    "audit": "Audit trail",
-    "methods": "How we measure",
-}
+# Every internal page in local mode (where every page is offered), by address;
+# the Overview is the default page, at "/".
+INTERNAL = {("" if path == "overview" else path): title for path, title in PAGES.items()} | {"access": "Access", "audit": "Audit trail"}
 WIDTHS = (1280, 390)
 
 
