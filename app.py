@@ -54,6 +54,7 @@ def internal_pages(perms) -> dict:
         pages["Admin"] = [
             st.Page(ui.PAGE_ACCESS, title="Access", icon=":material/key:", url_path="access"),
             st.Page(ui.PAGE_AUDIT, title="Audit trail", icon=":material/history:", url_path="audit"),
+            st.Page(ui.PAGE_PUBLISH, title="Publish the site", icon=":material/publish:", url_path="publish"),
         ]
     pages["About"] = [methods]
     return pages

@@ -178,6 +178,7 @@ class IncomingRow:
 KEYS = {"places": "place_id", "measures": "measure_id", "partnerships": "partnership_id", "goals": "goal_id", "notes": "note_id", "actions": "action_id"}
 OWNED = ("goals", "notes", "actions")  # rows that belong to one partnership
 SHARED = ("places", "measures")  # rows every partnership uses
+PLACE_OWNED = ("place_areas",)  # rows that belong to the partnerships of their place, like its figures
 
 
 def import_refusals(
@@ -197,6 +198,7 @@ def import_refusals(
     """
     if perms.local:
         return []
+    rows = list(rows)
     out: list[Problem] = []
     partnerships = stored.get("partnerships", {})
     owners: dict[str, set[str]] = {}
@@ -208,6 +210,8 @@ def import_refusals(
         out.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column=column, value=str(r.values.get(column) or ""), message=message, fix=fix, code="forbidden"))
 
     for r in rows:
+        if r.kind in PLACE_OWNED:
+            continue  # judged with the place's figures, below
         key_col = KEYS[r.kind]
         key = (r.values[key_col],)
         old = stored.get(r.kind, {}).get(key)
@@ -246,17 +250,18 @@ def import_refusals(
             elif not perms.can("steward", new_owner) or (old_owner is not None and not perms.can("steward", old_owner)):
                 refuse(r, "partnership_id", f"belongs to partnership {old_owner or new_owner}, where you may not make changes (you are a steward of {perms.where('steward')}).",
                        "Remove the row, or ask a steward of that partnership to import it.")
-    for file, sheet, row, place in observation_places:
+    areas = [(r.file, r.sheet, r.row, str(r.values["place_id"]), "areas") for r in rows if r.kind in PLACE_OWNED]
+    for file, sheet, row, place, what in [*((*o, "figures") for o in observation_places), *areas]:
         hood_owners = owners.get(place)
         if hood_owners:
             blocked = sorted(o for o in hood_owners if not perms.can("steward", o))
             if blocked:
                 out.append(Problem(file=file, sheet=sheet, row=row, column="place_id", value=place, code="forbidden",
-                                   message=f"is a neighbourhood of {', '.join(blocked)}, where you may not import figures (you are a steward of {perms.where('steward')}).",
+                                   message=f"is a neighbourhood of {', '.join(blocked)}, where you may not import {what} (you are a steward of {perms.where('steward')}).",
                                    fix="Remove that place's rows, or ask a steward of that partnership to import them."))
         elif not perms.can("steward", EVERY):
             out.append(Problem(file=file, sheet=sheet, row=row, column="place_id", value=place, code="forbidden",
-                               message="is a benchmark place (or in no partnership), whose figures every partnership shares; only a steward of every partnership may import them.",
+                               message=f"is a benchmark place (or in no partnership), whose {what} every partnership shares; only a steward of every partnership may import them.",
                                fix="Remove that place's rows, or ask a steward of every partnership to import them."))
     return out
 
@@ -278,6 +283,9 @@ def touched_partnerships(
     for r in rows:
         if r.kind in SHARED:
             out.add(EVERY)
+            continue
+        if r.kind in PLACE_OWNED:
+            out |= owners.get(str(r.values["place_id"])) or {EVERY}
             continue
         out.add(str(r.values["partnership_id"]))
         old = stored.get(r.kind, {}).get((r.values[KEYS[r.kind]],))

@@ -21,9 +21,10 @@ from metrics.vocab import UNIT_SCALE, UNITS
 class Figure:
     """One observation's figures in the measure's unit; None means missing.
 
-    `value` is the figure as given (a percentage, a rate per 1,000, a count or a
-    mean score). `numerator` and `denominator` carry a percent or rate;
-    `sample_size` and `std_dev` carry a score (DATA_FORMATS.md, observations).
+    `value` is the figure as given (a percentage, a rate per 1,000, 10,000 or
+    100,000, a count or a mean score). `numerator` and `denominator` carry a
+    percent or rate; `sample_size` and `std_dev` carry a score; `ci_low` and
+    `ci_high` a publisher's own 95% interval (DATA_FORMATS.md, observations).
     """
 
     value: float | None
@@ -31,6 +32,15 @@ class Figure:
     denominator: float | None = None
     sample_size: float | None = None
     std_dev: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @property
+    def published_interval(self) -> tuple[float, float] | None:
+        """The publisher's own interval, when the figure came with one and its value."""
+        if self.value is None or self.ci_low is None or self.ci_high is None:
+            return None
+        return self.ci_low, self.ci_high
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,7 @@ class PeriodFigure:
 
 
 def unit_scale(unit: str) -> float:
-    """The multiplier of a ratio unit: 100 for percent, 1,000 for rate_per_1000 (METHODS.md s.1)."""
+    """The multiplier of a ratio unit: 100 for percent, 1,000 for rate_per_1000, ... (METHODS.md s.1)."""
     if unit not in UNIT_SCALE:
         raise ValueError(f"unit {unit!r} is not a ratio unit; ratio units are {sorted(UNIT_SCALE)}")
     return UNIT_SCALE[unit]
@@ -78,11 +88,15 @@ def has_ratio_parts(fig: Figure) -> bool:
 def derived_value(unit: str, fig: Figure) -> float | None:
     """The value the methods judge: numerator / denominator x scale when both are known, else value.
 
-    METHODS.md section 1: for percent and rate_per_1000 the figure is derived
+    METHODS.md section 1: for percent and the rates the figure is derived
     from its parts so that a rounded `value` in a source file never outranks the
-    counts it was rounded from. Counts and scores are their value.
+    counts it was rounded from. Counts and scores are their value. A value that
+    came with its publisher's interval is the publisher's estimate and is used
+    as given: the interval belongs to it, and published counts may be rounded.
     """
     _check_unit(unit)
+    if fig.published_interval is not None:
+        return fig.value
     if unit in UNIT_SCALE and has_ratio_parts(fig):
         return fig.numerator / fig.denominator * UNIT_SCALE[unit]  # type: ignore[operator]
     return fig.value
@@ -99,7 +113,7 @@ def is_available(unit: str, fig: Figure | None) -> bool:
 
 
 def ratio_of_sums(unit: str, figures: Sequence[Figure]) -> Figure | None:
-    """Sum of numerators / sum of denominators x scale (METHODS.md s.2, percent and rate_per_1000).
+    """Sum of numerators / sum of denominators x scale (METHODS.md s.2, percent and the rates).
 
     Never the mean of the rates: each place counts in proportion to its base.
     A row without numerator and denominator makes the period not aggregable.
@@ -158,7 +172,7 @@ def weighted_mean_score(figures: Sequence[Figure]) -> Figure | None:
 def aggregate_figures(unit: str, figures: Sequence[Figure]) -> Figure | None:
     """One figure for a set of places in one period, by the unit's rule (METHODS.md s.2).
 
-    percent / rate_per_1000: ratio of sums; count: sum; score: sample-weighted
+    percent / rates: ratio of sums; count: sum; score: sample-weighted
     mean with pooled sd. None when any row lacks what its unit's rule needs.
     """
     _check_unit(unit)

@@ -17,7 +17,7 @@ in one run, medians of several repeats:
 - `pandas_ms`: the naive way: the observations table into pandas, filtered
   and aggregated there;
 - `status_all_ms`: every goal's status (`goal_results` for all goals);
-- `import_rows_per_s`: the observations file through `import_paths`.
+- `import_rows_per_s`: the observations files through `import_paths` (one import).
 
 The three partnership paths must return the same figures (within 1e-9), or
 the bench fails: a fast wrong path cannot win. Browser timings are measured
@@ -133,19 +133,21 @@ FIGURE_COLUMNS = ("value", "numerator", "denominator", "sample_size", "std_dev")
 # the importer's careful per-row check.
 SUPPRESSED_SHARE = 0.0003
 SUPPRESSED_CAP = 1000
+OBSERVATIONS_PER_FILE = 500_000  # about 50 MB of CSV: half the import's limit for one file
 
 
 @dataclass(frozen=True)
 class Generated:
     """What `generate` wrote: the files by kind and the facts the bench needs."""
 
-    files: dict[str, Path]
+    files: dict[str, Path]  # "observations": the first (or only) observations file
     scale: Scale
     observations: int
     places: int
     partnerships: int
     goals: int
     partnership_id: str  # the partnership whose page is timed: the largest, with both kinds of goal
+    observation_files: tuple[Path, ...] = ()  # every observations file, imported together
 
 
 # --- the synthetic data set ---------------------------------------------------
@@ -358,7 +360,13 @@ def generate(folder: str | os.PathLike[str], scale: Scale | str = "quick") -> Ge
         tables.append(pa.table(cols))
     obs = pa.concat_tables(tables)
     obs = _suppress(rng, obs)
-    pacsv.write_csv(obs, folder / "observations.csv", pacsv.WriteOptions(quoting_style="none"))
+    # One file holds at most OBSERVATIONS_PER_FILE rows, within the import's
+    # size limit (metrics/limits.py); a steward splits a national file the same way.
+    parts_n = max(1, math.ceil(obs.num_rows / OBSERVATIONS_PER_FILE))
+    obs_files = [folder / "observations.csv"] if parts_n == 1 else [folder / f"observations_{i + 1:02d}.csv" for i in range(parts_n)]
+    for i, path in enumerate(obs_files):
+        part = obs.slice(i * OBSERVATIONS_PER_FILE, OBSERVATIONS_PER_FILE)
+        pacsv.write_csv(part, path, pacsv.WriteOptions(quoting_style="none"))
 
     goal_rows = _goals(rng, scale, parts, featured, stored, masks, hood_ids, hood_names, ends_txt, cal)
     _write_rows(
@@ -367,8 +375,8 @@ def generate(folder: str | os.PathLike[str], scale: Scale | str = "quick") -> Ge
          "target_value", "target_date", "stated_on", "visibility", "owner"],
         goal_rows,
     )
-    files = {k: folder / f"{k}.csv" for k in ("places", "measures", "partnerships", "goals", "observations")}
-    return Generated(files, scale, obs.num_rows, len(place_rows), len(parts), len(goal_rows), featured["partnership_id"])
+    files = {k: folder / f"{k}.csv" for k in ("places", "measures", "partnerships", "goals")} | {"observations": obs_files[0]}
+    return Generated(files, scale, obs.num_rows, len(place_rows), len(parts), len(goal_rows), featured["partnership_id"], tuple(obs_files))
 
 
 def _suppress(rng: np.random.Generator, obs: pa.Table) -> pa.Table:
@@ -789,7 +797,7 @@ def run_bench(
             setup_ms, setup = _ms(lambda: import_paths(con, small, actor="bench"))
             if not setup.ok:
                 raise RuntimeError(f"the generated files did not import: {setup.problems[:3]}")
-            import_ms, imported = _ms(lambda: import_paths(con, [gen.files["observations"]], actor="bench"))
+            import_ms, imported = _ms(lambda: import_paths(con, list(gen.observation_files), actor="bench"))
             if not imported.ok:
                 raise RuntimeError(f"the generated observations did not import: {imported.problems[:3]}")
             observations = store.scalar(con, "SELECT count(*) FROM observations WHERE superseded_at IS NULL")

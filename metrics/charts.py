@@ -11,14 +11,21 @@ twin (`goal_table`) as its accessible alternative.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.explain import format_value
 from metrics.queries import GoalResult, SeriesPoint
-from metrics.vocab import VARIATION_LABELS
+from metrics.spc import XmrChart
+from metrics.vocab import UNIT_SUFFIX, VARIATION_LABELS
+
+if TYPE_CHECKING:
+    from metrics.public import PublicGoal
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -34,12 +41,24 @@ OKABE_ITO = {
 }
 SERIES_COLOURS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "purple", "orange", "sky", "black")]
 
-UNIT_AXIS = {"percent": "%", "rate_per_1000": "per 1,000", "count": "count", "score": "score"}
+UNIT_AXIS = {**{unit: suffix.strip() for unit, suffix in UNIT_SUFFIX.items()}, "count": "count", "score": "score"}
+
+
+def axis_title(unit: str) -> str:
+    """The y axis's unit: '%', 'per 1,000' and the other rates (vocab.UNIT_SUFFIX), 'count', 'score'."""
+    return UNIT_AXIS.get(unit, "")
+
+
+def plotly_text(text: str) -> str:
+    """Text from a user (a measure's or a place's name) for a plotly title or
+    legend: plotly reads <a>, <b>, <span style> and friends in text as markup,
+    so < > & go in as entities, which it shows as the characters themselves."""
+    return html.escape(text, quote=False)
 
 
 def _layout(fig: go.Figure, title: str, unit: str, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "font": {"size": 16}},
+        title={"text": plotly_text(title), "font": {"size": 16}},
         height=height,
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         plot_bgcolor="white",
@@ -49,7 +68,7 @@ def _layout(fig: go.Figure, title: str, unit: str, height: int = 420) -> go.Figu
         hovermode="x unified",
     )
     fig.update_xaxes(showgrid=False, linecolor="#505a5f", ticks="outside")
-    fig.update_yaxes(title_text=UNIT_AXIS.get(unit, ""), gridcolor="#e5e5e5", linecolor="#505a5f", zeroline=False)
+    fig.update_yaxes(title_text=axis_title(unit), gridcolor="#e5e5e5", linecolor="#505a5f", zeroline=False)
     return fig
 
 
@@ -57,32 +76,81 @@ def _points(series: Sequence[SeriesPoint]) -> list[SeriesPoint]:
     return [p for p in series if p.value is not None]
 
 
+@dataclass(frozen=True)
+class GoalChart:
+    """What a goal chart draws, from the internal judgement or from the public
+    gate's published figures: the same drawing either way."""
+
+    title: str
+    unit: str
+    points: list[tuple[dt.date, float]]
+    band: list[tuple[dt.date, float, float]]
+    baseline: tuple[dt.date, float]
+    target: tuple[dt.date, float]
+    spc: XmrChart | None = None
+    projection: tuple[dt.date, float, dt.date, float] | None = None
+    benchmark: list[tuple[dt.date, float]] | None = None
+    benchmark_name: str = "England"
+
+
 def goal_figure(result: GoalResult, benchmark: Sequence[tuple[dt.date, float]] | None = None, benchmark_name: str = "England") -> go.Figure:
-    """The goal chart (issue: the richest chart): the series with its 95%
-    interval band, the baseline and target points, the straight line between
-    them, the projection, the benchmark and, with 15+ points, SPC limits with
-    special-cause points marked by shape."""
-    g, m, a = result.goal, result.measure, result.assessment
-    unit = m.unit
+    """The goal chart of the internal pages and the board pack, from a goal's judgement."""
+    g, a = result.goal, result.assessment
     pts = _points(result.series)
-    x = [p.period_end for p in pts]
-    y = [p.value for p in pts]
+    projection = None
+    if a.projected_value is not None and a.latest_period_end is not None:
+        projection = (a.latest_period_end, a.latest_value, g.target_date, a.projected_value)
+    return draw_goal_chart(GoalChart(
+        title=result.measure.name, unit=result.measure.unit,
+        points=[(p.period_end, p.value) for p in pts],
+        band=[(p.period_end, p.ci_low, p.ci_high) for p in pts if p.ci_low is not None],
+        baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
+        spc=a.spc, projection=projection, benchmark=list(benchmark) if benchmark else None, benchmark_name=benchmark_name,
+    ))
+
+
+def public_goal_figure(g: PublicGoal) -> go.Figure:
+    """The goal chart of the public page and site: published figures only, at
+    the precision the page shows; the projection through published figures."""
+    figs = [f for f in g.scope_series.figures if f.value is not None]
+    bench = g.benchmark
+    p = g.projection
+    return draw_goal_chart(GoalChart(
+        title=g.measure_name, unit=g.unit,
+        points=[(f.period_end, f.value) for f in figs],
+        band=[(f.period_end, f.ci_low, f.ci_high) for f in figs if f.ci_low is not None],
+        baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
+        spc=g.spc, projection=(p.from_date, p.from_value, p.to_date, p.value) if p else None,
+        benchmark=[(f.period_end, f.value) for f in bench.figures if f.value is not None] if bench else None,
+        benchmark_name=bench.place_name if bench else "England",
+    ))
+
+
+def draw_goal_chart(c: GoalChart) -> go.Figure:
+    """The goal chart (the richest chart): the series with its 95% interval
+    band, the baseline and target points, the straight line between them, the
+    projection, the benchmark and, with 15+ points, SPC limits with
+    special-cause points marked by shape. Hover text shows each figure as the
+    table does."""
+    unit = c.unit
+    x = [d for d, _ in c.points]
+    y = [v for _, v in c.points]
     fig = go.Figure()
-    with_ci = [p for p in pts if p.ci_low is not None]
-    if with_ci:
+    if c.band:
         fig.add_trace(
             go.Scatter(
-                x=[p.period_end for p in with_ci] + [p.period_end for p in reversed(with_ci)],
-                y=[p.ci_high for p in with_ci] + [p.ci_low for p in reversed(with_ci)],
+                x=[d for d, _, _ in c.band] + [d for d, _, _ in reversed(c.band)],
+                y=[hi for _, _, hi in c.band] + [lo for _, lo, _ in reversed(c.band)],
                 fill="toself",
+                mode="lines",  # plotly's default for a short trace adds markers: the band has none
                 fillcolor="rgba(86,180,233,0.25)",
                 line={"width": 0},
                 hoverinfo="skip",
                 name="95% interval",
             )
         )
-    chart = a.spc
-    if chart is not None:
+    chart = c.spc
+    if chart is not None and x:
         lim = chart.limits
         for yv, name, dash in ((lim.upper, "Upper process limit", "dot"), (lim.centre, "Mean", "solid"), (lim.lower, "Lower process limit", "dot")):
             fig.add_trace(
@@ -90,10 +158,11 @@ def goal_figure(result: GoalResult, benchmark: Sequence[tuple[dt.date, float]] |
             )
     fig.add_trace(
         go.Scatter(
-            x=x, y=y, mode="lines+markers", name=m.name,
+            x=x, y=y, mode="lines+markers", name=plotly_text(c.title),
             line={"color": OKABE_ITO["blue"], "width": 2.5},
             marker={"size": 7, "symbol": "circle", "color": OKABE_ITO["blue"]},
-            hovertemplate="%{x|%b %Y}: %{y:.2f}<extra></extra>",
+            text=[format_value(v, unit) for v in y],
+            hovertemplate="%{x|%b %Y}: %{text}<extra></extra>",
         )
     )
     if chart is not None:
@@ -107,33 +176,35 @@ def goal_figure(result: GoalResult, benchmark: Sequence[tuple[dt.date, float]] |
                 fig.add_trace(
                     go.Scatter(x=sx, y=sy, mode="markers", name=label, marker={"size": 13, "symbol": symbol, "color": colour, "line": {"color": "black", "width": 1}})
                 )
-    if benchmark:
-        bx, by = zip(*sorted(benchmark))
+    if c.benchmark:
+        bx, by = zip(*sorted(c.benchmark))
         fig.add_trace(
-            go.Scatter(x=list(bx), y=list(by), mode="lines", name=benchmark_name, line={"color": OKABE_ITO["black"], "width": 1.5, "dash": "dashdot"})
+            go.Scatter(x=list(bx), y=list(by), mode="lines", name=plotly_text(c.benchmark_name), line={"color": OKABE_ITO["black"], "width": 1.5, "dash": "dashdot"})
         )
+    (t0, b), (t1, t) = c.baseline, c.target
     fig.add_trace(
         go.Scatter(
-            x=[g.baseline_date, g.target_date], y=[g.baseline_value, g.target_value], mode="lines",
+            x=[t0, t1], y=[b, t], mode="lines",
             name="Straight line from baseline to target", line={"color": OKABE_ITO["green"], "width": 2, "dash": "dot"},
         )
     )
     fig.add_trace(
-        go.Scatter(x=[g.baseline_date], y=[g.baseline_value], mode="markers", name=f"Baseline {format_value(g.baseline_value, unit)}",
+        go.Scatter(x=[t0], y=[b], mode="markers", name=f"Baseline {format_value(b, unit)}",
                    marker={"size": 14, "symbol": "diamond", "color": OKABE_ITO["green"], "line": {"color": "black", "width": 1}})
     )
     fig.add_trace(
-        go.Scatter(x=[g.target_date], y=[g.target_value], mode="markers", name=f"Target {format_value(g.target_value, unit)}",
+        go.Scatter(x=[t1], y=[t], mode="markers", name=f"Target {format_value(t, unit)}",
                    marker={"size": 18, "symbol": "star", "color": OKABE_ITO["yellow"], "line": {"color": "black", "width": 1}})
     )
-    if a.projected_value is not None and a.latest_period_end is not None:
+    if c.projection is not None:
+        start, start_value, end, end_value = c.projection
         fig.add_trace(
             go.Scatter(
-                x=[a.latest_period_end, g.target_date], y=[a.latest_value, a.projected_value], mode="lines",
+                x=[start, end], y=[start_value, end_value], mode="lines",
                 name="Projection on the current trend", line={"color": OKABE_ITO["vermillion"], "width": 2, "dash": "dash"},
             )
         )
-    return _layout(fig, m.name, unit)
+    return _layout(fig, c.title, unit)
 
 
 def goal_table(result: GoalResult, benchmark: dict[tuple[dt.date, dt.date], float] | None = None) -> pd.DataFrame:
@@ -178,7 +249,7 @@ def multi_series_figure(title: str, unit: str, series: dict[str, Sequence[tuple[
         x, y = zip(*pts)
         fig.add_trace(
             go.Scatter(
-                x=list(x), y=list(y), mode="lines+markers", name=name,
+                x=list(x), y=list(y), mode="lines+markers", name=plotly_text(name),
                 line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "dash": dashes[i % len(dashes)], "width": 2},
                 marker={"symbol": symbols[i % len(symbols)], "size": 6},
             )

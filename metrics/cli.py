@@ -61,7 +61,7 @@ def build_parser() -> Parser:
         "The kind of a CSV comes from its name (observations.csv, goals_2026.csv, ...); a workbook has one sheet per kind.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="CSV or XLSX files")
-    p.add_argument("--kind", metavar="K", help="the kind of every CSV given (places, measures, partnerships, goals, observations, notes, actions), overriding the file names")
+    p.add_argument("--kind", metavar="K", help="the kind of every CSV given (places, place_areas, measures, partnerships, goals, observations, notes, actions), overriding the file names")
     p.add_argument("--reason", metavar="TEXT", help="why a goal's baseline, target or dates change (required for such a change; kept in the goal's history)")
     p.add_argument("--dry-run", action="store_true", help="check the files and say what would change, without writing")
     p.set_defaults(func=cmd_import)
@@ -89,6 +89,36 @@ def build_parser() -> Parser:
     p.add_argument("--period-end", metavar="D", help="last day the figures cover (default: 31 July of the academic year)")
     p.add_argument("--dry-run", action="store_true", help="check the file and say what would change, without writing")
     p.set_defaults(func=cmd_import_dfe_attendance)
+
+    p = sub.add_parser(
+        "sources",
+        help="list the source adapters: what each reads, gives and filters on",
+        description="List the source adapters import-source runs: the published files each reads, the measure it fills, its filters and options.",
+    )
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser(
+        "import-source",
+        parents=[common],
+        help="import a published file (police.uk, Met ward crime, Fingertips, explore-education-statistics) as downloaded",
+        description="Read a publisher's files as downloaded, map them onto the partnership's places through their GSS codes and "
+        "place_areas, and write the figures of one existing measure through the one import path (one transaction: every problem, "
+        "named by the file's row, and nothing written; importing again changes nothing; a changed figure becomes a revision). "
+        "Rows that reach no place are counted in the summary. See: python -m metrics sources.",
+    )
+    p.add_argument("source", metavar="SOURCE", help="police-uk-street, met-ward-crime, fingertips or ees (python -m metrics sources)")
+    p.add_argument("paths", nargs="+", metavar="FILE", help="the published CSV files, unchanged")
+    p.add_argument("--measure", required=True, metavar="ID", help="the measure the figures are for (it must exist, in a unit the source gives)")
+    p.add_argument("--filter", action="append", default=[], metavar='"COLUMN=VALUE"', dest="filters",
+                   help="keep rows whose COLUMN holds VALUE; repeat it: values for one column are alternatives (OR), different columns all apply (AND)")
+    p.add_argument("--reason", metavar="TEXT", help="why, kept with the import in the audit trail")
+    p.add_argument("--dry-run", action="store_true", help="read, map and check everything and say what would change, without writing")
+    p.add_argument("--value-column", metavar="COLUMN", help="ees: the column holding the figures")
+    p.add_argument("--numerator-column", metavar="COLUMN", help="ees: the column holding a rate's numerator (with --denominator-column)")
+    p.add_argument("--denominator-column", metavar="COLUMN", help="ees: the column holding a rate's denominator (with --numerator-column)")
+    p.add_argument("--period-start", metavar="D", help="ees: first day every figure covers, for periods without fixed dates (terms, reporting years)")
+    p.add_argument("--period-end", metavar="D", help="ees: last day every figure covers (with --period-start)")
+    p.set_defaults(func=cmd_import_source)
 
     p = sub.add_parser(
         "status",
@@ -250,16 +280,11 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from metrics import store
-    from metrics.publish import publish
+    from metrics.publish import publish_from_db
 
-    con = store.connect(args.db, read_only=True)
-    try:
-        if args.partnership:
-            known_partnership(con, args.partnership)
-        written = publish(con, args.out, partnership=args.partnership)
-    finally:
-        con.close()
+    written, note = publish_from_db(args.db, args.out, partnership=args.partnership)  # the app's snapshot while it runs
+    if note:
+        print(note)
     print(f"Wrote the public site to {args.out}: {len(written)} files (open {args.out}/index.html).")
     return 0
 
@@ -377,6 +402,29 @@ def cmd_import_dfe_attendance(args: argparse.Namespace) -> int:
     con = store.connect(args.db)
     try:
         result = import_dfe_attendance(con, args.path, args.period_start, args.period_end, dry_run=args.dry_run)
+    finally:
+        con.close()
+    return report_import(result)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from metrics.sources import sources_text
+
+    print("\n".join(sources_text()))
+    return 0
+
+
+def cmd_import_source(args: argparse.Namespace) -> int:
+    from metrics import store
+    from metrics.sources import import_source
+
+    con = store.connect(args.db)
+    try:
+        result = import_source(
+            con, args.source, args.paths, args.measure, args.filters, reason=args.reason, dry_run=args.dry_run,
+            value_column=args.value_column, numerator_column=args.numerator_column, denominator_column=args.denominator_column,
+            period_start=args.period_start, period_end=args.period_end,
+        )
     finally:
         con.close()
     return report_import(result)

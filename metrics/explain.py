@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from metrics.status import GoalAssessment, GoalSpec
-from metrics.vocab import direction_sign
+from metrics.vocab import UNIT_SUFFIX, direction_sign
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 NO_FIGURE = "no figure"
@@ -23,17 +23,15 @@ def _number(value: float, decimals: int) -> str:
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A figure as a reader sees it: '93.7%', '12.3 per 1,000', '1,042', '47.1'; None is 'no figure'.
+    """A figure as a reader sees it: '93.7%', '12.3 per 1,000', '59.1 per 10,000', '1,042', '47.1'; None is 'no figure'.
 
     Percentages, rates and scores to one decimal place; counts as whole numbers
     (one decimal place if a count is not whole). Thousands separated by commas.
     """
     if value is None:
         return NO_FIGURE
-    if unit == "percent":
-        return f"{_number(value, 1)}%"
-    if unit == "rate_per_1000":
-        return f"{_number(value, 1)} per 1,000"
+    if unit in UNIT_SUFFIX:
+        return f"{_number(value, 1)}{UNIT_SUFFIX[unit]}"
     if unit == "count":
         return _number(value, 0 if float(value).is_integer() else 1)
     return _number(value, 1)

@@ -4,17 +4,20 @@ One file per kind, rows sorted by key, exactly the columns of DATA_FORMATS.md,
 so that `init` followed by `import DIR/*.csv` rebuilds the same data. Numbers
 are written in their shortest exact form (a stored 93.25 is written 93.25, a
 whole number without ".0"), GSS symbols as stored, lists joined with ";".
+Every cell goes through `csvsafe.excel_safe`, so a note reading "=HYPERLINK(...)"
+cannot run when the file is opened in a spreadsheet; the importer undoes
+exactly that escape, so the round trip is exact.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from metrics.csvsafe import write_rows
 from metrics.kinds import KINDS
 from metrics.store import VERSIONED_TABLES, as_of_filter
 
@@ -71,8 +74,6 @@ def export_csv(con: duckdb.DuckDBPyConnection, out_dir: str | Path, as_of: dt.da
     for kind in KINDS:
         header, rows = kind_rows(con, kind, as_of)
         with (out / f"{kind}.csv").open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(header)
-            w.writerows(rows)
+            write_rows(f, [header, *rows])
         counts[kind] = len(rows)
     return counts

@@ -87,12 +87,17 @@ def rate_interval(unit: str, numerator: float, denominator: float, z: float = Z9
 def figure_interval(unit: str, fig: Figure) -> tuple[float, float] | None:
     """The 95% interval of one figure, by its unit; None where none is defined (METHODS.md s.3).
 
-    percent / rate_per_1000: Wilson on numerator and denominator (a row with only
-    a value has no interval); count: Byar on the value; score: mean -+ z sd/sqrt(n)
-    when the standard deviation is known.
+    A publisher's own interval (Fingertips publishes one with every figure) is
+    used as given: it may rest on counts the publisher rounded before
+    publishing, so recomputing it here would give a different, wrong interval.
+    Otherwise: percent / rates: Wilson on numerator and denominator (a row with
+    only a value has no interval); count: Byar on the value; score: mean -+ z
+    sd/sqrt(n) when the standard deviation is known.
     """
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+    if fig.published_interval is not None:
+        return fig.published_interval
     if unit in UNIT_SCALE:
         if not has_ratio_parts(fig) or fig.numerator < 0:  # type: ignore[operator]
             return None

@@ -67,6 +67,18 @@ PLACES = Kind(
     "Neighbourhoods and the benchmark places above them (local area, region, nation).",
 )
 
+PLACE_AREAS = Kind(
+    "place_areas",
+    (
+        Column("place_id", True, "slug", "A place (usually a neighbourhood)"),
+        Column("area_code", True, "text", "GSS code of an official area: output area E00/W00, LSOA E01/W01, MSOA E02/W02, ward E05/W05, local authority E06-E10/W06"),
+        Column("valid_from", False, "date", "Date from which the area belongs to the place (YYYY-MM-DD; empty: always)"),
+        Column("valid_to", False, "date", "Date after which it no longer does (YYYY-MM-DD; empty: still does)"),
+    ),
+    ("place_id", "area_code"),
+    "The official areas a neighbourhood is made of: it is the union of its areas valid in a period. A place whose own code is a GSS code is also its own area.",
+)
+
 PARTNERSHIPS = Kind(
     "partnerships",
     (
@@ -106,11 +118,13 @@ OBSERVATIONS = Kind(
         Column("place_id", True, "slug", "A neighbourhood, or a benchmark place (local area, region, nation)"),
         Column("period_start", True, "date", "First day of the period (YYYY-MM-DD)"),
         Column("period_end", True, "date", "Last day of the period (YYYY-MM-DD), on or after period_start"),
-        Column("value", False, "number", "The figure in the measure's unit (derived from numerator/denominator for percent and rate_per_1000)", figure=True),
-        Column("numerator", False, "number", "percent / rate_per_1000: the count on top", figure=True),
-        Column("denominator", False, "number", "percent / rate_per_1000: the base", figure=True),
+        Column("value", False, "number", "The figure in the measure's unit (derived from numerator/denominator for percent and the rates per 1,000, 10,000 and 100,000)", figure=True),
+        Column("numerator", False, "number", "percent / rates: the count on top", figure=True),
+        Column("denominator", False, "number", "percent / rates: the base", figure=True),
         Column("sample_size", False, "whole", "score: number of respondents", figure=True),
         Column("std_dev", False, "number", "score: standard deviation of respondents' scores", figure=True),
+        Column("ci_low", False, "number", "A publisher's own 95% interval, lower end (e.g. Fingertips), used as given with value; with ci_high"),
+        Column("ci_high", False, "number", "A publisher's own 95% interval, upper end, used as given with value; with ci_low"),
         Column("source", False, "text", "Where this figure comes from"),
         Column("provisional", False, "bool", "true or false (default false)"),
     ),
@@ -177,7 +191,7 @@ ACTIONS = Kind(
 
 # In dependency order: a kind may refer only to kinds before it.
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (PLACES, MEASURES, PARTNERSHIPS, GOALS, OBSERVATIONS, NOTES, ACTIONS)
+    k.name: k for k in (PLACES, PLACE_AREAS, MEASURES, PARTNERSHIPS, GOALS, OBSERVATIONS, NOTES, ACTIONS)
 }
 
 

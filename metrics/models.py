@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
+from metrics.control_chars import problem_message as control_character_problem
 from metrics.vocab import (
     ACTION_STATUSES,
     CONSENTS,
@@ -33,6 +34,8 @@ from metrics.vocab import (
     UNITS,
     VISIBILITIES,
     VOICES,
+    area_type,
+    is_gss_code,
     is_slug,
 )
 
@@ -152,6 +155,39 @@ def parse_text_list(raw: str) -> list[str]:
     return items
 
 
+def parse_area_code(raw: str) -> str:
+    """An official area's GSS code, of a type a place can be made of (DATA_FORMATS.md, place_areas)."""
+    if area_type(raw) is not None:
+        return raw
+    kinds = "output area (E00/W00), LSOA (E01/W01), MSOA (E02/W02), ward (E05/W05) or local authority (E06-E10/W06)"
+    if raw.strip() != raw and area_type(raw.strip()) is not None:
+        raise CellError("bad_area_code", "has spaces around the code.", "Delete the spaces.")
+    if raw != raw.upper() and area_type(raw.upper()) is not None:
+        raise CellError("bad_area_code", "is in lower case.", f'Write GSS codes in capitals: "{raw.upper()}".')
+    if is_gss_code(raw):
+        raise CellError(
+            "bad_area_code",
+            f"is a GSS code, but not of an {kinds}.",
+            "A place is made of these small areas; a region or a country is a benchmark place of its own (add it to places with its code).",
+        )
+    raise CellError(
+        "bad_area_code",
+        f"is not the GSS code of an {kinds}.",
+        "Write the area's ONS code: a capital letter and eight digits, e.g. E01011698 (an LSOA) or E05013666 (a ward).",
+    )
+
+
+def parse_interval_end(raw: str) -> float:
+    """One end of a publisher's 95% interval: a number, never a GSS symbol."""
+    if raw in GSS_SYMBOL_CELLS:
+        raise CellError(
+            "bad_number",
+            "is a GSS symbol, but an interval cell holds a number or nothing.",
+            "Leave ci_low and ci_high empty when the figure is not available.",
+        )
+    return parse_number(raw)
+
+
 def figure_cell(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     """A figure cell holds a number, or a GSS symbol meaning "not available"."""
 
@@ -167,6 +203,8 @@ def figure_cell(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 def _to_pydantic(parse: Callable[[str], Any], required: bool) -> Callable[[Any], Any]:
     def validate(raw: Any) -> Any:
+        if isinstance(raw, str) and (refused := control_character_problem(raw)) is not None:
+            raise PydanticCustomError("control_character", refused[0], {"fix": refused[1]})
         if raw is None or raw == "":
             if required:
                 raise PydanticCustomError("missing", "is required but empty.", {"fix": "Fill in this cell."})
@@ -228,6 +266,19 @@ class PlaceRow(ImportRow):
             raise row_error("cycle", "parent_id", "is the place itself: a place cannot enclose itself.", "Give the enclosing place, or leave parent_id empty.")
         if self.level == "nation" and self.parent_id:
             raise row_error("bad_parent", "parent_id", "is given for a nation, the top of the tree.", "Leave parent_id empty for a nation.")
+        return self
+
+
+class PlaceAreaRow(ImportRow):
+    place_id: Slug
+    area_code: Annotated[str, Req(parse_area_code)]
+    valid_from: OptDate = None
+    valid_to: OptDate = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> PlaceAreaRow:
+        if self.valid_from is not None and self.valid_to is not None and self.valid_to < self.valid_from:
+            raise row_error("bad_dates", "valid_to", f"is before valid_from ({self.valid_from}).", "Check both dates: the area belongs to the place from valid_from to valid_to.")
         return self
 
 
@@ -377,6 +428,8 @@ class ObservationRow(ImportRow):
     denominator: Figure = None
     sample_size: Figure = None
     std_dev: Figure = None
+    ci_low: Annotated[float | None, Opt(parse_interval_end)] = None
+    ci_high: Annotated[float | None, Opt(parse_interval_end)] = None
     source: OptText = None
     provisional: Annotated[bool | None, Opt(parse_bool)] = None
 
@@ -391,16 +444,35 @@ class ObservationRow(ImportRow):
         return self
 
     def cells(self) -> dict[str, float | str | None]:
-        return {c: getattr(self, c) for c in FIGURE_COLUMNS}
+        return {c: getattr(self, c) for c in FIGURE_COLUMNS + INTERVAL_COLUMNS}
 
 
 FIGURE_COLUMNS = ("value", "numerator", "denominator", "sample_size", "std_dev")
+# A publisher's own 95% interval (e.g. Fingertips), used as given with its value.
+INTERVAL_COLUMNS = ("ci_low", "ci_high")
 UNIT_FIGURES = {
-    "percent": ("value", "numerator", "denominator"),
-    "rate_per_1000": ("value", "numerator", "denominator"),
+    **{unit: ("value", "numerator", "denominator") for unit in UNIT_SCALE},
     "count": ("value",),
     "score": ("value", "sample_size", "std_dev"),
 }
+
+
+def interval_problems(cells: dict[str, float | str | None]) -> list[tuple[str, str, str, str]]:
+    """The rules of a publisher's interval (DATA_FORMATS.md, observations: ci_low,
+    ci_high): both ends or neither, in order, around a stated value."""
+    low, high, value = cells.get("ci_low"), cells.get("ci_high"), cells.get("value")
+    if low is None and high is None:
+        return []
+    if low is None or high is None:
+        empty, filled = ("ci_low", "ci_high") if low is None else ("ci_high", "ci_low")
+        return [("needs_both", empty, f"is empty, but {filled} is filled.", "Give both ends of the publisher's 95% interval, or neither.")]
+    if low > high:
+        return [("bad_interval", "ci_high", f"is below ci_low ({low:g}).", "Check that the two ends are not swapped.")]
+    if not isinstance(value, float):
+        return [("interval_without_value", "value", "is not a number, but the row gives an interval.", "An interval belongs to a published value: fill in value, or leave ci_low and ci_high empty.")]
+    if not low <= value <= high:
+        return [("outside_interval", "value", f"lies outside its own interval ({low:g} to {high:g}).", "Check the three figures against the publisher's file.")]
+    return []
 
 
 def observation_figure_problems(measure: dict, cells: dict[str, float | str | None]) -> list[tuple[str, str, str, str]]:
@@ -412,8 +484,9 @@ def observation_figure_problems(measure: dict, cells: dict[str, float | str | No
     """
     unit = measure["unit"]
     out: list[tuple[str, str, str, str]] = []
-    num = {k: v for k, v in cells.items() if isinstance(v, float)}
-    sym = {k: v for k, v in cells.items() if isinstance(v, str)}
+    figures = {k: cells.get(k) for k in FIGURE_COLUMNS}
+    num = {k: v for k, v in figures.items() if isinstance(v, float)}
+    sym = {k: v for k, v in figures.items() if isinstance(v, str)}
     allowed = UNIT_FIGURES[unit]
     for col in FIGURE_COLUMNS:
         if col not in allowed and cells.get(col) is not None:
@@ -421,17 +494,15 @@ def observation_figure_problems(measure: dict, cells: dict[str, float | str | No
     if out:
         return out
     if not num and not sym:
-        need = {
-            "percent": "numerator and denominator (or value)",
-            "rate_per_1000": "numerator and denominator (or value)",
-            "count": "value",
-            "score": "value and sample_size",
-        }[unit]
+        need = "value" if unit == "count" else "value and sample_size" if unit == "score" else "numerator and denominator (or value)"
         return [("no_figure", "value", f"The row has no figure: a {unit} row needs {need}.", "Fill in the figures, or a GSS symbol such as c (suppressed) or x (not available).")]
+    out = interval_problems(cells)
+    if out:
+        return out
     for col in ("numerator", "denominator", "sample_size", "std_dev"):
         if col in num and num[col] < 0:
             out.append(("negative", col, "is negative.", "Counts, sample sizes and standard deviations cannot be below 0."))
-    if unit in ("percent", "rate_per_1000"):
+    if unit in UNIT_SCALE:
         n, d = cells.get("numerator"), cells.get("denominator")
         if n is not None and d is None:
             out.append(("needs_both", "denominator", "is empty, but numerator is filled.", "Give both numerator and denominator (or neither and only value)."))
@@ -465,7 +536,7 @@ def observation_figure_problems(measure: dict, cells: dict[str, float | str | No
     if figure is not None:
         if unit == "percent" and not 0 <= figure <= 100:
             out.append(("out_of_range", "value", "is outside 0-100, so it cannot be a percentage.", "Check the figure."))
-        elif unit == "rate_per_1000" and figure < 0:
+        elif unit in UNIT_SCALE and figure < 0:
             out.append(("out_of_range", "value", "is negative, so it cannot be a rate.", "Check the figure."))
         elif (problem := range_problem(measure, figure)) is not None:
             out.append(("out_of_range", "value", *problem))
@@ -475,8 +546,12 @@ def observation_figure_problems(measure: dict, cells: dict[str, float | str | No
 def derived_figure(unit: str, cells: dict[str, float | str | None]) -> float | None:
     """The value judged (METHODS.md section 1): numerator / denominator x scale
     for rates when both are numbers, otherwise the stated value; None when
-    the figure is not available."""
+    the figure is not available. A value given with its publisher's interval is
+    judged as published: the interval belongs to that value, and counts may be
+    rounded by the publisher."""
     n, d, v = cells.get("numerator"), cells.get("denominator"), cells.get("value")
+    if isinstance(v, float) and isinstance(cells.get("ci_low"), float) and isinstance(cells.get("ci_high"), float):
+        return v
     if unit in UNIT_SCALE and isinstance(n, float) and isinstance(d, float) and d != 0:
         return n / d * UNIT_SCALE[unit]
     return v if isinstance(v, float) else None
@@ -501,6 +576,7 @@ def check_range(measure: dict, column: str, value: float) -> None:
 
 MODELS: dict[str, type[ImportRow]] = {
     "places": PlaceRow,
+    "place_areas": PlaceAreaRow,
     "partnerships": PartnershipRow,
     "measures": MeasureRow,
     "goals": GoalRow,

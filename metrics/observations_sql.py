@@ -17,13 +17,22 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from metrics.control_chars import REFUSED_RE2
+from metrics.kinds import OBSERVATIONS
 from metrics.models import VALUE_TOLERANCE
 from metrics.store import scalar
-from metrics.vocab import GSS_SYMBOL_CELLS, SLUG_PATTERN
+from metrics.vocab import GSS_SYMBOL_CELLS, SLUG_PATTERN, UNIT_SCALE
 
 NUM = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 SYMBOLS_SQL = "(" + ", ".join("'" + s + "'" for s in sorted(GSS_SYMBOL_CELLS)) + ")"
+RATIO_UNITS_SQL = "(" + ", ".join(f"'{u}'" for u in UNIT_SCALE) + ")"
+SCALE_SQL = "CASE unit " + " ".join(f"WHEN '{u}' THEN {scale!r}" for u, scale in UNIT_SCALE.items()) + " END"
+# Free-text cells are clean only without control characters (control_chars.py);
+# every other cell must match a pattern that leaves them out already.
+NO_CONTROL_CHARACTERS = " AND ".join(
+    f"NOT regexp_matches({c.name}, '{REFUSED_RE2}')" for c in OBSERVATIONS.columns if c.type in ("text", "list")
+)
 
 
 def _num(col: str) -> str:
@@ -46,6 +55,7 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
             SELECT r.*,
                 {_num('r.value')} AS v, {_num('r.numerator')} AS n, {_num('r.denominator')} AS d,
                 {_num('r.sample_size')} AS ss, {_num('r.std_dev')} AS sd,
+                {_num('r.ci_low')} AS lo, {_num('r.ci_high')} AS hi,
                 m.unit, m.min_value, m.max_value,
                 m.measure_id IS NOT NULL AS known_measure,
                 pl.place_id IS NOT NULL AS known_place
@@ -54,8 +64,9 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
             LEFT JOIN ({places_sql}) pl ON pl.place_id = r.place_id
         ), f AS (
             SELECT *,
-                CASE WHEN unit IN ('percent', 'rate_per_1000') AND n IS NOT NULL AND d IS NOT NULL AND d <> 0
-                     THEN n / d * (CASE unit WHEN 'percent' THEN 100.0 ELSE 1000.0 END)
+                CASE WHEN lo IS NOT NULL AND hi IS NOT NULL AND v IS NOT NULL THEN v
+                     WHEN unit IN {RATIO_UNITS_SQL} AND n IS NOT NULL AND d IS NOT NULL AND d <> 0
+                     THEN n / d * ({SCALE_SQL})
                      ELSE v END AS fig,
                 regexp_full_match(measure_id, '{SLUG_PATTERN}')
                 AND regexp_full_match(place_id, '{SLUG_PATTERN}')
@@ -63,29 +74,32 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
                 AND regexp_full_match(period_end, '{DATE}') AND TRY_CAST(period_end AS DATE) IS NOT NULL
                 AND TRY_CAST(period_end AS DATE) >= TRY_CAST(period_start AS DATE)
                 AND (source = '' OR trim(source) <> '')
+                AND {NO_CONTROL_CHARACTERS}
                 AND lower(provisional) IN ('', 'true', 'false')
+                AND ((ci_low = '' AND ci_high = '')
+                     OR (lo IS NOT NULL AND hi IS NOT NULL AND lo <= hi AND v IS NOT NULL AND v BETWEEN lo AND hi))
                 AS cells_ok
             FROM p
         )
         SELECT *,
             coalesce(cells_ok AND known_measure AND (
-                CASE unit
-                WHEN 'percent' THEN
+                CASE
+                WHEN unit = 'percent' THEN
                     sample_size = '' AND std_dev = '' AND (
                         (n IS NOT NULL AND d IS NOT NULL AND n >= 0 AND d > 0 AND n <= d
-                         AND (value = '' OR (v IS NOT NULL AND abs(v - fig) <= {VALUE_TOLERANCE})))
+                         AND (value = '' OR (v IS NOT NULL AND abs(v - n / d * 100.0) <= {VALUE_TOLERANCE})))
                         OR (numerator = '' AND denominator = '' AND v IS NOT NULL))
                     AND fig BETWEEN 0 AND 100
-                WHEN 'rate_per_1000' THEN
+                WHEN unit IN {RATIO_UNITS_SQL} THEN
                     sample_size = '' AND std_dev = '' AND (
                         (n IS NOT NULL AND d IS NOT NULL AND n >= 0 AND d > 0
-                         AND (value = '' OR (v IS NOT NULL AND abs(v - fig) <= {VALUE_TOLERANCE})))
+                         AND (value = '' OR (v IS NOT NULL AND abs(v - n / d * ({SCALE_SQL})) <= {VALUE_TOLERANCE})))
                         OR (numerator = '' AND denominator = '' AND v IS NOT NULL))
                     AND fig >= 0
-                WHEN 'count' THEN
+                WHEN unit = 'count' THEN
                     numerator = '' AND denominator = '' AND sample_size = '' AND std_dev = ''
                     AND v IS NOT NULL AND v >= 0 AND v = floor(v)
-                WHEN 'score' THEN
+                WHEN unit = 'score' THEN
                     numerator = '' AND denominator = ''
                     AND v IS NOT NULL AND ss IS NOT NULL AND ss >= 1 AND ss = floor(ss)
                     AND (std_dev = '' OR (sd IS NOT NULL AND sd >= 0))
@@ -100,7 +114,7 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
 
 def unclean_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None, offset: int = 0) -> list[dict]:
     """The rows (as text cells, with _row) that need the careful Python check."""
-    sql = "SELECT * EXCLUDE (v, n, d, ss, sd, unit, min_value, max_value, known_measure, known_place, fig, cells_ok, clean) FROM obs_stage WHERE NOT clean ORDER BY _row, _sheet"
+    sql = "SELECT * EXCLUDE (v, n, d, ss, sd, lo, hi, unit, min_value, max_value, known_measure, known_place, fig, cells_ok, clean) FROM obs_stage WHERE NOT clean ORDER BY _row, _sheet"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     cur = con.execute(sql)
@@ -139,10 +153,11 @@ def conflicting_duplicates(con: duckdb.DuckDBPyConnection, limit: int) -> list[t
             SELECT _sheet, _row,
                    first_value(_sheet) OVER w AS first_sheet, first_value(_row) OVER w AS first_row,
                    row_number() OVER w AS nth,
-                   count(DISTINCT (v, n, d, ss, sd,
+                   count(DISTINCT (v, n, d, ss, sd, lo, hi,
                        CASE WHEN v IS NULL THEN value END, CASE WHEN n IS NULL THEN numerator END,
                        CASE WHEN d IS NULL THEN denominator END, CASE WHEN ss IS NULL THEN sample_size END,
-                       CASE WHEN sd IS NULL THEN std_dev END, source, lower(provisional)))
+                       CASE WHEN sd IS NULL THEN std_dev END, CASE WHEN lo IS NULL THEN ci_low END,
+                       CASE WHEN hi IS NULL THEN ci_high END, source, lower(provisional)))
                        OVER (PARTITION BY measure_id, place_id, period_start, period_end) AS variants
             FROM obs_stage SEMI JOIN repeated USING (measure_id, place_id, period_start, period_end)
             WINDOW w AS (PARTITION BY measure_id, place_id, period_start, period_end ORDER BY _sheet, _row)
@@ -170,6 +185,7 @@ def typed_observations_sql() -> str:
             CAST(period_start AS DATE) AS period_start, CAST(period_end AS DATE) AS period_end,
             {', '.join(cols)},
             {', '.join(symbols)},
+            lo AS ci_low, hi AS ci_high,
             nullif(source, '') AS source,
             lower(provisional) = 'true' AS provisional,
             fig AS figure

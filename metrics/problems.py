@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from metrics.control_chars import make_visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,7 +33,7 @@ class Problem:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
-        return ", ".join(parts)
+        return make_visible(", ".join(parts))
 
     def __str__(self) -> str:
         value = ""
@@ -41,7 +43,7 @@ class Problem:
         text = f"{self.where()}:{value} {self.message}"
         if self.fix:
             text += f" Fix: {self.fix}"
-        return text
+        return make_visible(text)  # a direction override in a value must not reorder the message
 
 
 def summarise_problems(problems: list[Problem], per_group: int = 100) -> list[str]:

@@ -21,6 +21,7 @@ from metrics.explain import status_explanation
 from metrics.intervals import figure_interval
 from metrics.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, goal_status, latest_point
 from metrics.store import as_of_filter, dict_rows
+from metrics.vocab import UNIT_SCALE
 
 
 @dataclass(frozen=True)
@@ -192,10 +193,10 @@ def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
 def _aggregate_figure(unit: str, r: dict) -> Figure | None:
     """The partnership figure of one complete period, from the SQL sums,
     by the same rules as `metrics.aggregate.aggregate_figures`."""
-    if unit in ("percent", "rate_per_1000"):
+    if unit in UNIT_SCALE:
         if not r["has_parts"]:
             return None
-        scale = 100.0 if unit == "percent" else 1000.0
+        scale = UNIT_SCALE[unit]
         return Figure(value=r["numerator"] / r["denominator"] * scale, numerator=r["numerator"], denominator=r["denominator"])
     if unit == "count":
         return Figure(value=r["value_sum"]) if r["has_values"] else None
@@ -212,7 +213,7 @@ def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.date
     return dict_rows(
         con,
         f"""SELECT ob.place_id, ob.measure_id, ob.period_start, ob.period_end, ob.value, ob.numerator, ob.denominator,
-                   ob.sample_size, ob.std_dev, ob.provisional, ob.figure
+                   ob.sample_size, ob.std_dev, ob.ci_low, ob.ci_high, ob.provisional, ob.figure
             FROM observations ob JOIN ({pairs}) want ON want.place_id = ob.place_id AND want.measure_id = ob.measure_id
             WHERE {as_of_filter(as_of, 'ob')}
             ORDER BY ob.place_id, ob.measure_id, ob.period_end, ob.period_start""",
@@ -233,7 +234,7 @@ def pairs_params(pairs: list[tuple[str, str]]) -> list[list[str]]:
 def _figure_of(r: dict) -> Figure | None:
     if r["figure"] is None:
         return None
-    return Figure(r["value"], r["numerator"], r["denominator"], r["sample_size"], r["std_dev"])
+    return Figure(r["value"], r["numerator"], r["denominator"], r["sample_size"], r["std_dev"], r["ci_low"], r["ci_high"])
 
 
 def nation_place(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> str | None:

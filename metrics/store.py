@@ -27,6 +27,7 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
 # Every kind that keeps history (METHODS.md section 6), with its key.
 VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
     "places": ("place_id",),
+    "place_areas": ("place_id", "area_code"),
     "measures": ("measure_id",),
     "partnerships": ("partnership_id",),
     "goals": ("goal_id",),
@@ -38,6 +39,10 @@ VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
 
 class StoreError(Exception):
     """A problem with the database a user can act on (message says how)."""
+
+
+class DatabaseInUse(StoreError):
+    """Another process (usually the app) holds the database file."""
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
@@ -74,13 +79,25 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 
 def migrations() -> list[tuple[int, Path]]:
-    """The schema files in data/schema, as (version, path), in order."""
-    found = []
-    for path in SCHEMA_DIR.glob("*.sql"):
+    """The schema files in data/schema, as (version, path), in order.
+
+    Two files with the same number (two branches that each added "their" next
+    version) would apply both and then fail on the version table, so they are
+    refused here, by name, before anything is touched.
+    """
+    found: dict[int, Path] = {}
+    for path in sorted(SCHEMA_DIR.glob("*.sql")):
         m = re.match(r"(\d+)_", path.name)
-        if m:
-            found.append((int(m.group(1)), path))
-    return sorted(found)
+        if not m:
+            continue
+        version = int(m.group(1))
+        if version in found:
+            raise StoreError(
+                f"Two schema files share version {version}: {found[version].name} and {path.name}. "
+                "Renumber the later one to the next free version; each version must be applied once."
+            )
+        found[version] = path
+    return sorted(found.items())
 
 
 LATEST_SCHEMA_VERSION = migrations()[-1][0]
@@ -139,7 +156,7 @@ def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -
         if "lock" in text.lower():
             holder = re.search(r"PID (\d+)", text)
             who = f" (process {holder.group(1)})" if holder else ""
-            raise StoreError(
+            raise DatabaseInUse(
                 f"The database {path} is in use by another program{who}, probably the app. "
                 "Stop that program, or import through the app's Data page, then try again."
             ) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from html import escape
+from html import escape, unescape
 
 import plotly.graph_objects as go
 
@@ -81,7 +81,7 @@ def figure_to_svg(
     spec = fig.to_dict()
     layout = spec.get("layout", {})
     traces = [t for t in spec.get("data", []) if t.get("x") is not None and len(t["x"])]
-    title = (layout.get("title") or {}).get("text") or ""
+    title = unescape((layout.get("title") or {}).get("text") or "")  # plotly text: entities stand for the characters
     xs = [_as_date(x) for t in traces for x in t["x"]]
     ys = [float(y) for t in traces for y in t["y"] if y is not None]
     legend_rows = math.ceil(len(traces) / legend_columns)
@@ -117,7 +117,7 @@ def figure_to_svg(
         year += 1
     parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#505a5f"/>')
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#505a5f"/>')
-    unit = ((layout.get("yaxis") or {}).get("title") or {}).get("text") or ""
+    unit = unescape(((layout.get("yaxis") or {}).get("title") or {}).get("text") or "")
     if unit:
         parts.append(f'<text x="14" y="{top + plot_h / 2:.1f}" transform="rotate(-90 14 {top + plot_h / 2:.1f})" text-anchor="middle" fill="#0b0c0c">{escape(unit)}</text>')
 
@@ -163,7 +163,7 @@ def figure_to_svg(
                 swatch += _marker(symbol, 11, 0, min(size, 12), fill, stroke)
         col, row = i % legend_columns, i // legend_columns
         lx, ly = (left if legend_columns > 1 else 8) + col * (plot_w / legend_columns), height - 20 * legend_rows + row * 20 - 4
-        legend.append(f'<g transform="translate({lx:.1f},{ly:.1f})">{swatch}<text x="28" y="4" fill="#0b0c0c">{escape(t.get("name") or "")}</text></g>')
+        legend.append(f'<g transform="translate({lx:.1f},{ly:.1f})">{swatch}<text x="28" y="4" fill="#0b0c0c">{escape(unescape(t.get("name") or ""))}</text></g>')
     parts += legend
     return _wrap("".join(parts), title, description, width, height, chart_id)
 

@@ -17,7 +17,7 @@ from metrics.aggregate import Figure, derived_value
 from metrics.intervals import figure_interval
 from metrics.queries import SeriesPoint
 from metrics.store import as_of_filter, dict_rows
-from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS
+from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, area_type
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,33 @@ def places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> 
     return {r["place_id"]: r for r in rows}
 
 
+def place_areas(con: duckdb.DuckDBPyConnection, place_id: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """The official areas a place is made of, for its page: each area's GSS
+    code, its kind (LSOA, ward, ...) and when it belongs to the place; a place
+    whose own code is a GSS code is listed as its own area (DATA_FORMATS.md,
+    place_areas). Empty when the place is not made of official areas."""
+    rows = dict_rows(
+        con,
+        f"""SELECT area_code, valid_from, valid_to, false AS own FROM place_areas WHERE place_id = ? AND {as_of_filter(as_of)}
+            UNION ALL
+            SELECT code, NULL, NULL, true FROM places WHERE place_id = ? AND {as_of_filter(as_of)} AND regexp_full_match(coalesce(code, ''), '[EKNSW][0-9]{{8}}')
+            ORDER BY own DESC, area_code""",
+        [place_id, place_id],
+    )
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r["area_code"] in seen:
+            continue
+        seen.add(r["area_code"])
+        start, end = r["valid_from"], r["valid_to"]
+        when = "its own code" if r["own"] else (
+            f"{start} to {end}" if start and end else f"from {start}" if start else f"until {end}" if end else "always"
+        )
+        out.append({"area": r["area_code"], "kind": area_type(r["area_code"]) or "official area", "belongs": when})
+    return pd.DataFrame(out, columns=["area", "kind", "belongs"], dtype=object)
+
+
 def place_series(
     con: duckdb.DuckDBPyConnection, place_ids: list[str], measure_id: str, unit: str, as_of: dt.datetime | None = None
 ) -> dict[str, list[SeriesPoint]]:
@@ -63,14 +90,14 @@ def place_series(
         return {}
     rows = dict_rows(
         con,
-        f"""SELECT place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, provisional, figure
+        f"""SELECT place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure
             FROM observations WHERE measure_id = ? AND place_id IN ({', '.join('?' * len(place_ids))}) AND {as_of_filter(as_of)}
             ORDER BY place_id, period_end, period_start""",
         [measure_id, *place_ids],
     )
     out: dict[str, list[SeriesPoint]] = {p: [] for p in place_ids}
     for r in rows:
-        fig = Figure(r["value"], r["numerator"], r["denominator"], r["sample_size"], r["std_dev"]) if r["figure"] is not None else None
+        fig = Figure(r["value"], r["numerator"], r["denominator"], r["sample_size"], r["std_dev"], r["ci_low"], r["ci_high"]) if r["figure"] is not None else None
         value = derived_value(unit, fig) if fig else None
         ci = figure_interval(unit, fig) if fig and value is not None else None
         out[r["place_id"]].append(
@@ -91,13 +118,13 @@ def place_series_by_measure(
     if not place_ids:
         return {}
     rows = con.execute(
-        f"""SELECT measure_id, place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, provisional, figure
+        f"""SELECT measure_id, place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure
             FROM observations WHERE place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}
             ORDER BY measure_id, place_id, period_end, period_start""",
         [list(place_ids)],
     ).fetchall()
     out: dict[str, dict[str, list[SeriesPoint]]] = {}
-    for measure_id, place_id, start, end, value, numerator, denominator, sample_size, std_dev, provisional, figure in rows:
+    for measure_id, place_id, start, end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure in rows:
         by_place = out.get(measure_id)
         if by_place is None:
             by_place = out[measure_id] = {p: [] for p in place_ids}
@@ -105,7 +132,7 @@ def place_series_by_measure(
             by_place[place_id].append(SeriesPoint(start, end, None, None, None, 0, 1, provisional, None))
             continue
         unit = units[measure_id]
-        fig = Figure(value, numerator, denominator, sample_size, std_dev)
+        fig = Figure(value, numerator, denominator, sample_size, std_dev, ci_low, ci_high)
         v = derived_value(unit, fig)
         ci = figure_interval(unit, fig) if v is not None else None
         by_place[place_id].append(SeriesPoint(start, end, v, ci[0] if ci else None, ci[1] if ci else None, 1, 1, provisional, fig))

@@ -27,13 +27,33 @@ DOMAINS: tuple[str, ...] = (
     "participation",
     "other",
 )
-UNITS: tuple[str, ...] = ("percent", "rate_per_1000", "count", "score")
-UNIT_SCALE: dict[str, float] = {"percent": 100.0, "rate_per_1000": 1000.0}
+UNITS: tuple[str, ...] = ("percent", "rate_per_1000", "rate_per_10000", "rate_per_100000", "count", "score")
+# The ratio units: value = numerator / denominator x scale (METHODS.md section 1).
+UNIT_SCALE: dict[str, float] = {"percent": 100.0, "rate_per_1000": 1000.0, "rate_per_10000": 10000.0, "rate_per_100000": 100000.0}
+# How a reader sees each unit after a figure ("93.7%", "12.3 per 1,000").
+UNIT_SUFFIX: dict[str, str] = {
+    "percent": "%",
+    "rate_per_1000": " per 1,000",
+    "rate_per_10000": " per 10,000",
+    "rate_per_100000": " per 100,000",
+}
 DIRECTIONS: tuple[str, ...] = ("higher_is_better", "lower_is_better")
 VOICES: tuple[str, ...] = ("young_person", "parent_carer", "resident", "staff", "partner")
 CONSENTS: tuple[str, ...] = ("none", "internal", "public")
 VISIBILITIES: tuple[str, ...] = ("public", "internal")
 ACTION_STATUSES: tuple[str, ...] = ("open", "done", "dropped")
+
+# The official areas a place can be made of (DATA_FORMATS.md, place_areas), by
+# the first three characters of their ONS GSS code.
+AREA_TYPES: dict[str, str] = {
+    "E00": "output area", "W00": "output area",
+    "E01": "LSOA", "W01": "LSOA",
+    "E02": "MSOA", "W02": "MSOA",
+    "E05": "ward", "W05": "ward",
+    "E06": "local authority", "E07": "local authority", "E08": "local authority",
+    "E09": "local authority", "E10": "local authority", "W06": "local authority",
+}
+GSS_CODE_RE = re.compile(r"[EKNSW]\d{8}")
 
 DEFAULT_SUPPRESS_BELOW = 10
 DEFAULT_REVIEW_EVERY_WEEKS = 8
@@ -81,6 +101,11 @@ STATUS_ICONS: dict[str, str] = {
     "too_uncertain": "?",
 }
 
+# The public site's one extra status (METHODS.md section 7): the latest figure
+# is hidden and saying how the goal is doing would narrow it down.
+PUBLIC_STATUS_LABELS: dict[str, str] = {**STATUS_LABELS, "too_few_to_publish": "Too few to publish safely"}
+PUBLIC_STATUS_ICONS: dict[str, str] = {**STATUS_ICONS, "too_few_to_publish": "◌"}
+
 # SPC icons (METHODS.md section 5).
 VARIATION_LABELS: dict[str, str] = {
     "common_cause": "Common cause variation",
@@ -112,9 +137,25 @@ def status_text(code: str) -> str:
     return f"{STATUS_ICONS[code]} {STATUS_LABELS[code]}"
 
 
+def public_status_text(code: str) -> str:
+    """The public site's status with its shape: every internal status, and "◌ Too few to publish safely"."""
+    return f"{PUBLIC_STATUS_ICONS[code]} {PUBLIC_STATUS_LABELS[code]}"
+
+
 def is_slug(text: str) -> bool:
     """True when `text` is a valid id (DATA_FORMATS.md: lower-case slug)."""
     return SLUG_RE.fullmatch(text) is not None
+
+
+def is_gss_code(text: str | None) -> bool:
+    """True for an ONS GSS code: a letter (E, W, S, N or K) and eight digits."""
+    return text is not None and GSS_CODE_RE.fullmatch(text) is not None
+
+
+def area_type(code: str) -> str | None:
+    """"LSOA", "ward", ...: the kind of official area a GSS code names, or None
+    when it is not one a place can be made of (DATA_FORMATS.md, place_areas)."""
+    return AREA_TYPES.get(code[:3]) if is_gss_code(code) else None
 
 
 def direction_sign(direction: str) -> int:

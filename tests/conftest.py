@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,20 +14,16 @@ from metrics.importer import import_paths
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _real_dir() -> Path:
-    """Where DfE's published files live: read in place, never copied into the
-    project ($OUTCOMES_REAL_DIR, else ../shared/real beside the checkout)."""
-    for candidate in (os.environ.get("OUTCOMES_REAL_DIR"), REPO.parent / "shared" / "real", "/work/shared/real"):
-        if candidate and Path(candidate, "dfe_attendance_ytd_2025_26.csv").exists():
-            return Path(candidate)
-    raise FileNotFoundError(
-        "DfE's attendance file dfe_attendance_ytd_2025_26.csv was not found in ../shared/real; "
-        "set OUTCOMES_REAL_DIR to the folder that holds it."
-    )
-
-
-REAL_DFE = _real_dir() / "dfe_attendance_ytd_2025_26.csv"
-SHARED = REAL_DFE.parent.parent  # the shared folder: METHODS.md and the other contracts
+# Real published files, committed as fixtures with their source and licence
+# (tests/fixtures/real/README.md): the suite reads nothing outside the repository.
+REAL = REPO / "tests" / "fixtures" / "real"
+REAL_DFE = REAL / "dfe_attendance_ytd_2025_26.csv"
+REAL_POLICE = REAL / "police_uk" / "2016-07-west-yorkshire-street.csv"
+REAL_MET_2025_12 = REAL / "met_ward" / "met_ward_crime_release_2025-12_camden_islington.csv"
+REAL_MET_2026_01 = REAL / "met_ward" / "met_ward_crime_release_2026-01_camden_islington.csv"
+REAL_FINGERTIPS = REAL / "fingertips" / "fingertips_90284_england_regions.csv"
+# A copy of the methods contract (METHODS.md), for the methods page's own-words test.
+CONTRACT = REPO / "tests" / "fixtures" / "contract"
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 # A small, valid partnership: two neighbourhoods in one local area, a nation,
@@ -182,7 +177,7 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> NationalData:
     generated = bench.generate(folder / "files", bench.Scale(**NATIONAL_TEST_SCALE))
     path = folder / "national.duckdb"
     con = store.connect(path)
-    result = import_paths(con, [generated.files[k] for k in ("places", "measures", "partnerships", "goals", "observations")], actor="test")
+    result = import_paths(con, [generated.files[k] for k in ("places", "measures", "partnerships", "goals")] + list(generated.observation_files), actor="test")
     assert result.ok, [str(p) for p in result.problems[:5]]
     pid = generated.partnership_id
     goals = store.scalar(con, "SELECT count(*) FROM goals WHERE partnership_id = ? AND superseded_at IS NULL", [pid])

@@ -168,3 +168,17 @@ def test_browser_before_needs_browser(capsys):
 
     assert main(["bench", "--quick", "--browser-before", "main"]) == 1
     assert "--browser-before needs --browser" in capsys.readouterr().err
+
+
+def test_a_large_scale_writes_observations_in_files_the_import_accepts(tmp_path, monkeypatch):
+    """Full scale is 3.3 million rows, over one file's limit: the rows are split
+    over several files, in order, and imported together."""
+    one = bench.generate(tmp_path / "one", "tiny")
+    monkeypatch.setattr(bench, "OBSERVATIONS_PER_FILE", 1000)
+    split = bench.generate(tmp_path / "split", "tiny")
+    assert one.observation_files == (one.files["observations"],)
+    assert len(split.observation_files) == -(-one.observations // 1000) > 1
+    lines = one.files["observations"].read_text().splitlines()
+    parts = [p.read_text().splitlines() for p in split.observation_files]
+    assert all(p[0] == lines[0] for p in parts)
+    assert [row for p in parts for row in p[1:]] == lines[1:]

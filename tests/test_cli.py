@@ -12,7 +12,7 @@ import pytest
 from conftest import BASE_FILES, REPO, write_files
 from metrics.cli import main
 
-VERBS = ["init", "import", "export", "status", "import-dfe-attendance", "board-pack", "publish", "backup", "restore", "templates"]
+VERBS = ["init", "import", "export", "status", "import-dfe-attendance", "sources", "import-source", "board-pack", "publish", "backup", "restore", "templates"]
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -50,7 +50,7 @@ def test_missing_file_is_a_message_not_a_traceback(tmp_path):
 def test_bad_import_exits_1_and_lists_problems_then_good_import_exits_0(tmp_path):
     db = str(tmp_path / "d.duckdb")
     paths = write_files(tmp_path / "in", BASE_FILES)
-    bad = write_files(tmp_path / "bad", {"observations.csv": "measure_id,place_id,period_start,period_end,value\nattendance,north,2025-01-01,2025-01-31,95%\n"})
+    bad = write_files(tmp_path / "bad", {"observations_bad.csv": "measure_id,place_id,period_start,period_end,value\nattendance,north,2025-01-01,2025-01-31,95%\n"})
     out = run("import", *map(str, paths), *map(str, bad), "--db", db)
     assert out.returncode == 1
     assert "Nothing was imported" in out.stderr and "row 2, column value" in out.stderr

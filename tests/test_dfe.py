@@ -1,8 +1,8 @@
 """DfE's published attendance file as benchmark places and figures.
 
-The real file is read in place (conftest.REAL_DFE), never copied. Expected
-values come from reading that file with the csv module here, never from the
-adapter under test.
+The real file is committed as a fixture (conftest.REAL_DFE, with its source
+and licence in tests/fixtures/real/README.md). Expected values come from
+reading that file with the csv module here, never from the adapter under test.
 """
 
 from __future__ import annotations

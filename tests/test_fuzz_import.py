@@ -137,7 +137,10 @@ def clean_row(draw, kind: str) -> dict[str, str]:
         value = draw(st.integers(0, 500).map(str) | st.sampled_from(sorted(GSS_SYMBOLS)))
         return {"measure_id": "incidents", "place_id": draw(st.sampled_from(["north", "south", "shire", "england"])),
                 "period_start": day, "period_end": later, "value": value, "numerator": "", "denominator": "", "sample_size": "",
-                "std_dev": "", "source": draw(optional(TEXT)), "provisional": draw(st.sampled_from(["", "true", "false"]))}
+                "std_dev": "", "ci_low": "", "ci_high": "", "source": draw(optional(TEXT)), "provisional": draw(st.sampled_from(["", "true", "false"]))}
+    if kind == "place_areas":
+        return {"place_id": draw(st.sampled_from(["north", "south", "shire"])), "area_code": draw(st.sampled_from(["E01011704", "W01000001", "E05013666", "E09000030"])),
+                "valid_from": draw(optional(st.just(day))), "valid_to": draw(optional(st.just(later)))}
     if kind == "notes":
         return {"note_id": draw(NEW_ID | st.just("n2")), "recorded_on": day, "partnership_id": "shire-board",
                 "place_id": draw(st.sampled_from(["", "north"])), "goal_id": draw(st.sampled_from(["", "attend-up"])),

@@ -133,7 +133,7 @@ def test_export_then_import_into_an_empty_database_reproduces_the_export(seeded_
     second = tmp_path / "second"
     export_csv(con, second)
     names = sorted(p.name for p in first.glob("*.csv"))
-    assert names == ["actions.csv", "goals.csv", "measures.csv", "notes.csv", "observations.csv", "partnerships.csv", "places.csv"]
+    assert names == ["actions.csv", "goals.csv", "measures.csv", "notes.csv", "observations.csv", "partnerships.csv", "place_areas.csv", "places.csv"]
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     assert mismatch == [] and errors == []
 
@@ -141,13 +141,14 @@ def test_export_then_import_into_an_empty_database_reproduces_the_export(seeded_
 def test_export_writes_rows_sorted_by_key_with_symbols_kept(seeded_db, tmp_path):
     export_csv(seeded_db, tmp_path / "e")
     lines = (tmp_path / "e" / "observations.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == OBS_HEAD
+    # The contract's columns, with ci_low and ci_high (a publisher's own interval) before source.
+    assert lines[0] == OBS_HEAD.replace("std_dev,source", "std_dev,ci_low,ci_high,source")
     assert lines[1:] == [
-        "attendance,north,2024-09-01,2024-09-30,,900,1000,,,,false",
-        "attendance,north,2024-10-01,2024-10-31,c,c,c,,,,true",
-        "attendance,south,2024-09-01,2024-09-30,91.5,915,1000,,,,false",
-        "incidents,north,2024-09-01,2024-09-30,4,,,,,,false",
-        "wellbeing,south,2024-09-01,2024-12-31,24.1,,,85,4.2,,false",
+        "attendance,north,2024-09-01,2024-09-30,,900,1000,,,,,,false",
+        "attendance,north,2024-10-01,2024-10-31,c,c,c,,,,,,true",
+        "attendance,south,2024-09-01,2024-09-30,91.5,915,1000,,,,,,false",
+        "incidents,north,2024-09-01,2024-09-30,4,,,,,,,,false",
+        "wellbeing,south,2024-09-01,2024-12-31,24.1,,,85,4.2,,,,false",
     ]
 
 
@@ -221,4 +222,4 @@ def test_blank_templates_import_cleanly_and_match_the_generator(tmp_path, fresh_
     result = import_paths(fresh_db, sorted(committed.iterdir()))
     assert result.ok, [str(p) for p in result.problems]
     wb = openpyxl.load_workbook(committed / "outcomes_templates.xlsx", read_only=True)
-    assert wb.sheetnames == ["_guide", "places", "measures", "partnerships", "goals", "observations", "notes", "actions"]
+    assert wb.sheetnames == ["_guide", "places", "place_areas", "measures", "partnerships", "goals", "observations", "notes", "actions"]

@@ -233,6 +233,20 @@ def test_units_examples_match_the_derived_values(text):
     incidents = derived_value("rate_per_1000", Figure(None, 36, 12_000))
     assert f"out of 50,000 possible sessions is {format_value(attended, 'percent')}" in body
     assert f"among 12,000 young people is {format_value(incidents, 'rate_per_1000')}" in body
+    admissions = derived_value("rate_per_10000", Figure(None, 9_345, 1_582_004))
+    deaths = derived_value("rate_per_100000", Figure(None, 30, 250_000))
+    assert f"among 1,582,004 children is {format_value(admissions, 'rate_per_10000')}" in body
+    assert f"among 250,000 people is {format_value(deaths, 'rate_per_100000')}" in body
+
+
+def test_areas_roll_up_as_the_adapters_add_them(text):
+    from metrics.sources.common import AreaFigure, Origin, combine
+
+    body = flat(section(text, "Neighbourhoods made of official areas"))
+    two_wards = combine("count", [AreaFigure(Origin("f", 2), value=41.0), AreaFigure(Origin("f", 3), value=36.0)])
+    assert f"41 + 36 = {two_wards.value:.0f}" in body
+    for words in ("own code", "ratio of sums", "counts as 0", "counted twice"):
+        assert words in body
 
 
 def test_assurance_examples_match_the_icon_rule(text):
@@ -249,9 +263,9 @@ def test_assurance_examples_match_the_icon_rule(text):
 
 
 def test_no_sentence_is_copied_from_the_contract(text):
-    from conftest import SHARED
+    from conftest import CONTRACT
 
-    contract = SHARED / "METHODS.md"
+    contract = CONTRACT / "METHODS.md"
     page = flat(text).lower()
     sentences = re.split(r"(?<=[.:;])\s+", flat(contract.read_text(encoding="utf-8")))
     copied = [s for s in sentences if len(s) >= 40 and s.lower() in page]

@@ -2,11 +2,11 @@
 migrated to the current schema, each version in a transaction, and keeps
 every row, history included; a backup is taken before it is changed.
 
-Today there is one schema version (data/schema/001_initial.sql), so opening a
-version-1 database applies no migration. The tests are written for v1 ->
-latest and keep checking that when 002 appears; the tests marked "next
-version" add a stand-in migration (tests/fixtures/schema_v1.py) so the
-upgrade path itself is exercised now.
+The tests are written for v1 -> latest (001 the first schema, 002 access,
+003 the audit trail's partnerships, 004 place_areas and publishers'
+intervals); the tests marked "next version" add a stand-in for the version
+after the latest (tests/fixtures/schema_v1.py), so a migration someone adds
+next is exercised before it exists.
 """
 
 from __future__ import annotations
@@ -104,9 +104,9 @@ def test_v1_database_exports_in_the_import_formats(v1_db, tmp_path):
         "south,Söuth End – “Riverside”,neighbourhood,shire,\n"
     )
     assert (tmp_path / "out" / "observations.csv").read_text(encoding="utf-8").splitlines()[1:] == [
-        "attendance,north,2024-09-01,2024-09-30,,910,1000,,,corrected census,false",
-        "attendance,north,2024-10-01,2024-10-31,c,c,c,,,,true",
-        "attendance,south,2024-09-01,2024-09-30,91.5,915,1000,,,,false",
+        "attendance,north,2024-09-01,2024-09-30,,910,1000,,,,,corrected census,false",
+        "attendance,north,2024-10-01,2024-10-31,c,c,c,,,,,,true",
+        "attendance,south,2024-09-01,2024-09-30,91.5,915,1000,,,,,,false",
     ]
 
 
@@ -212,3 +212,53 @@ def test_a_failed_upgrade_is_a_message_naming_the_backup(v1_db, tmp_path, monkey
         assert store.schema_version(con) == 1
     finally:
         con.close()
+
+
+# --- version 4: place_areas and publishers' intervals -------------------------------
+
+def test_v1_database_gains_place_areas_and_interval_columns_and_old_figures_have_no_interval(v1_db):
+    con = store.connect(v1_db)
+    try:
+        assert con.execute("SELECT count(*) FROM place_areas").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*), count(ci_low), count(ci_high) FROM observations").fetchall() == [(4, 0, 0)]
+        assert v1_rows(con, "observations") == expected_v1_rows("observations")
+    finally:
+        con.close()
+
+
+def test_two_schema_files_with_the_same_version_are_refused_naming_both(tmp_path, monkeypatch):
+    folder, _ = schema_dir_with_next_version(tmp_path / "schema", "SELECT 1;\n")
+    (folder / "003_from_another_branch.sql").write_text("SELECT 1;\n", encoding="utf-8")
+    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
+    with pytest.raises(store.StoreError, match="003_from_another_branch.sql"):
+        store.migrations()
+
+
+def test_a_next_version_that_alters_observations_again_migrates_and_imports(v1_db, tmp_path, monkeypatch):
+    """The next version may add a column to observations again: the runner
+    applies it after 004 in the same transaction, and imports and exports
+    still work (the new column keeps its default)."""
+    folder, version = schema_dir_with_next_version(
+        tmp_path / "schema", "ALTER TABLE observations ADD COLUMN IF NOT EXISTS reviewed BOOLEAN DEFAULT false;\n"
+    )
+    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    con = store.connect(v1_db)
+    try:
+        assert store.schema_version(con) == version == 5
+        obs = tmp_path / "obs" / "observations.csv"
+        obs.parent.mkdir()
+        obs.write_text(
+            "measure_id,place_id,period_start,period_end,value,numerator,denominator,ci_low,ci_high\n"
+            "attendance,north,2024-11-01,2024-11-30,93,930,1000,92,94\n",
+            encoding="utf-8",
+        )
+        from metrics.importer import import_paths
+
+        result = import_paths(con, [obs])
+        assert result.ok, [str(p) for p in result.problems]
+        assert con.execute("SELECT ci_low, ci_high, reviewed FROM observations WHERE period_start = DATE '2024-11-01'").fetchall() == [(92.0, 94.0, False)]
+        export_csv(con, tmp_path / "out")
+    finally:
+        con.close()
+    assert "attendance,north,2024-11-01,2024-11-30,93,930,1000,,,92,94,,false" in (tmp_path / "out" / "observations.csv").read_text(encoding="utf-8")

@@ -25,16 +25,23 @@ MEASURES = {
     "pct": {"measure_id": "pct", "unit": "percent", "min_value": None, "max_value": None},
     "pct-narrow": {"measure_id": "pct-narrow", "unit": "percent", "min_value": 80.0, "max_value": 99.0},
     "rate": {"measure_id": "rate", "unit": "rate_per_1000", "min_value": None, "max_value": None},
+    "r10k": {"measure_id": "r10k", "unit": "rate_per_10000", "min_value": None, "max_value": None},
+    "r100k": {"measure_id": "r100k", "unit": "rate_per_100000", "min_value": None, "max_value": 50.0},
     "cnt": {"measure_id": "cnt", "unit": "count", "min_value": None, "max_value": 50.0},
     "scr": {"measure_id": "scr", "unit": "score", "min_value": 7.0, "max_value": 35.0},
 }
-HOSTILE = ["", "-1", "2.5", " 5", "5%", "1,000", "abc", "c", "x", "low", "[c]", "2025-02-30", "01/02/2025", "Bad Id", "yes", "  ", "nope", "1e3"]
+HOSTILE = ["", "-1", "60.5",  "2.5", " 5", "5%", "1,000", "abc", "c", "x", "low", "[c]", "2025-02-30", "01/02/2025", "Bad Id", "yes", "  ", "nope", "1e3",
+           "MIS\u202e", "\x00", "5\x1b", "Survey \u2066A\u2069", "\x85"]  # control characters: never clean (control_chars.py)
 # Numbers at the edges of each unit's rules (ranges, tolerance 0.05, zero, whole numbers).
 EDGES = {
-    "pct": {"value": ["", "95", "95.04", "95.06", "100", "100.5", "0"], "numerator": ["", "0", "950", "1000", "1000.0"], "denominator": ["", "1000", "950", "0"]},
+    "pct": {"value": ["", "95", "95.04", "95.06", "100", "100.5", "0"], "numerator": ["", "0", "950", "1000", "1000.0"], "denominator": ["", "1000", "950", "0"],
+            "ci_low": ["", "94", "95.05"], "ci_high": ["", "95.05", "96"]},
     "pct-narrow": {"value": ["", "79.9", "80", "95", "99", "99.1"], "numerator": ["800", "950", "990", "995"], "denominator": ["1000"]},
     "rate": {"value": ["", "5", "5.04", "5.06", "1500", "-2"], "numerator": ["", "0", "5", "1500"], "denominator": ["", "1000", "0"]},
-    "cnt": {"value": ["0", "3", "50", "51", "2.5", "-1"]},
+    "r10k": {"value": ["", "59.07065", "59.1", "59.2"], "numerator": ["", "9345"], "denominator": ["", "1582004", "0"],
+             "ci_low": ["", "57.87899", "59.2"], "ci_high": ["", "60.28066", "59.0"]},
+    "r100k": {"value": ["", "5", "5.06", "60"], "numerator": ["", "5", "60"], "denominator": ["", "100000", "0"]},
+    "cnt": {"value": ["0", "3", "50", "51", "2.5", "-1"], "ci_low": ["", "2", "5"], "ci_high": ["", "4", "60"]},
     "scr": {"value": ["", "6.9", "7", "24", "35", "35.1"], "sample_size": ["", "0", "1", "40", "2.5"], "std_dev": ["", "0", "4.2", "-0.1"]},
 }
 
@@ -49,7 +56,7 @@ def cells(draw) -> dict:
         "place_id": "north",
         "period_start": draw(st.sampled_from(["2025-01-01", "2025-01-31"])),
         "period_end": draw(st.sampled_from(["2025-01-31", "2025-01-01"])),
-        "value": "", "numerator": "", "denominator": "", "sample_size": "", "std_dev": "",
+        "value": "", "numerator": "", "denominator": "", "sample_size": "", "std_dev": "", "ci_low": "", "ci_high": "",
         "source": draw(st.sampled_from(["", "MIS"])),
         "provisional": draw(st.sampled_from(["", "true", "FALSE"])),
     }
@@ -100,8 +107,14 @@ def test_ordinary_rows_of_every_unit_are_clean():
         {"measure_id": "rate", "place_id": "north", "period_start": "2025-01-01", "period_end": "2025-01-31", "value": "", "numerator": "5", "denominator": "1000", "sample_size": "", "std_dev": "", "source": "MIS", "provisional": "true"},
         {"measure_id": "cnt", "place_id": "north", "period_start": "2025-01-01", "period_end": "2025-01-31", "value": "9", "numerator": "", "denominator": "", "sample_size": "", "std_dev": "", "source": "", "provisional": "false"},
         {"measure_id": "scr", "place_id": "north", "period_start": "2025-01-01", "period_end": "2025-01-31", "value": "24", "numerator": "", "denominator": "", "sample_size": "40", "std_dev": "2.5", "source": "", "provisional": ""},
+        # Fingertips' London row for 2023/24: a rate per 10,000 with its published interval
+        {"measure_id": "r10k", "place_id": "north", "period_start": "2023-04-01", "period_end": "2024-03-31", "value": "59.07065", "numerator": "9345", "denominator": "1582004", "sample_size": "", "std_dev": "", "ci_low": "57.87899", "ci_high": "60.28066", "source": "", "provisional": ""},
+        {"measure_id": "r100k", "place_id": "north", "period_start": "2025-01-01", "period_end": "2025-01-31", "value": "", "numerator": "5", "denominator": "100000", "sample_size": "", "std_dev": "", "source": "", "provisional": ""},
     ]
-    assert sql_clean(rows) == [True, True, True, True]
+    for row in rows:
+        row.setdefault("ci_low", "")
+        row.setdefault("ci_high", "")
+    assert sql_clean(rows) == [True] * 6
     assert all(python_ok(r) for r in rows)
 
 
@@ -113,7 +126,8 @@ def test_every_combination_of_edge_figures_agrees():
         names = list(columns)
         for combo in itertools.product(*(columns[n] for n in names)):
             row = {"measure_id": measure, "place_id": "north", "period_start": "2025-01-01", "period_end": "2025-01-31",
-                   "value": "", "numerator": "", "denominator": "", "sample_size": "", "std_dev": "", "source": "", "provisional": ""}
+                   "value": "", "numerator": "", "denominator": "", "sample_size": "", "std_dev": "", "ci_low": "", "ci_high": "",
+                   "source": "", "provisional": ""}
             row.update(dict(zip(names, combo)))
             rows.append(row)
     assert len(rows) > 250

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import csv
 import filecmp
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import BASE_FILES, write_files
+from conftest import BASE_FILES, REPO, write_files
 from metrics import store
 from metrics.cli import main
-from metrics.disclosure import Cell, complementary_suppression, is_primary_suppressed
+import datetime as dt
+
+from metrics.disclosure import Cell, LinkedCell, is_primary_suppressed, linked_suppression
 from metrics.aggregate import Figure
 from metrics.importer import import_paths
-from metrics.publish import excel_safe, publish
+from metrics.publish import publish
 
 NOTE_HEAD = "note_id,recorded_on,partnership_id,place_id,goal_id,domain,voice,text,source,consent,approved_wording,approved_by,approved_on"
 SENTINELS = {
@@ -127,24 +132,65 @@ def test_primary_suppression(unit, fig, threshold, hidden):
     assert is_primary_suppressed(unit, fig, threshold) is hidden
 
 
+JAN = (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+
+
+def rate(place: str, numerator: int, denominator: int, places: str | None = None) -> LinkedCell:
+    """A percentage published for a place (or a partnership adding up `places`) in January."""
+    return LinkedCell(Cell("m", place, JAN), frozenset(places or place), "percent", Figure(None, numerator, denominator), 10)
+
+
+def count(place: str, value: int, places: str | None = None) -> LinkedCell:
+    return LinkedCell(Cell("m", place, JAN), frozenset(places or place), "count", Figure(float(value)), 10)
+
+
+def hidden_places(cells: list[LinkedCell]) -> set[str]:
+    return {c.place_id for c in linked_suppression(cells)}
+
+
 def test_one_hidden_part_of_a_published_total_hides_the_next_smallest():
-    cells = {p: Cell("m", p, ("jan",)) for p in "abc"}
-    total = Cell("m", "partnership", ("jan",))
-    hidden = complementary_suppression([(total, list(cells.values()))], {cells["a"]}, {cells["a"]: 5, cells["b"]: 40, cells["c"]: 60})
-    assert hidden == {cells["a"], cells["b"]}
+    # a: 1 of 5 (a base below 10); the total is published, so b (40, smaller than c's 60) goes too.
+    assert hidden_places([rate("a", 1, 5), rate("b", 20, 40), rate("c", 30, 60), rate("T", 51, 105, "abc")]) == {"a", "b"}
 
 
-def test_no_complementary_suppression_when_the_total_is_not_published():
-    cells = {p: Cell("m", p, ("jan",)) for p in "ab"}
-    assert complementary_suppression([(None, list(cells.values()))], {cells["a"]}, {}) == {cells["a"]}
+def test_nothing_more_is_hidden_when_the_total_is_not_published():
+    assert hidden_places([rate("a", 1, 5), rate("b", 20, 40)]) == {"a"}
 
 
-def test_complementary_suppression_cascades_across_partnerships():
-    """b sits in two partnerships: hiding it for P1 leaves P2 with one hidden part."""
-    a, b, c, d = (Cell("m", x, ("jan",)) for x in "abcd")
-    groups = [(Cell("m", "p1", ("jan",)), [a, b]), (Cell("m", "p2", ("jan",)), [b, c, d])]
-    hidden = complementary_suppression(groups, {a}, {a: 3, b: 50, c: 80, d: 70})
-    assert hidden == {a, b, d}
+def test_a_neighbourhood_in_two_partnerships_is_protected_in_both_with_the_fewest_cells():
+    """b sits in two partnerships. Hiding b for P1 would leave it recoverable from P2
+    (two more cells); hiding P1's total instead protects a with one cell."""
+    cells = [rate("a", 1, 3), rate("b", 10, 50), rate("c", 30, 80), rate("d", 20, 70), rate("p1", 11, 53, "ab"), rate("p2", 60, 200, "bcd")]
+    assert hidden_places(cells) == {"a", "p1"}
+
+
+def test_overlapping_partnerships_do_not_publish_the_difference():
+    """A = {n1, n2, n3}, B = {n1, n2}: every neighbourhood hidden, so one total must go (A - B = n3)."""
+    cells = [count("n1", 1), count("n2", 2), count("n3", 2), count("A", 5, ["n1", "n2", "n3"]), count("B", 3, ["n1", "n2"])]
+    hidden = hidden_places(cells)
+    assert {"n1", "n2", "n3"} <= hidden and len({"A", "B"} & hidden) == 1
+
+
+def test_a_difference_that_is_a_small_group_is_hidden_too():
+    """No single hidden cell is recoverable, but A - B = {n3, n4} is 2 incidents: a small group."""
+    cells = [count(h, v) for h, v in (("n1", 5), ("n2", 6), ("n3", 1), ("n4", 1))]
+    cells += [count("A", 13, ["n1", "n2", "n3", "n4"]), count("B", 11, ["n1", "n2"])]
+    hidden = hidden_places(cells)
+    assert {"n3", "n4"} <= hidden
+    assert {"A", "B", "n1", "n2"} & hidden, "A - B (or A - n1 - n2) still gives the pair's 2 incidents"
+
+
+def test_nested_periods_are_linked_tables_too():
+    """January to February beside January gives February."""
+    feb = (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
+    both = (dt.date(2025, 1, 1), dt.date(2025, 2, 28))
+    cells = [
+        LinkedCell(Cell("m", "h", JAN), frozenset("h"), "count", Figure(5.0)),
+        LinkedCell(Cell("m", "h", feb), frozenset("h"), "count", Figure(2.0)),
+        LinkedCell(Cell("m", "h", both), frozenset("h"), "count", Figure(7.0)),
+    ]
+    hidden = {c.period for c in linked_suppression(cells)}
+    assert feb in hidden and (JAN in hidden or both in hidden)
 
 
 SMALL = {
@@ -224,7 +270,238 @@ def test_hidden_numbers_do_not_appear_on_the_pages(small_site):
     assert "50.0%" in html  # c's January 30/60 is published
 
 
-def test_cells_excel_would_run_as_formulas_are_neutralised():
-    assert excel_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert excel_safe("@SUM(A1)") == "'@SUM(A1)"
-    assert excel_safe("Ashby") == "Ashby"
+# --- precision, derived outputs and the status of a hidden latest figure ------
+
+
+def test_published_figures_carry_one_decimal_like_the_pages(demo_copy, tmp_path):
+    con = store.connect(demo_copy)
+    publish(con, tmp_path / "site")
+    con.close()
+    rows = list(csv.DictReader((tmp_path / "site" / "published_figures.csv").open(encoding="utf-8")))
+    for r in rows:
+        for column in ("value", "ci_low", "ci_high"):
+            text = r[column]
+            if text in ("", "c"):
+                continue
+            assert re.fullmatch(r"-?\d+(\.\d)?", text), f"{r['place_id']} {r['period_end']} {column}={text}"
+            if r["unit"] == "percent":
+                assert "." in text  # 93.0, not 93: the page's one decimal place
+
+
+def test_the_public_projection_is_the_trend_through_published_figures_only(tmp_path, fresh_db):
+    """Worked by hand: baseline 10 (31 Dec 2024); published 9, 8, 7, 6 at the ends of
+    Jan, Feb, Apr and May 2025; March (a count of 2) is hidden. numpy's own least
+    squares through those five points, read at 31 Dec 2026, is the projection."""
+    import numpy as np
+
+    from metrics.public import public_site
+
+    files = {
+        "places.csv": "place_id,name,level,parent_id,code\nh,Hood,neighbourhood,,\n",
+        "measures.csv": "measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source\nm,Incidents,safety,count,lower_is_better,,,,Incidents,Police\n",
+        "partnerships.csv": "partnership_id,name,places,review_every_weeks,members,description\np,P,h,8,,\n",
+        "goals.csv": "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner\ng,p,m,h,Fewer,10,2024-12-31,4,2026-12-31,2025-01-15,public,\n",
+        "observations.csv": "measure_id,place_id,period_start,period_end,value\n"
+        + "".join(f"m,h,2025-{i:02d}-01,{e},{v}\n" for i, e, v in ((1, "2025-01-31", 9), (2, "2025-02-28", 8), (3, "2025-03-31", 2), (4, "2025-04-30", 7), (5, "2025-05-31", 6))),
+    }
+    assert import_paths(fresh_db, write_files(tmp_path / "in", {k: v for k, v in files.items()})).ok
+    g = public_site(fresh_db).goal("g")
+    days = [dt.date(2024, 12, 31), dt.date(2025, 1, 31), dt.date(2025, 2, 28), dt.date(2025, 4, 30), dt.date(2025, 5, 31)]
+    slope, intercept = np.polyfit([d.toordinal() for d in days], [10, 9, 8, 7, 6], 1)
+    assert g.projection.value == round(slope * dt.date(2026, 12, 31).toordinal() + intercept, 1)
+    assert (g.projection.from_date, g.projection.from_value) == (dt.date(2025, 5, 31), 6.0)
+    assert g.explanation.startswith("Incidents is 6 (May 2025)")  # the latest figure is published: the usual "why"
+
+
+@pytest.mark.parametrize(
+    "target,latest,public_status",
+    [
+        (1, 1, "too_few_to_publish"),  # "met" against 1 would say the hidden count is 0 or 1
+        (5, 1, "met"),  # 0, 1 and 2 all meet a target of 5: saying so gives nothing away
+        (5, 2, "met"),
+    ],
+)
+def test_a_hidden_latest_count_keeps_its_status_only_when_every_small_count_gives_it(tmp_path, fresh_db, target, latest, public_status):
+    from metrics.public import public_site
+    from metrics.queries import goal_results
+
+    files = {
+        "places.csv": "place_id,name,level,parent_id,code\nh,Hood,neighbourhood,,\n",
+        "measures.csv": "measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source\nm,Incidents,safety,count,lower_is_better,,,,Incidents,Police\n",
+        "partnerships.csv": "partnership_id,name,places,review_every_weeks,members,description\np,P,h,8,,\n",
+        "goals.csv": f"goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner\ng,p,m,h,Fewer,8,2024-12-31,{target},2026-12-31,2025-01-15,public,\n",
+        "observations.csv": f"measure_id,place_id,period_start,period_end,value\nm,h,2025-01-01,2025-01-31,7\nm,h,2025-02-01,2025-02-28,{latest}\n",
+    }
+    assert import_paths(fresh_db, write_files(tmp_path / "in", files)).ok
+    internal = goal_results(fresh_db)[0].assessment.status
+    g = public_site(fresh_db).goal("g")
+    assert internal == "met"  # the internal status is unchanged
+    assert g.latest.suppressed and g.status == public_status
+    assert g.projection is None  # no trend line when the latest figure is hidden
+    assert str(latest) not in g.explanation.replace("2025", "")
+    if public_status == "too_few_to_publish":
+        assert g.status_label == "Too few to publish safely"
+
+
+def test_the_methods_page_explains_the_public_status():
+    from metrics.vocab import PUBLIC_STATUS_LABELS
+
+    text = (Path(__file__).resolve().parent.parent / "metrics" / "methods.md").read_text(encoding="utf-8")
+    assert f"**{PUBLIC_STATUS_LABELS['too_few_to_publish']}**" in re.sub(r"\s+", " ", text)
+    assert "linked tables" in text
+
+
+# --- publishing while the app holds the database -------------------------------
+
+
+def test_the_snapshot_holds_exactly_the_public_site(demo_copy):
+    from metrics.public import public_site, site_from_dict, site_to_dict
+
+    con = store.connect(demo_copy)
+    site = public_site(con)
+    con.close()
+    assert site_from_dict(json.loads(json.dumps(site_to_dict(site)))) == site
+
+
+HOLD_AND_SNAPSHOT = """
+import sys, time
+from metrics import store
+from metrics.publish import keep_public_snapshot
+con = store.connect(sys.argv[1])
+keep_public_snapshot(con, sys.argv[1], every_s=0.2)
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def publish_beside_the_app(db: Path, out: Path) -> None:
+    """Wait (up to a minute) for the snapshot the app keeps beside `db`, then run
+    `python -m metrics publish` and check it published from the snapshot."""
+    import subprocess
+    import sys
+    import time
+
+    snapshot = db.with_name(db.name + ".public.json")
+    deadline = time.monotonic() + 60
+    while not snapshot.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    done = subprocess.run(
+        [sys.executable, "-m", "metrics", "publish", "--out", str(out), "--db", str(db)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "snapshot of the public site" in done.stdout
+
+
+def test_the_command_line_publishes_the_apps_snapshot_while_another_process_holds_the_database(demo_copy, tmp_path):
+    """As the app does: one process holds the file and keeps the snapshot; `publish`
+    then writes the same site it would have written from the database itself."""
+    import subprocess
+    import sys
+
+    from processes import stop
+
+    con = store.connect(demo_copy)
+    publish(con, tmp_path / "direct")
+    con.close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_SNAPSHOT, str(demo_copy)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        publish_beside_the_app(demo_copy, tmp_path / "busy")
+        status = subprocess.run([sys.executable, "-m", "metrics", "status", "--db", str(demo_copy)], cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert status.returncode == 1 and "in use by another program" in status.stderr  # only publish has a snapshot to read
+    finally:
+        stop(holder)
+    names = sorted(p.relative_to(tmp_path / "direct").as_posix() for p in (tmp_path / "direct").rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "direct", tmp_path / "busy", names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_publishing_with_no_snapshot_while_the_database_is_held_says_what_to_do(demo_copy, tmp_path, capsys):
+    import duckdb
+
+    holder = duckdb.connect(str(demo_copy))  # this process holds it; the CLI is another process
+    try:
+        import subprocess
+        import sys
+
+        out = subprocess.run(
+            [sys.executable, "-m", "metrics", "publish", "--out", str(tmp_path / "s"), "--db", str(demo_copy)],
+            cwd=REPO, capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        holder.close()
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "no snapshot of the public site" in out.stderr and "Admin page" in out.stderr
+
+
+def test_publishing_from_the_app_is_an_audited_batch(demo_copy, tmp_path, monkeypatch):
+    """The Admin page "Publish the site" (local mode: the one user is an admin)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_copy))
+    monkeypatch.setenv("OUTCOMES_SITE_DIR", str(tmp_path / "published"))
+    monkeypatch.delenv("OUTCOMES_MODE", raising=False)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/internal/publish_admin.py").run()
+    assert at.title[0].value == "Publish the site"
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [f"Published {len(list((tmp_path / 'published').rglob('*.*')))} files. It is recorded in the audit trail."]
+    assert (tmp_path / "published" / "index.html").exists()
+    from app_pages.common import ui  # AppTest ran in this process: read the audit trail through the app's connection
+
+    rows = ui._connection(str(demo_copy)).execute("SELECT actor, action, files FROM batches WHERE action = 'publish'").fetchall()
+    assert rows == [("local", "publish", str(tmp_path / "published"))]
+
+
+@st.composite
+def linked_systems(draw):
+    """Counts for 2-5 neighbourhoods over 3 months, totals for 1-3 (overlapping)
+    partnerships, and two-month figures for some places: one measure's linked tables."""
+    hoods = [f"n{i}" for i in range(draw(st.integers(2, 5)))]
+    months = [(dt.date(2025, m, 1), dt.date(2025, m + 1, 1) - dt.timedelta(days=1)) for m in (1, 2, 3)]
+    value = {(h, m): draw(st.integers(0, 7)) for h in hoods for m in range(3)}
+    groups = {h: [h] for h in hoods}
+    for j in range(draw(st.integers(1, 3))):
+        groups[f"p{j}"] = draw(st.lists(st.sampled_from(hoods), min_size=2, max_size=len(hoods), unique=True)) if len(hoods) > 1 else hoods
+    cells = []
+    for place, members in groups.items():
+        periods = [(months[m], [m]) for m in range(3)]
+        if draw(st.booleans()):
+            periods.append(((months[0][0], months[1][1]), [0, 1]))
+        for period, ms in periods:
+            total = sum(value[(h, m)] for h in members for m in ms)
+            cells.append(LinkedCell(Cell("m", place, period), frozenset(members), "count", Figure(float(total)), 10))
+    return cells
+
+
+@settings(max_examples=150, deadline=None)
+@given(linked_systems())
+def test_no_hidden_count_lies_in_the_span_of_the_published_ones(cells):
+    """Checked by a second, simpler implementation: numpy's rank over one atom
+    per neighbourhood and day. A hidden cell can be worked out exactly when
+    adding its row to the published rows does not raise the rank."""
+    import numpy as np
+
+    hidden = linked_suppression(cells)
+    assert {c.cell for c in cells if c.figure.value in (1.0, 2.0)} <= hidden
+    days = sorted({c.cell.period[0] + dt.timedelta(days=i) for c in cells for i in range((c.cell.period[1] - c.cell.period[0]).days + 1)})
+    places = sorted({p for c in cells for p in c.places})
+    col = {(p, d): i for i, (p, d) in enumerate((p, d) for p in places for d in days)}
+
+    def row(c: LinkedCell) -> np.ndarray:
+        v = np.zeros(len(col))
+        for p in c.places:
+            for d in days:
+                if c.cell.period[0] <= d <= c.cell.period[1]:
+                    v[col[(p, d)]] = 1.0
+        return v
+
+    shown = [row(c) for c in cells if c.cell not in hidden]
+    if not shown:
+        return
+    rank = np.linalg.matrix_rank(np.array(shown))
+    for c in cells:
+        if c.cell in hidden:
+            assert np.linalg.matrix_rank(np.array(shown + [row(c)])) > rank, f"{c.cell} can be worked out from what is published"

@@ -15,6 +15,7 @@ markup can be tested on its own.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -141,6 +142,8 @@ NAV_FIX = """<script>
 </script>"""
 
 
+@lru_cache(maxsize=1)
 def page_head() -> str:
-    """The stylesheet and the navigation's list fix, once per page."""
-    return "<style>" + CSS.read_text(encoding="utf-8") + icon_css() + "</style>" + NAV_FIX
+    """The stylesheet (its comments left out) and the navigation's repairs, once per page."""
+    css = re.sub(r"/\*.*?\*/", "", CSS.read_text(encoding="utf-8"), flags=re.S)
+    return "<style>" + css + icon_css() + "</style>" + NAV_FIX

@@ -29,6 +29,7 @@ PAGE_TRUSTEES = "app_pages/internal/trustees.py"
 PAGE_METHODS = "app_pages/common/methods.py"
 PAGE_ACCESS = "app_pages/internal/access_admin.py"
 PAGE_AUDIT = "app_pages/internal/audit.py"
+PAGE_PUBLISH = "app_pages/internal/publish_admin.py"
 PAGE_SIGN_IN = "app_pages/common/sign_in.py"
 PAGE_NO_ACCESS = "app_pages/common/no_access.py"
 PAGE_REFUSED = "app_pages/common/refused.py"
@@ -218,7 +219,11 @@ def require(need: str = "viewer", partnership: str | None = None) -> None:
 def _connection(path: str):
     """One connection per process (DuckDB allows one writing process per file);
     each rerun works on its own cursor."""
-    return store.connect(path)
+    from metrics.publish import keep_public_snapshot
+
+    con = store.connect(path)
+    keep_public_snapshot(con, path)  # so `python -m metrics publish` works while the app holds the file
+    return con
 
 
 def edit(fn, *args, **kwargs):
@@ -377,9 +382,10 @@ def frame(title: str, internal: bool = True, need: str = "viewer") -> int:
             st.error("Please sign in to see this page.")
             st.stop()
         require(need)
-    from app_pages.common.html import page_head
+    if mode() != "public":  # the public pages use none of the dashboard's blocks
+        from app_pages.common.html import page_head
 
-    st.html(page_head(), unsafe_allow_javascript=True)  # our own constant script (html.NAV_FIX), no user data
+        st.html(page_head(), unsafe_allow_javascript=True)  # our own constant script (html.NAV_FIX), no user data
     st.title(title)
     if is_demo():
         st.info(
@@ -474,4 +480,6 @@ def html(template: str, **context) -> None:
 
 
 def download_csv(df: pd.DataFrame, label: str, file_name: str, key: str) -> None:
-    st.download_button(label, df.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv", key=key)
+    from metrics.csvsafe import frame_csv_bytes  # no cell a spreadsheet would run as a formula
+
+    st.download_button(label, frame_csv_bytes(df), file_name=file_name, mime="text/csv", key=key)

@@ -1,12 +1,10 @@
 """Import: the same files, checks and messages as `python -m metrics import`,
 with a preview of what will change before the steward confirms."""
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from metrics.importer import import_paths
+from metrics.readers import Upload
 from app_pages.common import ui
 
 ui.frame("Import", need="steward")
@@ -23,14 +21,11 @@ reason = st.text_input(
 )
 
 
-def staged(files) -> list[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="outcomes-upload-"))
-    paths = []
-    for f in files:
-        path = folder / Path(f.name).name
-        path.write_bytes(f.getvalue())
-        paths.append(path)
-    return paths
+def staged(files) -> list[Upload]:
+    """The uploads as they came, in memory: never copied to disk, so nothing
+    (private notes included) is left behind in a temporary folder. Two files
+    of one name are both passed on, and the importer refuses them by name."""
+    return [Upload(f.name, f.getvalue()) for f in files]
 
 
 if uploads:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from metrics import dashboard, queries
 from metrics.charts import multi_series_figure
+from metrics.views import place_areas
 from app_pages.common import ui
 from app_pages.common.html import chart_images
 
@@ -46,6 +47,14 @@ st.caption(
         + (f" · part of {', '.join(p.name for p in parts)}" if parts else " · not in any partnership")
     )
 )
+
+areas = place_areas(ui.con(), place_id)  # GSS codes (validated) and our own words only
+with st.expander(f"Official areas it is made of ({len(areas)})"):
+    st.markdown("\n".join(f"- {a.area}: {a.kind}, {a.belongs}" for a in areas.itertuples()) or "None recorded. List them in place_areas to import published figures for this neighbourhood.")
+
+areas_made_of = place_areas(ui.con(), place_id)  # GSS codes (validated) and our own words only
+with st.expander(f"Official areas it is made of ({len(areas_made_of)})"):
+    st.markdown("\n".join(f"- {a.area}: {a.kind}, {a.belongs}" for a in areas_made_of.itertuples()) or "None recorded. List them in place_areas to import published figures for this neighbourhood.")
 
 own = tuple(g.goal_id for g in ui.goal_list(version) if g.scope == place_id)
 goals = ui.goal_results(version, goal_ids=own) if own else []

@@ -503,7 +503,7 @@ def local_area_monthly(raw: dict) -> list[dict]:
 
 
 # England. 2025/26: DfE "Pupil attendance in schools", 2025/26 to date, national
-# 'Total' row for state-funded schools (file in /work/shared/real). 2023/24: DfE
+# 'Total' row for state-funded schools (tests/fixtures/real). 2023/24: DfE
 # "Pupil absence in schools in England 2023/24" (overall absence 7.1%, persistent
 # absence 20.0%). 2024/25 and 2026/27: approximate, illustrative.
 DFE_2025_26_POSSIBLE = 2_445_419_687

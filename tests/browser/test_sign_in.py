@@ -75,7 +75,7 @@ def test_a_signed_out_visitor_sees_only_public_pages_and_sign_in(page, app_url):
 
 def test_a_user_without_a_role_is_told_whom_to_ask(page, app_url):
     sign_in(page, app_url, "nobody@example.org")
-    expect(page.get_by_text(re.compile(r"signed in as nobody@example.org, but you do not have access"))).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile(r"signed in as nobody@\u2060?example.org, but you do not have access"))).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Ask your partnership's admin", exact=False)).to_be_visible()
     open_page(page, app_url, "overview")
     assert "Attendance across Carrowfield" not in page.inner_text("body")
