@@ -25,16 +25,16 @@ if asked and asked not in hoods:
     st.warning("That neighbourhood is not one you may read, or it does not exist; showing one of yours instead.")
 # Chosen within a local area: a national list of 7,000 neighbourhoods in one
 # box is slow to open and to search.
-areas = dashboard.neighbourhoods_by_area(hoods, places)
-area_of = {h: a for a, members in areas.items() for h in members}
+by_area = dashboard.neighbourhoods_by_area(hoods, places)
+area_of = {h: a for a, members in by_area.items() for h in members}
 left, right = st.columns(2)
-area_ids = list(areas)
+area_ids = list(by_area)
 area = left.selectbox(
     "Local area", area_ids, index=area_ids.index(area_of[asked]) if asked in area_of else 0,
     format_func=lambda a: places.get(a, {}).get("name", "No local area recorded"),
 )
 with right:
-    place_id = ui.choose("Neighbourhood", {h: hoods[h] for h in areas[area]}, "place")
+    place_id = ui.choose("Neighbourhood", {h: hoods[h] for h in by_area[area]}, "place")
 place = places[place_id]
 parts = [p for p in ui.partnerships(version) if place_id in p.places]
 local_area = place.get("parent_id")
@@ -47,10 +47,6 @@ st.caption(
         + (f" · part of {', '.join(p.name for p in parts)}" if parts else " · not in any partnership")
     )
 )
-
-areas = place_areas(ui.con(), place_id)  # GSS codes (validated) and our own words only
-with st.expander(f"Official areas it is made of ({len(areas)})"):
-    st.markdown("\n".join(f"- {a.area}: {a.kind}, {a.belongs}" for a in areas.itertuples()) or "None recorded. List them in place_areas to import published figures for this neighbourhood.")
 
 areas_made_of = place_areas(ui.con(), place_id)  # GSS codes (validated) and our own words only
 with st.expander(f"Official areas it is made of ({len(areas_made_of)})"):
