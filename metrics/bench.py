@@ -890,4 +890,19 @@ def format_report(result: dict[str, Any]) -> str:
         f"Same figures on all three paths ({result['figures_compared']:,} compared).",
         f"Machine: {m['cpu_model']}, {m['cpus_usable']} CPUs, Python {m['python']}, DuckDB {m['duckdb']}",
     ]
+    if result.get("browser_goal_chart_ms") is not None and "browser_text_page_ms" in result:
+        by = result["browser_goal_chart_by_approach"]
+        lines += [
+            f"In Chromium, medians of {result['browser_runs']}:",
+            f"  text page (How we measure)   {result['browser_text_page_ms']:8.0f} ms",
+            *(f"  goal page to chart, {a:8s} {ms:8.0f} ms  ({result['browser_chart_over_text'][a]:.2f}x the text page)" for a, ms in by.items()),
+            f"  neighbourhood switch         {result['browser_neighbourhood_switch_ms']:8.0f} ms",
+            f"  Overview                     {result['browser_overview_ms']:8.0f} ms",
+        ]
+        before = result.get("browser_before")
+        if before:
+            lines.append(
+                f"  before ({before['ref']}): text page {before['text_page_ms']:.0f} ms, goal chart {before['goal_chart_ms']:.0f} ms, "
+                f"switch {before['neighbourhood_switch_ms']:.0f} ms, Overview {before['overview_ms']:.0f} ms"
+            )
     return "\n".join(lines)

@@ -219,7 +219,8 @@ def build_parser() -> Parser:
     p.add_argument("--quick", action="store_true", help="a tenth of the national scale (under a minute on 2 cores)")
     p.add_argument("--json", action="store_true", help="one JSON object (keys in README, 'Scale and speed') instead of a summary")
     p.add_argument("--repeats", type=int, default=5, metavar="N", help="runs of each timing; the median is reported (default 5)")
-    p.add_argument("--browser", action="store_true", help="also time the app in Debian's Chromium: goal page to chart drawn, neighbourhood switch to chart redrawn, and the server's memory")
+    p.add_argument("--browser", action="store_true", help="also time the app in Debian's Chromium: goal page to chart drawn (each way of drawing it, beside the text-only methods page), neighbourhood switch to chart redrawn, Overview opened, and the server's memory")
+    p.add_argument("--browser-before", metavar="REF", help="with --browser: also serve the app as it was at this git commit (e.g. main) on a copy of the database and time it in the same runs, for a before and after")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser(
@@ -336,8 +337,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.repeats < 1:
         raise UsageError("--repeats must be 1 or more.")
     browser = None
+    if args.browser_before and not args.browser:
+        raise UsageError("--browser-before needs --browser.")
     if args.browser:
-        from metrics.bench_browser import browser_timings as browser
+        import functools
+
+        from metrics.bench_browser import browser_timings
+
+        browser = functools.partial(browser_timings, before=args.browser_before)
     result = run_bench(quick=args.quick, repeats=args.repeats, db_path=args.db, browser=browser)
     print(json.dumps(result, indent=2) if args.json else format_report(result))
     return 0

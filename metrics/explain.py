@@ -52,14 +52,25 @@ def format_day(d: date) -> str:
     return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
-def variation_label(code: str | None) -> str:
-    """The SPC variation icon in words, or why there is none (METHODS.md s.5)."""
-    return VARIATION_LABELS[code] if code else f"Fewer than {MIN_POINTS} points"
+def variation_high(code: str, direction: str) -> bool:
+    """Whether a special cause sits on the high side: improvement where higher
+    is better, concern where lower is better (Making Data Count's H and L)."""
+    return (code == "improvement") == (direction == "higher_is_better")
+
+
+def variation_label(code: str | None, direction: str | None = None) -> str:
+    """The SPC variation icon in words (METHODS.md s.5), with the side of a
+    special cause when the measure's direction is given, or why there is none."""
+    if code is None:
+        return f"No SPC icon: fewer than {MIN_POINTS} points"
+    if code == "common_cause" or direction is None:
+        return VARIATION_LABELS[code]
+    return f"{VARIATION_LABELS[code]} ({'high' if variation_high(code, direction) else 'low'} values)"
 
 
 def assurance_label(code: str | None) -> str:
-    """The SPC assurance icon in words, or that it was not assessed."""
-    return ASSURANCE_LABELS[code] if code else "Not assessed"
+    """The SPC assurance icon in words, or why there is none."""
+    return ASSURANCE_LABELS[code] if code else f"No assurance icon: fewer than {MIN_POINTS} points"
 
 
 def table_number(value: float | None, unit: str) -> float | None:

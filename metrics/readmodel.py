@@ -439,7 +439,7 @@ def goal_results(
         a = goal_status(spec, points, nation_value)
         area = areas.get(g.goal_id)
         area_value = benchmark_values[(area, g.measure_id)].get(period) if latest and area else None
-        vs_area = benchmark_comparison(latest, area_value, m.direction) if latest else "not_compared"
+        vs_area = benchmark_comparison(latest, area_value, m.direction, m.unit) if latest else "not_compared"
         results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation))
     return results
 

@@ -189,15 +189,22 @@ def is_clear_change(goal: GoalSpec, point: Point) -> bool | None:
     return not (point.ci_low <= goal.baseline_value <= point.ci_high)  # type: ignore[operator]
 
 
-def benchmark_comparison(point: Point, benchmark_value: float | None, direction: str) -> str:
+def comparable(unit: str | None) -> bool:
+    """Whether figures in this unit can be compared between places: rates,
+    percentages and mean scores can; a count cannot, since it grows with the
+    size of the place (Fingertips compares rates, never counts)."""
+    return unit != "count"
+
+
+def benchmark_comparison(point: Point, benchmark_value: float | None, direction: str, unit: str | None = None) -> str:
     """'similar' when the benchmark lies inside V's 95% interval, else 'better' or 'worse' (METHODS.md s.4).
 
     As Fingertips compares an area with England: 'better' when the whole
     interval is on the good side of the benchmark. 'not_compared' when the
     value, its interval or the benchmark is missing (Fingertips does not
-    compare a value without an interval either).
+    compare a value without an interval either), and for a count (`comparable`).
     """
-    if point.value is None or benchmark_value is None or not point.has_interval:
+    if not comparable(unit) or point.value is None or benchmark_value is None or not point.has_interval:
         return "not_compared"
     if point.ci_low <= benchmark_value <= point.ci_high:  # type: ignore[operator]
         return "similar"
@@ -316,7 +323,7 @@ def goal_status(
         variation=chart.variation if chart else None,
         assurance=chart.assurance if chart else None,
         vs_nation=(
-            benchmark_comparison(latest, nation_value_at_latest, goal.direction) if latest else "not_compared"
+            benchmark_comparison(latest, nation_value_at_latest, goal.direction, goal.unit) if latest else "not_compared"
         ),
         projected_value=projected_value(goal, ordered),
         baseline_value=goal.baseline_value,

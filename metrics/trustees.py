@@ -34,6 +34,15 @@ OUTCOME_ORDER = ("Safe", "Healthy", "Relationships", "Achieving", "Other")
 STATUS_SEVERITY = ("missed", "worsening", "limited_progress", "needs_acceleration", "too_uncertain", "awaiting_data", "on_track", "met")
 
 
+def likeliest_trust(partnerships: list[views.Partnership]) -> str | None:
+    """The member organisation a trustees' view opens on: the one in the most
+    partnerships, a trust before other members, then alphabetically."""
+    orgs = {m for p in partnerships for m in p.members}
+    if not orgs:
+        return None
+    return min(orgs, key=lambda o: (-sum(o in p.members for p in partnerships), "trust" not in o.lower(), o))
+
+
 def members(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every organisation named as a member of some partnership."""
     return sorted({m for p in views.partnerships(con) for m in p.members})

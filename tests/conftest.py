@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,46 @@ def empty_db_path(tmp_path: Path) -> Path:
     store.connect(path).close()
     return path
 
+
+
+@dataclass(frozen=True)
+class NationalData:
+    """The synthetic national data set (metrics.bench) at a small scale, and
+    what to open in it: the featured partnership, one of its partnership-wide
+    goals, one of its neighbourhoods and a trust that sits on it."""
+
+    db_path: Path
+    partnership_id: str
+    partnership_name: str
+    goals_in_partnership: int
+    goal_id: str
+    neighbourhood: str
+    trust: str
+
+
+# Enough partnerships (14) for the Overview's national view (more than it
+# draws as cards), small enough to import in a second or two.
+NATIONAL_TEST_SCALE = dict(name="browser", neighbourhoods=120, local_areas=6, months=36, partnerships=14, goals=50)
+
+
+@pytest.fixture(scope="session")
+def national(tmp_path_factory: pytest.TempPathFactory) -> NationalData:
+    """The bench's synthetic England at NATIONAL_TEST_SCALE, imported through
+    the steward's import path. Read it; copy it before writing."""
+    import csv
+
+    from metrics import bench
+
+    folder = tmp_path_factory.mktemp("national")
+    generated = bench.generate(folder / "files", bench.Scale(**NATIONAL_TEST_SCALE))
+    path = folder / "national.duckdb"
+    con = store.connect(path)
+    result = import_paths(con, [generated.files[k] for k in ("places", "measures", "partnerships", "goals")] + list(generated.observation_files), actor="test")
+    assert result.ok, [str(p) for p in result.problems[:5]]
+    pid = generated.partnership_id
+    goals = store.scalar(con, "SELECT count(*) FROM goals WHERE partnership_id = ? AND superseded_at IS NULL", [pid])
+    con.close()
+    with generated.files["partnerships"].open(encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["partnership_id"] == pid)
+    trust = next(m for m in row["members"].split(";") if "Trust" in m)
+    return NationalData(path, pid, row["name"], goals, f"{pid}-g01", row["places"].split(";")[0], trust)

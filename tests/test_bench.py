@@ -148,6 +148,28 @@ def test_a_path_with_other_figures_fails_the_bench(wrong):
         bench.compare_figures("bare", figures(), wrong)
 
 
+def test_the_report_puts_each_chart_approach_beside_the_text_page(tiny_result):
+    result = {
+        **tiny_result,
+        "browser_goal_chart_ms": 1500.0, "browser_neighbourhood_switch_ms": 1200.0, "browser_overview_ms": 2000.0,
+        "browser_text_page_ms": 2000.0, "browser_runs": 5,
+        "browser_goal_chart_by_approach": {"svg": 1500.0, "plotly": 4000.0, "lazy": 3000.0},
+        "browser_chart_over_text": {"svg": 0.75, "plotly": 2.0, "lazy": 1.5},
+        "browser_before": {"ref": "main", "text_page_ms": 1900.0, "goal_chart_ms": 3600.0, "neighbourhood_switch_ms": 2400.0, "overview_ms": 28000.0},
+    }
+    report = bench.format_report(result)
+    assert "goal page to chart, svg          1500 ms  (0.75x the text page)" in report
+    assert "goal page to chart, plotly       4000 ms  (2.00x the text page)" in report
+    assert "before (main): text page 1900 ms, goal chart 3600 ms, switch 2400 ms, Overview 28000 ms" in report
+
+
+def test_browser_before_needs_browser(capsys):
+    from metrics.cli import main
+
+    assert main(["bench", "--quick", "--browser-before", "main"]) == 1
+    assert "--browser-before needs --browser" in capsys.readouterr().err
+
+
 def test_a_large_scale_writes_observations_in_files_the_import_accepts(tmp_path, monkeypatch):
     """Full scale is 3.3 million rows, over one file's limit: the rows are split
     over several files, in order, and imported together."""

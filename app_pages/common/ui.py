@@ -13,14 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import demo, readmodel, store, views
-from metrics.explain import assurance_label, variation_label
-from metrics.vocab import (
-    ASSURANCE_ICONS,
-    BENCHMARK_LABELS,
-    STATUS_LABELS,  # noqa: F401 (pages read it through ui)
-    VARIATION_ICONS,
-    status_text,
-)
+from metrics.vocab import status_text
 
 PAGE_OVERVIEW = "app_pages/internal/overview.py"
 PAGE_PARTNERSHIP = "app_pages/internal/partnership.py"
@@ -389,6 +382,10 @@ def frame(title: str, internal: bool = True, need: str = "viewer") -> int:
             st.error("Please sign in to see this page.")
             st.stop()
         require(need)
+    if mode() != "public":  # the public pages use none of the dashboard's blocks
+        from app_pages.common.html import page_head
+
+        st.html(page_head(), unsafe_allow_javascript=True)  # our own constant script (html.NAV_FIX), no user data
     st.title(title)
     if is_demo():
         st.info(
@@ -450,58 +447,47 @@ def status_badge(code: str) -> None:
     st.badge(status_text(code), color=colour)
 
 
-def variation_text(code: str | None) -> str:
-    return f"{VARIATION_ICONS[code]} {variation_label(code)}" if code else f"– {variation_label(code)}"
+@st.cache_data(show_spinner=False, max_entries=64)
+def _new_data(version: int, goal_ids: tuple[str, ...], today: dt.date) -> dict[str, bool | None]:
+    from metrics.reviews import new_data_flags
+
+    wanted = set(goal_ids)
+    return new_data_flags(con(), [g for g in _goal_list(version) if g.goal_id in wanted], _partnerships(version), today)
 
 
-def assurance_text(code: str | None) -> str:
-    return f"{ASSURANCE_ICONS[code]} {assurance_label(code)}" if code else f"– {assurance_label(code)}"
+def new_data(version: int, results: list[readmodel.GoalResult]) -> dict[str, bool | None]:
+    """Whether new data arrived since each goal's last review (metrics.reviews.new_data_flags,
+    the board pack's rule), for goals already limited to what the user may read."""
+    return _new_data(version, tuple(sorted(r.goal.goal_id for r in results)), dt.date.today())
 
 
-def benchmark_text(code: str | None) -> str:
-    return BENCHMARK_LABELS.get(code or "not_compared", "Not compared")
+@st.cache_data(show_spinner=False, max_entries=256)
+def _benchmark_lines(version: int, goal_ids: tuple[str, ...]) -> dict[str, list[readmodel.BenchmarkLine]]:
+    return readmodel.benchmark_series(con(), _goal_results(version, goal_ids=goal_ids))
 
 
-def month(d: dt.date | None) -> str:
-    from metrics.explain import format_month
-
-    return format_month(d) if d else "–"
-
-
-def goal_summary_frame(results: list[readmodel.GoalResult], place_names: dict[str, dict], new_data: dict[str, bool | None] | None = None) -> pd.DataFrame:
-    """The Making Data Count style summary table: one row per goal, every icon
-    with its words; `new_data` from metrics.reviews.new_data_flags."""
-    from metrics.explain import format_value
-
-    names = {p.partnership_id: p.name for p in partnerships(data_version())}
-    rows = []
-    for r in results:
-        g, a, unit = r.goal, r.assessment, r.measure.unit
-        row = {
-            "Goal": f"goal?goal={g.goal_id}",
-            "Status": status_text(a.status),
-            "Where": readmodel.scope_name(g, names, place_names),
-            "Measure": r.measure.name,
-            "Latest": f"{format_value(a.latest_value, unit)} ({month(a.latest_period_end)})" if a.latest_value is not None else "–",
-            "Target": f"{format_value(g.target_value, unit)} by {month(g.target_date)}",
-            "Variation": variation_text(a.variation),
-            "Assurance": assurance_text(a.assurance),
-            "vs England": benchmark_text(a.vs_nation),
-            "Last data": month(readmodel.data_date(r.series)),
-            "Visibility": g.visibility,
-        }
-        if new_data is not None:
-            flag = new_data.get(g.goal_id)
-            row["New data since last review"] = "–" if flag is None else ("yes" if flag else "⚠ no new data")
-        row["Promise"] = g.statement
-        rows.append(row)
-    return pd.DataFrame(rows)
+def benchmark_lines(version: int, results: list[readmodel.GoalResult]) -> dict[str, list[readmodel.BenchmarkLine]]:
+    """Each goal's benchmark lines (readmodel.benchmark_series: England, then
+    its local area), for goals already limited to what the user may read."""
+    return _benchmark_lines(version, tuple(sorted(r.goal.goal_id for r in results)))
 
 
-SUMMARY_COLUMNS = {
-    "Goal": st.column_config.LinkColumn("Goal", display_text=r"goal=(.*)$", help="Open the goal's page"),
-    "Promise": st.column_config.TextColumn("Promise", width="large"),
-}
+@st.cache_data(show_spinner=False, max_entries=512)
+def _last_review(version: int, partnership_id: str, today: dt.date) -> dt.date | None:
+    p = next(x for x in _partnerships(version) if x.partnership_id == partnership_id)
+    return (views.review_dates(con(), p, today) or [None])[-1]
+
+
+def last_review(version: int, partnership: views.Partnership) -> dt.date | None:
+    """The date of the partnership's last board review up to today."""
+    return _last_review(version, partnership.partnership_id, dt.date.today())
+
+
+def html(template: str, **context) -> None:
+    """Draw a block of the dashboard's server-side HTML (app_pages/common/html.py)."""
+    from app_pages.common.html import render
+
+    st.html(render(template, **context))
 
 
 def download_csv(df: pd.DataFrame, label: str, file_name: str, key: str) -> None:

@@ -1,13 +1,23 @@
-"""Goal: the promise, its status and why, the chart with everything on it,
-the data behind it, its history, what people said and what was agreed."""
+"""Goal: the promise and its status, then the chart with the numbers beside
+it, then the figures behind it (table and download), its history, what people
+said and what was agreed.
+
+The chart is drawn on the server as SVG (metrics.svg): in the browser it
+appears with the page, where plotly's first chart costs a second or more
+(README, "Scale and speed", has the figures). `?chart=plotly` draws the
+interactive plotly chart in its place instead, and `?chart=lazy` draws it
+last, after the rest of the page, as `bench --browser` compares them."""
 
 import streamlit as st
 
-from metrics import readmodel, views
-from metrics.spc import MIN_POINTS
+from metrics import dashboard, readmodel, views
 from metrics.charts import goal_figure, goal_table
-from metrics.explain import format_value
+from metrics.explain import format_day, format_month
+from metrics.spc import MIN_POINTS
 from app_pages.common import ui
+from app_pages.common.html import chart_images
+
+CHARTS = ("svg", "plotly", "lazy")
 
 version = ui.frame("Goal")
 goals = ui.goal_list(version)
@@ -21,66 +31,61 @@ options = {g.goal_id: f"{parts[g.partnership_id].name if g.partnership_id in par
 goal_id = ui.choose("Goal", options, "goal")
 (result,) = ui.goal_results(version, goal_ids=(goal_id,))
 g, m, a = result.goal, result.measure, result.assessment
-unit = m.unit
-scope_name = readmodel.scope_name(g, {k: v.name for k, v in parts.items()}, places)
+chart = st.query_params.get("chart", "svg")
+chart = chart if chart in CHARTS else "svg"
 
-st.subheader(ui.text(g.statement))
-st.caption(ui.text(
-    f"{parts[g.partnership_id].name if g.partnership_id in parts else g.partnership_id} · {m.name} for {scope_name} · "
-    f"promised on {g.stated_on:%d %b %Y} · {g.visibility} goal" + (f" · lead: {g.owner}" if g.owner else "")
-))
-ui.status_badge(a.status)
-st.markdown(ui.text(result.explanation))
+ui.html(
+    "goal_headline.html", goal=g, status=a.status, explanation=result.explanation, measure_name=m.name,
+    where=readmodel.scope_name(g, {k: v.name for k, v in parts.items()}, places),
+    partnership_name=parts[g.partnership_id].name if g.partnership_id in parts else g.partnership_id,
+)
 
-cols = st.columns(4)
-cols[0].metric("Latest", format_value(a.latest_value, unit) if a.latest_value is not None else "–", help=f"Period ending {a.latest_period_end:%d %b %Y}" if a.latest_period_end else None)
-cols[1].metric("Baseline", format_value(g.baseline_value, unit), help=f"Period ending {g.baseline_date:%d %b %Y}")
-cols[2].metric("Target", format_value(g.target_value, unit), help=f"By {g.target_date:%d %b %Y}")
-cols[3].metric("Expected by now", format_value(a.expected_value, unit) if a.expected_value is not None else "–", help="On the straight line from the baseline to the target")
-
-facts = []
-if a.ci_low is not None:
-    facts.append(f"95% interval of the latest value: {format_value(a.ci_low, unit)} to {format_value(a.ci_high, unit)}" + (" (a clear change from the baseline)" if a.clear_change else " (not clearly different from the baseline)"))
-if a.progress_ratio is not None:
-    facts.append(f"Progress ratio: {a.progress_ratio:.2f} (1 = exactly on the straight line)")
-if a.gap_closed is not None:
-    facts.append(f"Share of the gap closed: {a.gap_closed:.0%}")
-if a.projected_value is not None:
-    facts.append(f"On the current trend: {format_value(a.projected_value, unit)} by {g.target_date:%b %Y} (a projection; it does not change the status)")
-facts.append(f"Compared with England: {ui.benchmark_text(a.vs_nation)}" + (f" (England {format_value(result.nation_value, unit)})" if result.nation_value is not None else ""))
-if result.local_area:
-    area_name = places.get(result.local_area, {}).get("name", result.local_area)
-    facts.append(f"Compared with {area_name}: {ui.benchmark_text(result.vs_local_area)}" + (f" ({area_name} {format_value(result.local_area_value, unit)})" if result.local_area_value is not None else ""))
-facts.append(f"Variation: {ui.variation_text(a.variation)} · Assurance: {ui.assurance_text(a.assurance)}")
-st.markdown("\n".join(f"- {ui.text(f)}" for f in facts))
-
-benchmarks = readmodel.benchmark_series(ui.con(), [result])[g.goal_id]
+benchmarks = ui.benchmark_lines(version, [result])[g.goal_id]
 fig = goal_figure(result, benchmarks)
-st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+numbers = dashboard.goal_numbers(result, places)
+captions = []
 if a.spc is None:
     n = sum(1 for p in result.series if p.value is not None)
-    st.caption(f"Process limits need at least {MIN_POINTS} points; this series has {n}, so it is shown as a plain run chart.")
+    captions.append(f"Process limits need at least {MIN_POINTS} points; this series has {n}, so it is shown as a plain run chart.")
 incomplete = [p for p in result.series if not p.complete]
 if incomplete:
-    st.caption(
+    captions.append(
         "Incomplete periods (not every neighbourhood reported, so no partnership figure): "
-        + ", ".join(f"{p.period_end:%b %Y} ({p.places_with_data} of {p.places_total})" for p in incomplete)
+        + ", ".join(f"{format_month(p.period_end)} ({p.places_with_data} of {p.places_total})" for p in incomplete)
     )
+
+left, right = st.columns([2, 1], gap="medium")
+with left:
+    if chart == "svg":
+        ui.html("chart.html", title=None, caption=" ".join(captions), table=None, **chart_images(fig, numbers.chart_summary))
+    elif chart == "plotly":
+        st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    else:
+        later = st.empty()
+        later.caption("The interactive chart is drawn once the rest of the page is ready.")
+    if chart != "svg":
+        st.caption(" ".join([f"The chart in words: {numbers.chart_summary}", *captions]))
+with right:
+    ui.html("goal_numbers.html", numbers=numbers, card=dashboard.goal_card(result, places, {k: v.name for k, v in parts.items()}))
 
 st.markdown("#### The figures behind the chart")
 table = goal_table(result, benchmarks)
 st.dataframe(table, hide_index=True, width="stretch")
 ui.download_csv(table, "Download these figures (CSV)", f"{g.goal_id}.csv", key="goal_csv")
+if chart == "svg":
+    st.page_link(ui.PAGE_GOAL, label="Open the interactive chart (hover for values, zoom)", icon=":material/touch_app:", query_params={"goal": g.goal_id, "chart": "plotly"})
 
 st.markdown("#### History of this promise")
 history = views.goal_history(ui.con(), g.goal_id)
 if len(history) == 1:
-    st.write(f"Unchanged since it was recorded on {history.iloc[0]['recorded_at']:%d %b %Y}.")
+    st.write(f"Unchanged since it was recorded on {format_day(history.iloc[0]['recorded_at'])}.")
 else:
+    from metrics.explain import format_value
+
     first = history.iloc[0]
     st.write(
-        f"Original promise: from {format_value(first['baseline_value'], unit)} ({first['baseline_date']:%b %Y}) "
-        f"to {format_value(first['target_value'], unit)} by {first['target_date']:%b %Y}."
+        f"Original promise: from {format_value(first['baseline_value'], m.unit)} ({format_month(first['baseline_date'])}) "
+        f"to {format_value(first['target_value'], m.unit)} by {format_month(first['target_date'])}."
     )
     for change in views.goal_changes(history):
         st.markdown(f"- {ui.text(change)}")
@@ -94,7 +99,7 @@ for _, n in notes.iterrows():
     with st.container(border=True):
         ui.quote(n["text"])
         status = "approved for publication" if n["publishable"] else f"consent: {n['consent']}, not approved for publication"
-        st.caption(ui.text(f"{n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y} · {n['source'] or 'source not recorded'} · {status}"))
+        st.caption(ui.text(f"{n['voice'].replace('_', ' ')} · {format_day(n['recorded_on'])} · {n['source'] or 'source not recorded'} · {status}"))
 
 st.markdown("#### Actions agreed")
 acts = views.actions(ui.con(), goal=g.goal_id)
@@ -103,3 +108,6 @@ if acts.empty:
 else:
     acts = acts.assign(overdue=acts["overdue"].map({True: "⚠ overdue", False: ""}))
     st.dataframe(acts[["description", "owner", "agreed_on", "due_on", "status", "overdue"]], hide_index=True, width="stretch")
+
+if chart == "lazy":
+    later.plotly_chart(fig, width="stretch", config={"displaylogo": False})

@@ -1,15 +1,17 @@
-"""Neighbourhood: every measure for one neighbourhood over time, compared with
-its partnership, its local area and England, and the goals set for it.
+"""Neighbourhood: the goals set for one neighbourhood, then every measure over
+time, compared with its partnership, its local area and England (charts drawn
+on the server, each with its words and its table).
 
 Only neighbourhoods of partnerships the user may read are offered, whatever
 the URL asks for (ui.places applies metrics.access.readable_places)."""
 
 import streamlit as st
 
-from metrics import readmodel
+from metrics import dashboard, readmodel
 from metrics.charts import multi_series_figure
-from metrics.views import measures_with_data, place_areas
+from metrics.views import place_areas
 from app_pages.common import ui
+from app_pages.common.html import chart_images
 
 version = ui.frame("Neighbourhood")
 places = ui.places(version)
@@ -21,7 +23,18 @@ if not hoods:
 asked = st.query_params.get("place")
 if asked and asked not in hoods:
     st.warning("That neighbourhood is not one you may read, or it does not exist; showing one of yours instead.")
-place_id = ui.choose("Neighbourhood", hoods, "place")
+# Chosen within a local area: a national list of 7,000 neighbourhoods in one
+# box is slow to open and to search.
+by_area = dashboard.neighbourhoods_by_area(hoods, places)
+area_of = {h: a for a, members in by_area.items() for h in members}
+left, right = st.columns(2)
+area_ids = list(by_area)
+area = left.selectbox(
+    "Local area", area_ids, index=area_ids.index(area_of[asked]) if asked in area_of else 0,
+    format_func=lambda a: places.get(a, {}).get("name", "No local area recorded"),
+)
+with right:
+    place_id = ui.choose("Neighbourhood", {h: hoods[h] for h in by_area[area]}, "place")
 place = places[place_id]
 parts = [p for p in ui.partnerships(version) if place_id in p.places]
 local_area = place.get("parent_id")
@@ -35,33 +48,38 @@ st.caption(
     )
 )
 
-areas = place_areas(ui.con(), place_id)  # GSS codes (validated) and our own words only
-with st.expander(f"Official areas it is made of ({len(areas)})"):
-    st.markdown("\n".join(f"- {a.area}: {a.kind}, {a.belongs}" for a in areas.itertuples()) or "None recorded. List them in place_areas to import published figures for this neighbourhood.")
+areas_made_of = place_areas(ui.con(), place_id)  # GSS codes (validated) and our own words only
+with st.expander(f"Official areas it is made of ({len(areas_made_of)})"):
+    st.markdown("\n".join(f"- {a.area}: {a.kind}, {a.belongs}" for a in areas_made_of.itertuples()) or "None recorded. List them in place_areas to import published figures for this neighbourhood.")
 
 own = tuple(g.goal_id for g in ui.goal_list(version) if g.scope == place_id)
 goals = ui.goal_results(version, goal_ids=own) if own else []
 st.header("Goals for this neighbourhood")
 if goals:
-    st.dataframe(ui.goal_summary_frame(goals, places), hide_index=True, column_config=ui.SUMMARY_COLUMNS, width="stretch")
+    reviews = {p.partnership_id: ui.last_review(version, p) for p in parts}
+    ui.html("goal_cards.html", level=3, groups=[("", dashboard.goal_cards(goals, places, {p.partnership_id: p.name for p in parts}, reviews, ui.new_data(version, goals)))])
 else:
     st.write("No goals are set for this neighbourhood alone; see its partnership's goals.")
 
 wide_ids = tuple(g.goal_id for g in ui.goal_list(version) if g.partnership_wide and g.partnership_id in {p.partnership_id for p in parts})
 wide = {(r.goal.partnership_id, r.goal.measure_id): r for r in (ui.goal_results(version, goal_ids=wide_ids) if wide_ids else [])}
 st.header("Every measure over time")
-for measure_id in measures_with_data(ui.con(), [place_id]):
+compare = [place_id] + [x for x in (local_area, nation) if x]
+for measure_id, series in ui.place_series_by_measure(version, tuple(compare)).items():
+    if not series.get(place_id):
+        continue
     m = measures[measure_id]
-    compare = [place_id] + [x for x in (local_area, nation) if x]
-    series = ui.place_series(version, tuple(compare), measure_id, m.unit)
-    lines = {places.get(pid, {}).get("name", pid): [(s.period_end, s.value) for s in series.get(pid, [])] for pid in compare if pid in places}
-    for p in parts:
+    # A count grows with the place: the larger places' counts would flatten this one's.
+    shown = compare if dashboard.comparable(m.unit) else [place_id]
+    lines = {places.get(pid, {}).get("name", pid): [(s.period_end, s.value) for s in series.get(pid, [])] for pid in shown if pid in places}
+    for p in parts if dashboard.comparable(m.unit) else []:
         r = wide.get((p.partnership_id, measure_id))
         if r is not None:
             lines[p.name] = [(s.period_end, s.value) for s in r.series]
-    st.plotly_chart(multi_series_figure(m.name, m.unit, lines), width="stretch", key=f"n_{measure_id}")
-    with st.expander(f"Table: {ui.text(m.name)}"):
-        st.dataframe(
-            [{"place": name, "period_end": end.isoformat(), "value": None if v is None else round(v, 3)} for name, pts in lines.items() for end, v in pts],
-            hide_index=True, width="stretch",
-        )
+    summary = dashboard.lines_summary(m.name, m.unit, lines)
+    columns, rows = dashboard.lines_table(m.unit, lines)
+    ui.html(
+        "chart.html", title=m.name, table={"summary": f"{m.name}: the figures as a table", "columns": columns, "rows": rows},
+        caption=None if dashboard.comparable(m.unit) else "A count, so not drawn beside larger places: a count grows with the size of the place.",
+        **chart_images(multi_series_figure(m.name, m.unit, lines), summary, (760, 340), (360, 400)),
+    )

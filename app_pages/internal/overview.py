@@ -1,44 +1,38 @@
-"""Overview: every partnership, every goal at a glance (status word and shape,
-variation, assurance, last data, whether anything new arrived since the last
-review)."""
+"""Overview: the state of every promise at a glance, per partnership: each
+goal's statement (the link to its page), its status as a shape and a word, a
+sparkline against the straight line to the target, latest and target, the
+Making Data Count variation and assurance icons, and whether any figure has
+arrived since the board last met. Rows on a wide screen, cards on a phone.
 
-import collections
+With more partnerships than fit on a page (a national view), every
+partnership gets one line of counts, and the cards are those of the one
+chosen."""
 
 import streamlit as st
 
-from metrics import reviews
-from metrics.explain import format_day
+from metrics import dashboard
 from app_pages.common import ui
+
+# More partnerships than this and the page lists them all in one line each,
+# with the cards of one chosen partnership.
+CARDS_FOR_AT_MOST = 10
 
 version = ui.frame("Overview")
 parts = ui.partnerships_or_stop(version)
-
 results = ui.goal_results(version)
 places = ui.places(version)
-by_partnership = collections.defaultdict(list)
-for r in results:
-    by_partnership[r.goal.partnership_id].append(r)
-last_review = reviews.last_reviews(ui.con(), parts)
-new_data = reviews.new_data_flags(ui.con(), [r.goal for r in results], parts)
 
-counts = collections.Counter(r.assessment.status for r in results)
-st.markdown(
-    f"**{len(results)} goals** across **{len(parts)} partnerships**. "
-    + " · ".join(f"{ui.status_text(code)}: {n}" for code, n in sorted(counts.items(), key=lambda kv: list(ui.STATUS_LABELS).index(kv[0])))
-)
+ui.html("overview_summary.html", goals=len(results), partnerships=len(parts), counts=dashboard.status_counts(r.assessment.status for r in results))
+ui.html("key.html")
 
-for p in parts:
-    st.header(ui.text(p.name), divider="gray")
-    names = ", ".join(places.get(n, {}).get("name", n) for n in p.places)
-    st.markdown(f"**Neighbourhoods:** {ui.text(names)}")
-    if p.members:
-        st.markdown(f"**Members:** {ui.text(', '.join(p.members))}")
-    review = last_review[p.partnership_id]
-    st.caption(f"Reviews every {p.cadence_weeks} weeks. Last review: {format_day(review[0]) if review else 'none yet'}.")
-    goals = by_partnership.get(p.partnership_id, [])
-    if not goals:
-        st.write("No goals yet.")
-        continue
-    table = ui.goal_summary_frame(goals, places, new_data=new_data)
-    st.dataframe(table, hide_index=True, column_config=ui.SUMMARY_COLUMNS, width="stretch")
-    st.page_link(ui.PAGE_PARTNERSHIP, label=ui.text(f"Open {p.name}"), icon=":material/arrow_forward:", query_params={"partnership": p.partnership_id})
+shown = parts
+if len(parts) > CARDS_FOR_AT_MOST:
+    ui.html("overview_glance.html", rows=dashboard.partnership_glance(parts, results))
+    st.subheader("One partnership's goals")
+    shown = [ui.choose_partnership(version)]
+
+ids = {p.partnership_id for p in shown}
+wanted = [r for r in results if r.goal.partnership_id in ids]
+reviews = {p.partnership_id: ui.last_review(version, p) for p in shown}
+for block in dashboard.overview_cards(shown, wanted, places, reviews, ui.new_data(version, wanted)):
+    ui.html("overview_partnership.html", block=block)
