@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from metrics import views
-from metrics.problems import Problem
-from metrics.store import StoreError, write_batch
+from metrics.contract.problems import Problem
+from metrics.read import views
+from metrics.store.db import StoreError, write_batch
 
 ROLES = ("viewer", "steward", "admin")
 ROLE_RANK = {r: i for i, r in enumerate(ROLES)}

@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from metrics.store import StoreError
+from metrics.store.db import StoreError
 
 
 class UsageError(Exception):
@@ -237,8 +237,8 @@ def build_parser() -> Parser:
 def cmd_status(args: argparse.Namespace) -> int:
     import json
 
-    from metrics import store
-    from metrics.readmodel import goal_results
+    from metrics.read.readmodel import goal_results
+    from metrics.store import db as store
     from metrics.vocab import STATUS_LABELS
 
     as_of = store.parse_as_of(args.as_of) if args.as_of else None
@@ -262,9 +262,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_board_pack(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from metrics import store
-    from metrics.boardpack import write_board_pack
-    from metrics.importer import default_actor
+    from metrics.contract.importer import default_actor
+    from metrics.outputs.boardpack import write_board_pack
+    from metrics.store import db as store
 
     try:
         review_date = dt.date.fromisoformat(args.review_date)
@@ -280,7 +280,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from metrics.publish import publish_from_db
+    from metrics.outputs.publish import publish_from_db
 
     written, note = publish_from_db(args.db, args.out, partnership=args.partnership)  # the app's snapshot while it runs
     if note:
@@ -297,8 +297,9 @@ def known_partnership(con, partnership: str) -> None:
 
 
 def cmd_access(args: argparse.Namespace) -> int:
-    from metrics import access, store
-    from metrics.importer import default_actor
+    from metrics import access
+    from metrics.contract.importer import default_actor
+    from metrics.store import db as store
 
     verb = getattr(args, "access_verb", None)
     if verb is None:
@@ -332,7 +333,7 @@ def cmd_access(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     import json
 
-    from metrics.bench import format_report, run_bench
+    from tools.bench.bench import format_report, run_bench
 
     if args.repeats < 1:
         raise UsageError("--repeats must be 1 or more.")
@@ -342,7 +343,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.browser:
         import functools
 
-        from metrics.bench_browser import browser_timings
+        from tools.bench.browser import browser_timings
 
         browser = functools.partial(browser_timings, before=args.browser_before)
     result = run_bench(quick=args.quick, repeats=args.repeats, db_path=args.db, browser=browser)
@@ -351,7 +352,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from metrics.templates import write_templates
+    from metrics.contract.templates import write_templates
 
     for path in write_templates(args.out):
         print(path)
@@ -359,7 +360,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from metrics import store
+    from metrics.store import db as store
 
     path = store.resolve_db_path(args.db)
     existed = path.exists()
@@ -369,7 +370,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             if not store.is_empty(con):
                 print(f"{path} already holds data, so the demo data set was not loaded. Use a new --db path for the demo.", file=sys.stderr)
                 return 1
-            from metrics.demo import seed_demo
+            from metrics.contract.demo import seed_demo
 
             result = seed_demo(con)
             print(f"Created {path} with the illustrative demo data set (fictional places and figures).")
@@ -384,8 +385,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from metrics import store
-    from metrics.importer import import_paths
+    from metrics.contract.importer import import_paths
+    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -396,8 +397,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_dfe_attendance(args: argparse.Namespace) -> int:
-    from metrics import store
-    from metrics.dfe import import_dfe_attendance
+    from metrics.contract.sources.dfe import import_dfe_attendance
+    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -408,15 +409,15 @@ def cmd_import_dfe_attendance(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from metrics.sources import sources_text
+    from metrics.contract.sources import sources_text
 
     print("\n".join(sources_text()))
     return 0
 
 
 def cmd_import_source(args: argparse.Namespace) -> int:
-    from metrics import store
-    from metrics.sources import import_source
+    from metrics.contract.sources import import_source
+    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -432,7 +433,7 @@ def cmd_import_source(args: argparse.Namespace) -> int:
 
 def report_import(result) -> int:
     """Print an import's summary (exit 0) or every problem (exit 1)."""
-    from metrics.problems import summarise_problems
+    from metrics.contract.problems import summarise_problems
 
     if not result.ok:
         n = len(result.problems)
@@ -446,8 +447,8 @@ def report_import(result) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from metrics.backup import backup
-    from metrics.store import resolve_db_path
+    from metrics.store.backup import backup
+    from metrics.store.db import resolve_db_path
 
     for line in backup(resolve_db_path(args.db), args.out).summary_lines():
         print(line)
@@ -455,7 +456,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from metrics.backup import restore
+    from metrics.store.backup import restore
 
     for line in restore(args.backup_dir, args.db, force=args.force).summary_lines():
         print(line)
@@ -463,8 +464,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from metrics import store
-    from metrics.export import export_csv
+    from metrics.contract.export import export_csv
+    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:

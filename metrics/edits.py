@@ -4,7 +4,7 @@ status, save a goal, record a review date, freeze a review for its pack.
 
 Each checks on the server, against the row as it is stored now, that the
 person may make the change (metrics.access), and each is one audited batch
-(metrics.store.write_batch). Rows go through the importer, so a typed row
+(metrics.store.db.write_batch). Rows go through the importer, so a typed row
 gets exactly the checks and messages of an imported file.
 """
 
@@ -14,11 +14,12 @@ import datetime as dt
 
 import duckdb
 
-from metrics import access, reviews
-from metrics.access import Permissions, PermissionDenied
-from metrics.importer import ImportResult, import_sheets
-from metrics.readers import sheet_from_records
-from metrics.store import StoreError, dict_rows, utc_now, write_batch
+from metrics import access
+from metrics.access import PermissionDenied, Permissions
+from metrics.contract.importer import ImportResult, import_sheets
+from metrics.contract.readers import sheet_from_records
+from metrics.read import reviews
+from metrics.store.db import StoreError, dict_rows, utc_now, write_batch
 
 NOTE_FIELDS = ("note_id", "recorded_on", "partnership_id", "place_id", "goal_id", "domain", "voice", "text", "source", "consent")
 ACTION_FIELDS = ("action_id", "partnership_id", "goal_id", "description", "owner", "agreed_on", "due_on", "status")

@@ -15,10 +15,11 @@ The app runs in one of three states (README, "Sign-in" and "Security"):
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 # Streamlit's own keys for the default provider, and for each named one.
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")

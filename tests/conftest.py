@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import store
-from metrics.importer import import_paths
+from metrics.contract.importer import import_paths
+from metrics.store import db as store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -116,7 +116,7 @@ def seeded_db(fresh_db, base_paths):
 def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data set in a DuckDB file shared by the session: read it, do not
     write to it (copy it first; a served app holds the file, DuckDB allows one writer)."""
-    from metrics.demo import seed_demo
+    from metrics.contract.demo import seed_demo
 
     path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
     con = store.connect(path)
@@ -147,7 +147,7 @@ def empty_db_path(tmp_path: Path) -> Path:
 
 @dataclass(frozen=True)
 class NationalData:
-    """The synthetic national data set (metrics.bench) at a small scale, and
+    """The synthetic national data set (tools.bench.bench) at a small scale, and
     what to open in it: the featured partnership, one of its partnership-wide
     goals, one of its neighbourhoods and a trust that sits on it."""
 
@@ -171,7 +171,7 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> NationalData:
     the steward's import path. Read it; copy it before writing."""
     import csv
 
-    from metrics import bench
+    from tools.bench import bench
 
     folder = tmp_path_factory.mktemp("national")
     generated = bench.generate(folder / "files", bench.Scale(**NATIONAL_TEST_SCALE))

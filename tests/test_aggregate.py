@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from metrics.aggregate import Figure, PeriodFigure, aggregate_figures, derived_value, partnership_series
+from metrics.methods.aggregate import Figure, PeriodFigure, aggregate_figures, derived_value, partnership_series
 
 AUTUMN = (date(2025, 9, 1), date(2025, 12, 19))
 SPRING = (date(2026, 1, 5), date(2026, 3, 27))
 from conftest import REAL_DFE as REAL_DATA
-
 
 # Section 1: derived values
 

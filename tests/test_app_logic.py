@@ -7,10 +7,10 @@ import html
 import re
 
 import pytest
+from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO
-from metrics import store
+from metrics.store import db as store
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def app(monkeypatch, db, mode: str | None = None, page: str | None = None) -> Ap
 
 def texts(at: AppTest) -> str:
     """The Markdown the page sent, with CommonMark's backslash escapes read as
-    the reader sees them (user text is escaped: metrics.plaintext), and the
+    the reader sees them (user text is escaped: metrics.outputs.plaintext), and the
     text of its HTML blocks (tags dropped, entities read)."""
     raw = "\n".join([m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info] + [c.value for c in at.caption])
     shown = [html.unescape(re.sub(r"<[^>]+>", " ", h.proto.body)) for h in at.html]

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import snapshot, write_files
-from metrics import access, edits, reviews
-from metrics.access import EVERY, Permissions, PermissionDenied
-from metrics.boardpack import board_pack_html
-from metrics.importer import import_paths
+
+from metrics import access, edits
+from metrics.access import EVERY, PermissionDenied, Permissions
+from metrics.contract.importer import import_paths
+from metrics.outputs.boardpack import board_pack_html
+from metrics.read import reviews
 
 SECRET_STATEMENT = "Other board promises a secret thing"
 SECRET_NOTE = "My neighbour told me something private"
@@ -234,7 +235,7 @@ def test_freezing_and_recording_a_review_are_audited_batches(two_db):
 
 
 def test_a_viewer_reads_only_their_partnerships_neighbourhoods_and_the_benchmarks(two_db):
-    from metrics import views
+    from metrics.read import views
 
     readable = access.readable_places(VIEWER, views.places(two_db), views.partnerships(two_db))
     assert sorted(readable) == ["england", "north", "shire", "south"]

@@ -14,13 +14,13 @@ import time
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import REPO, snapshot
 from fixtures.schema_v1 import NEXT_VERSION_SQL, schema_dir_with_next_version
-from metrics import store
-from metrics.backup import MANIFEST, backup, read_manifest, restore
-from metrics.readmodel import goal_results
-from metrics.store import StoreError
+
+from metrics.read.readmodel import goal_results
+from metrics.store import db as store
+from metrics.store.backup import MANIFEST, backup, read_manifest, restore
+from metrics.store.db import StoreError
 
 # Moments across the demo's replayed history (its figures arrive monthly from
 # autumn 2023; its corrections on 20 November 2026), and "now".

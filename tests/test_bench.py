@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from metrics import bench
+from tools.bench import bench
 
 CONTRACT_KEYS = ("observations", "app_ms", "bare_duckdb_ms", "pandas_ms", "status_all_ms", "import_rows_per_s")
 
@@ -70,7 +70,7 @@ def test_browser_hook_gets_a_closed_database_and_what_to_open(tmp_path):
     seen = {}
 
     def browser(db_path, targets):
-        from metrics import store
+        from metrics.store import db as store
 
         con = store.connect(db_path, read_only=True)  # the bench no longer holds the file
         seen["goals"] = store.scalar(con, "SELECT count(*) FROM goals WHERE goal_id = ?", [targets["goal_id"]])
@@ -87,7 +87,7 @@ def test_browser_hook_gets_a_closed_database_and_what_to_open(tmp_path):
 
 
 def test_bench_refuses_an_existing_database(tmp_path):
-    from metrics.store import StoreError
+    from metrics.store.db import StoreError
 
     (tmp_path / "mine.duckdb").write_bytes(b"")
     with pytest.raises(StoreError, match="already exists"):

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import BASE_FILES, REPO, write_files
+
 from metrics.cli import main
 
 VERBS = ["init", "import", "export", "status", "import-dfe-attendance", "sources", "import-source", "board-pack", "publish", "backup", "restore", "templates"]
@@ -105,7 +105,7 @@ def test_export_then_reimport_via_the_command_line(tmp_path):
 
 
 def test_schema_version_is_recorded_and_not_reapplied(tmp_path):
-    from metrics import store
+    from metrics.store import db as store
 
     con = store.connect(tmp_path / "v.duckdb")
     assert store.schema_version(con) == store.LATEST_SCHEMA_VERSION

@@ -2,7 +2,7 @@
 spreadsheet neutralises cells a spreadsheet would run, and `export` still
 round-trips exactly through `import`.
 
-The rule (metrics/csvsafe.py): a cell beginning with = + - @ tab or carriage
+The rule (metrics/contract/csvsafe.py): a cell beginning with = + - @ tab or carriage
 return gets a leading apostrophe, as OWASP advises; so does a cell beginning
 with an apostrophe, so that the importer can undo exactly what the exporter
 did. Plain numbers (-1.5, +3, 2e-5) are not formulas and are left as numbers.
@@ -17,14 +17,14 @@ import io
 import pandas as pd
 import pyarrow as pa
 import pytest
+from conftest import BASE_FILES, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BASE_FILES, write_files
-from metrics import store
-from metrics.export import export_csv
-from metrics.importer import import_paths, import_sheets
-from metrics.readers import sheet_from_records
+from metrics.contract.export import export_csv
+from metrics.contract.importer import import_paths, import_sheets
+from metrics.contract.readers import sheet_from_records
+from metrics.store import db as store
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
 
@@ -57,14 +57,14 @@ def read_csv_bytes(data: bytes) -> list[list[str]]:
     ],
 )
 def test_cells_a_spreadsheet_would_run_get_a_leading_apostrophe(cell, expected):
-    from metrics.csvsafe import excel_safe
+    from metrics.contract.csvsafe import excel_safe
 
     assert excel_safe(cell) == expected
 
 
 @pytest.mark.parametrize("number", ["-1.5", "+3", "-0", "93.25", "-2e-05", "+.5", "-7.", "1E+20"])
 def test_plain_numbers_stay_numbers(number):
-    from metrics.csvsafe import excel_safe
+    from metrics.contract.csvsafe import excel_safe
 
     assert excel_safe(number) == number
 
@@ -87,7 +87,7 @@ CELLS = st.one_of(
 @settings(max_examples=500)
 @given(CELLS)
 def test_the_escape_is_undone_exactly(text):
-    from metrics.csvsafe import excel_safe, undo_excel_safe
+    from metrics.contract.csvsafe import excel_safe, undo_excel_safe
 
     safe = excel_safe(text)
     assert safe == _oracle_safe(text)
@@ -100,7 +100,7 @@ def test_the_escape_is_undone_exactly(text):
 @given(st.lists(st.text(), max_size=4), st.lists(st.text(), max_size=4))
 def test_different_cells_stay_different(a, b):
     """Injective: two texts never neutralise to the same cell (so nothing is lost)."""
-    from metrics.csvsafe import excel_safe
+    from metrics.contract.csvsafe import excel_safe
 
     for x in a:
         for y in b:
@@ -110,7 +110,7 @@ def test_different_cells_stay_different(a, b):
 @settings(max_examples=200)
 @given(st.lists(CELLS, max_size=30))
 def test_the_column_undo_agrees_with_the_cell_undo(cells):
-    from metrics.csvsafe import undo_excel_safe, undo_excel_safe_array
+    from metrics.contract.csvsafe import undo_excel_safe, undo_excel_safe_array
 
     arr = pa.chunked_array([pa.array(cells[:7], type=pa.string()), pa.array(cells[7:], type=pa.string())])
     assert undo_excel_safe_array(arr).to_pylist() == [undo_excel_safe(c) for c in cells]
@@ -233,7 +233,7 @@ def test_published_figures_neutralise_formulas_and_keep_one_row_per_figure(seede
     """published_figures.csv is opened in spreadsheets: a place named like a
     formula is neutralised, and a carriage return in a name does not split
     its row (Python's csv writer leaves a lone CR unquoted)."""
-    from metrics.publish import publish
+    from metrics.outputs.publish import publish
 
     places = BASE_FILES["places.csv"].replace("North End", '"=HYPERLINK(""http://x"",""y"")"').replace("South End", '"South\rEnd"')
     assert import_paths(seeded_db, write_files(tmp_path / "names", {"places.csv": places})).ok
@@ -247,7 +247,7 @@ def test_published_figures_neutralise_formulas_and_keep_one_row_per_figure(seede
 
 
 def test_frame_bytes_are_utf8_csv_with_every_string_cell_neutralised():
-    from metrics.csvsafe import frame_csv_bytes
+    from metrics.contract.csvsafe import frame_csv_bytes
 
     frame = pd.DataFrame({"a": ["=1", "é"], "b": [1, -2], "c": pd.array(["+x", None], dtype="string")})
     assert read_csv_bytes(frame_csv_bytes(frame)) == [["a", "b", "c"], ["'=1", "1", "'+x"], ["é", "-2", ""]]

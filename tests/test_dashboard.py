@@ -1,4 +1,4 @@
-"""The dashboard's views of the judgements (metrics/dashboard.py): the
+"""The dashboard's views of the judgements (metrics/outputs/dashboard.py): the
 Overview's cards, the "no new data since the last review" flag, the tartan
 rug's comparisons and links, the trustees' grid, the goal page's numbers.
 Expected values are worked out by hand in each test."""
@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from metrics import dashboard, trustees
-from metrics.aggregate import Figure
-from metrics.readmodel import Goal, GoalResult, Measure, SeriesPoint
-from metrics.status import GoalSpec, goal_status
-from metrics.views import Partnership
+from metrics.methods.aggregate import Figure
+from metrics.methods.status import GoalSpec, goal_status
+from metrics.outputs import dashboard, trustees
+from metrics.read.readmodel import Goal, GoalResult, Measure, SeriesPoint
+from metrics.read.views import Partnership
 
 D = dt.date
 
@@ -36,7 +36,7 @@ def point(end: D, value: float | None, lo: float | None = None, hi: float | None
     return SeriesPoint(D(end.year, end.month, 1), end, value, lo, hi, 1 if value is not None else 0, 1, False, fig)
 
 
-# "No new data since the last review" is metrics.reviews.new_data_flags, the
+# "No new data since the last review" is metrics.read.reviews.new_data_flags, the
 # board pack's rule: tests/test_read_model.py pins it; a card carries its answer.
 
 

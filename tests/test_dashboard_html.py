@@ -9,11 +9,11 @@ import html as htmllib
 import re
 
 import pytest
+from test_dashboard import goal, measure, point, result, rug_inputs
 
 from app_pages.common import html
-from metrics import dashboard, trustees
+from metrics.outputs import dashboard, trustees
 from metrics.vocab import STATUS_LABELS
-from test_dashboard import goal, measure, point, result, rug_inputs
 
 HOSTILE = 'Look ![beacon](https://evil.example/md.png) [open](data:text/html,hi) <img src="https://evil.example/x.png"> <a href="javascript:alert(1)">x</a> :red[alarm]'
 D = dt.date

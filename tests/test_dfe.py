@@ -12,12 +12,12 @@ import math
 from collections import defaultdict
 
 import pytest
-
 from conftest import REAL_DFE, snapshot, write_files
-from metrics.aggregate import Figure, ratio_of_sums
-from metrics.demo import seed_demo
-from metrics.dfe import dfe_attendance_sheets, import_dfe_attendance
-from metrics.importer import import_paths
+
+from metrics.contract.demo import seed_demo
+from metrics.contract.importer import import_paths
+from metrics.contract.sources.dfe import dfe_attendance_sheets, import_dfe_attendance
+from metrics.methods.aggregate import Figure, ratio_of_sums
 
 PHASES = {"Total": "total", "Primary": "primary", "Secondary": "secondary", "Special": "special"}
 

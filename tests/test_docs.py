@@ -1,5 +1,5 @@
 """The README documents what the code does: every CLI verb and option, and the
-import formats exactly as metrics/kinds.py defines them."""
+import formats exactly as metrics/contract/kinds.py defines them."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import argparse
 import re
 
 from metrics.cli import build_parser
-from metrics.store import PROJECT_ROOT
-from metrics.templates import formats_markdown
+from metrics.contract.templates import formats_markdown
+from metrics.store.db import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -21,7 +21,7 @@ def test_readme_gives_the_two_commands_first():
 def test_readme_import_formats_match_the_contract_in_code():
     section = re.search(r"<!-- formats:start -->\n(.*)<!-- formats:end -->", README, re.S)
     assert section is not None
-    assert section.group(1) == formats_markdown(), "regenerate the README section from metrics.templates.formats_markdown()"
+    assert section.group(1) == formats_markdown(), "regenerate the README section from metrics.contract.templates.formats_markdown()"
 
 
 def _verbs() -> dict[str, argparse.ArgumentParser]:

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from metrics.explain import format_month, format_value, status_explanation
-from metrics.status import GoalSpec, Point, goal_status
+from metrics.methods.explain import format_month, format_value, status_explanation
+from metrics.methods.status import GoalSpec, Point, goal_status
 
 # From 92.0% (31 Jul 2025) to 95.0% by 31 Jul 2027, higher is better (as in test_status.py).
 GOAL = GoalSpec(92.0, date(2025, 7, 31), 95.0, date(2027, 7, 31), "higher_is_better", "percent")

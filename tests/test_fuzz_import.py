@@ -31,15 +31,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import BASE_FILES, REPO, snapshot, write_files
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import BASE_FILES, REPO, snapshot, write_files
-from metrics import store
-from metrics.export import export_csv
-from metrics.importer import import_paths
-from metrics.kinds import KINDS, Column
-from metrics.readmodel import goal_results
+from metrics.contract.export import export_csv
+from metrics.contract.importer import import_paths
+from metrics.contract.kinds import KINDS, Column
+from metrics.read.readmodel import goal_results
+from metrics.store import db as store
 from metrics.vocab import GSS_SYMBOLS
 
 # About 20 s in all; FUZZ_EXAMPLES=500 for a deeper hunt.

@@ -21,16 +21,16 @@ import datetime as dt
 import os
 import re
 import tempfile
-import tomllib
 from pathlib import Path
 
 import pytest
-
+import tomllib
 from conftest import REPO, snapshot, write_files
 from fixtures import hostile
-from metrics import readers
-from metrics.importer import import_paths, import_sheets
-from metrics.readers import read_paths, sheet_from_records
+
+from metrics.contract import readers
+from metrics.contract.importer import import_paths, import_sheets
+from metrics.contract.readers import read_paths, sheet_from_records
 
 MEMORY_BUDGET_MB = 500
 FIXTURES = hostile.HERE
@@ -391,7 +391,7 @@ def test_nothing_is_left_in_the_temporary_folder_by_reading(tmp_path, monkeypatc
 
 def test_no_source_file_of_the_project_holds_a_direction_override():
     """Trojan Source (CVE-2021-42574) in our own code: the only file allowed one is the fixture that tests it."""
-    from metrics.control_chars import REFUSED_RE
+    from metrics.contract.control_chars import REFUSED_RE
 
     allowed = {FIXTURES / "control_characters" / "notes.csv"}
     found = []

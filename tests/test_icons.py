@@ -1,4 +1,4 @@
-"""The dashboard's drawings (metrics/icons.py, metrics/svg.py promise charts):
+"""The dashboard's drawings (metrics/outputs/icons.py, metrics/outputs/svg.py promise charts):
 a distinct shape for every status, Making Data Count's icons with their words,
 colours that keep 3:1 on white, and sparklines that say what they show."""
 
@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from metrics import icons
-from metrics.svg import PROMISE_COLOUR, SERIES_COLOUR, promise_chart_svg
+from metrics.outputs import icons
+from metrics.outputs.svg import PROMISE_COLOUR, SERIES_COLOUR, promise_chart_svg
 from metrics.vocab import ASSURANCE_LABELS, STATUS_LABELS, VARIATION_LABELS
 
 SVG = "{http://www.w3.org/2000/svg}"

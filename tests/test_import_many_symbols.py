@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import csv
 
-from metrics import bench, store
-from metrics.importer import MAX_OBSERVATION_PROBLEMS, import_paths
+from metrics.contract.importer import MAX_OBSERVATION_PROBLEMS, import_paths
+from metrics.store import db as store
+from tools.bench import bench
 
 
 def _suppress_every_figure(src, dst, broken_last_row=False):

@@ -9,9 +9,9 @@ was written.
 from __future__ import annotations
 
 import pytest
-
 from conftest import snapshot, write_files
-from metrics.importer import import_paths
+
+from metrics.contract.importer import import_paths
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
 GOAL_HEAD = "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner"
@@ -194,7 +194,7 @@ def test_semicolon_separated_header_is_explained(seeded_db, tmp_path):
 
 
 def test_an_oversized_file_is_refused_with_the_limit_and_what_to_do(seeded_db, tmp_path, monkeypatch):
-    from metrics import readers
+    from metrics.contract import readers
 
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100)
     (path,) = write_files(tmp_path / "big", {"observations.csv": f"{OBS_HEAD}\n" + f"{OK_OBS}\n" * 10})

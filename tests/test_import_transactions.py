@@ -7,11 +7,11 @@ import datetime as dt
 import filecmp
 
 import openpyxl
-
 from conftest import BASE_FILES, snapshot, write_files
-from metrics import store
-from metrics.export import export_csv
-from metrics.importer import import_paths
+
+from metrics.contract.export import export_csv
+from metrics.contract.importer import import_paths
+from metrics.store import db as store
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
 
@@ -27,7 +27,7 @@ def test_a_bad_row_in_one_file_stops_every_file_of_the_import(fresh_db, tmp_path
 
 
 def test_a_failure_while_writing_rolls_back_everything(seeded_db, tmp_path, monkeypatch):
-    from metrics import importer
+    from metrics.contract import importer
 
     before = snapshot(seeded_db)
     calls = []
@@ -210,8 +210,8 @@ def test_workbook_problems_name_the_sheet_and_excel_row(seeded_db, tmp_path):
 
 
 def test_blank_templates_import_cleanly_and_match_the_generator(tmp_path, fresh_db):
-    from metrics.templates import write_templates
-    from metrics.store import PROJECT_ROOT
+    from metrics.contract.templates import write_templates
+    from metrics.store.db import PROJECT_ROOT
 
     committed = PROJECT_ROOT / "data" / "templates"
     write_templates(tmp_path / "t")

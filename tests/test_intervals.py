@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from metrics.aggregate import Figure
-from metrics.intervals import Z95, byar_interval, figure_interval, mean_interval, wilson_interval
+from metrics.methods.aggregate import Figure
+from metrics.methods.intervals import Z95, byar_interval, figure_interval, mean_interval, wilson_interval
 
 # Newcombe RG (1998), "Two-sided confidence intervals for the single proportion:
 # comparison of seven methods", Statistics in Medicine 17:857-872, Table II,

@@ -43,13 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
-from metrics import store
-from metrics.importer import import_paths
-from metrics.publish import publish
+from metrics.contract.importer import import_paths
+from metrics.outputs.publish import publish
+from metrics.store import db as store
 from metrics.vocab import STATUS_LABELS
 
 Z = 1.959964

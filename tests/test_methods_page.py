@@ -1,4 +1,4 @@
-"""The "How we measure" page (metrics/methods.md) says what the code does.
+"""The "How we measure" page (docs/methods.md) says what the code does.
 
 Every label the dashboard shows must appear on the page exactly as the app
 writes it, every constant of the methods must be stated, and the worked
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from metrics import spc, status
-from metrics.aggregate import Figure, derived_value, ratio_of_sums
-from metrics.explain import format_value
-from metrics.intervals import Z95, wilson_interval
-from metrics.status import GoalSpec, Point
+from metrics.methods import spc, status
+from metrics.methods.aggregate import Figure, derived_value, ratio_of_sums
+from metrics.methods.explain import format_value
+from metrics.methods.intervals import Z95, wilson_interval
+from metrics.methods.status import GoalSpec, Point
 from metrics.vocab import (
     ASSURANCE_LABELS,
     BENCHMARK_LABELS,
@@ -28,7 +28,7 @@ from metrics.vocab import (
     VARIATION_LABELS,
 )
 
-PAGE = Path(__file__).resolve().parent.parent / "metrics" / "methods.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "methods.md"
 
 # The sections the brief asks for, in order.
 SECTIONS = (
@@ -240,7 +240,7 @@ def test_units_examples_match_the_derived_values(text):
 
 
 def test_areas_roll_up_as_the_adapters_add_them(text):
-    from metrics.sources.common import AreaFigure, Origin, combine
+    from metrics.contract.sources.common import AreaFigure, Origin, combine
 
     body = flat(section(text, "Neighbourhoods made of official areas"))
     two_wards = combine("count", [AreaFigure(Origin("f", 2), value=41.0), AreaFigure(Origin("f", 3), value=36.0)])

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.aggregate import Figure, aggregate_figures, partnership_series
-from metrics.intervals import byar_interval, wilson_interval
-from metrics.spc import point_types
-from metrics.status import GoalSpec, Point, goal_status
+from metrics.methods.aggregate import Figure, aggregate_figures, partnership_series
+from metrics.methods.intervals import byar_interval, wilson_interval
+from metrics.methods.spc import point_types
+from metrics.methods.status import GoalSpec, Point, goal_status
 
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 T0 = date(2025, 7, 31)

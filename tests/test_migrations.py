@@ -16,7 +16,6 @@ import re
 
 import duckdb
 import pytest
-
 from conftest import snapshot
 from fixtures.schema_v1 import (
     NEXT_VERSION_SQL,
@@ -28,10 +27,11 @@ from fixtures.schema_v1 import (
     schema_dir_with_next_version,
     v1_rows,
 )
-from metrics import store
-from metrics.backup import backup_before_migration, read_manifest, restore
-from metrics.export import export_csv
-from metrics.readmodel import goal_results, goals
+
+from metrics.contract.export import export_csv
+from metrics.read.readmodel import goal_results, goals
+from metrics.store import db as store
+from metrics.store.backup import backup_before_migration, read_manifest, restore
 
 
 @pytest.fixture
@@ -253,7 +253,7 @@ def test_a_next_version_that_alters_observations_again_migrates_and_imports(v1_d
             "attendance,north,2024-11-01,2024-11-30,93,930,1000,92,94\n",
             encoding="utf-8",
         )
-        from metrics.importer import import_paths
+        from metrics.contract.importer import import_paths
 
         result = import_paths(con, [obs])
         assert result.ok, [str(p) for p in result.problems]

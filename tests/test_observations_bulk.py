@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from metrics import observations_sql as obs_sql
-from metrics.kinds import OBSERVATIONS
-from metrics.models import ObservationRow
+from metrics.contract import observations_sql as obs_sql
+from metrics.contract.kinds import OBSERVATIONS
+from metrics.contract.models import ObservationRow
 from metrics.vocab import GSS_SYMBOL_CELLS
 
 MEASURES = {

@@ -15,7 +15,7 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics.plaintext import markdown_literal, markdown_quote
+from metrics.outputs.plaintext import markdown_literal, markdown_quote
 
 HOSTILE = [
     "![beacon](http://127.0.0.1:9/beacon.png)",

@@ -5,6 +5,7 @@ data gives the same bytes."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import filecmp
 import json
 import re
@@ -12,18 +13,16 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from conftest import BASE_FILES, REPO, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BASE_FILES, REPO, write_files
-from metrics import store
 from metrics.cli import main
-import datetime as dt
-
-from metrics.disclosure import Cell, LinkedCell, is_primary_suppressed, linked_suppression
-from metrics.aggregate import Figure
-from metrics.importer import import_paths
-from metrics.publish import publish
+from metrics.contract.importer import import_paths
+from metrics.methods.aggregate import Figure
+from metrics.methods.disclosure import Cell, LinkedCell, is_primary_suppressed, linked_suppression
+from metrics.outputs.publish import publish
+from metrics.store import db as store
 
 NOTE_HEAD = "note_id,recorded_on,partnership_id,place_id,goal_id,domain,voice,text,source,consent,approved_wording,approved_by,approved_on"
 SENTINELS = {
@@ -294,7 +293,7 @@ def test_the_public_projection_is_the_trend_through_published_figures_only(tmp_p
     squares through those five points, read at 31 Dec 2026, is the projection."""
     import numpy as np
 
-    from metrics.public import public_site
+    from metrics.outputs.public import public_site
 
     files = {
         "places.csv": "place_id,name,level,parent_id,code\nh,Hood,neighbourhood,,\n",
@@ -322,8 +321,8 @@ def test_the_public_projection_is_the_trend_through_published_figures_only(tmp_p
     ],
 )
 def test_a_hidden_latest_count_keeps_its_status_only_when_every_small_count_gives_it(tmp_path, fresh_db, target, latest, public_status):
-    from metrics.public import public_site
-    from metrics.readmodel import goal_results
+    from metrics.outputs.public import public_site
+    from metrics.read.readmodel import goal_results
 
     files = {
         "places.csv": "place_id,name,level,parent_id,code\nh,Hood,neighbourhood,,\n",
@@ -346,7 +345,7 @@ def test_a_hidden_latest_count_keeps_its_status_only_when_every_small_count_give
 def test_the_methods_page_explains_the_public_status():
     from metrics.vocab import PUBLIC_STATUS_LABELS
 
-    text = (Path(__file__).resolve().parent.parent / "metrics" / "methods.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parent.parent / "docs" / "methods.md").read_text(encoding="utf-8")
     assert f"**{PUBLIC_STATUS_LABELS['too_few_to_publish']}**" in re.sub(r"\s+", " ", text)
     assert "linked tables" in text
 
@@ -355,7 +354,7 @@ def test_the_methods_page_explains_the_public_status():
 
 
 def test_the_snapshot_holds_exactly_the_public_site(demo_copy):
-    from metrics.public import public_site, site_from_dict, site_to_dict
+    from metrics.outputs.public import public_site, site_from_dict, site_to_dict
 
     con = store.connect(demo_copy)
     site = public_site(con)
@@ -365,8 +364,8 @@ def test_the_snapshot_holds_exactly_the_public_site(demo_copy):
 
 HOLD_AND_SNAPSHOT = """
 import sys, time
-from metrics import store
-from metrics.publish import keep_public_snapshot
+from metrics.store import db as store
+from metrics.outputs.publish import keep_public_snapshot
 con = store.connect(sys.argv[1])
 keep_public_snapshot(con, sys.argv[1], every_s=0.2)
 print("holding", flush=True)

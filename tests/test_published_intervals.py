@@ -6,14 +6,14 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from conftest import snapshot, write_files
-from metrics.aggregate import Figure, aggregate_figures, derived_value
-from metrics.disclosure import is_primary_suppressed
-from metrics.explain import format_value
-from metrics.importer import import_paths
-from metrics.intervals import figure_interval, wilson_interval
-from metrics.readmodel import goal_results
+
+from metrics.contract.importer import import_paths
+from metrics.methods.aggregate import Figure, aggregate_figures, derived_value
+from metrics.methods.disclosure import is_primary_suppressed
+from metrics.methods.explain import format_value
+from metrics.methods.intervals import figure_interval, wilson_interval
+from metrics.read.readmodel import goal_results
 from metrics.vocab import UNIT_SCALE, UNITS
 
 HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,ci_low,ci_high,source,provisional"

@@ -1,5 +1,5 @@
 """One figure, one place (issue: "One figure, one place"): the views that
-showed the same goal differently now read one definition from metrics.readmodel.
+showed the same goal differently now read one definition from metrics.read.readmodel.
 
 Each test pins a disagreement a reader could see, and failed on the code
 before the read model: the board pack drew England and the site drew the local
@@ -12,13 +12,15 @@ import datetime as dt
 import re
 
 import pytest
-
 from conftest import BASE_FILES, write_files
-from metrics import edits, readmodel, reviews, store, views
+
+from metrics import edits
 from metrics.access import LOCAL
-from metrics.boardpack import board_pack_html
-from metrics.importer import import_paths
-from metrics.publish import publish
+from metrics.contract.importer import import_paths
+from metrics.outputs.boardpack import board_pack_html
+from metrics.outputs.publish import publish
+from metrics.read import readmodel, reviews, views
+from metrics.store import db as store
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
 

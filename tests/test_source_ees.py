@@ -9,11 +9,11 @@ import csv
 import math
 
 import pytest
-
 from conftest import REAL_DFE, snapshot, write_files
-from metrics.dfe import import_dfe_attendance
-from metrics.importer import import_paths
-from metrics.sources import import_source
+
+from metrics.contract.importer import import_paths
+from metrics.contract.sources import import_source
+from metrics.contract.sources.dfe import import_dfe_attendance
 
 CAMDEN, ISLINGTON, TOWER_HAMLETS, CITY = "E09000007", "E09000019", "E09000030", "E09000001"
 SETUP = {

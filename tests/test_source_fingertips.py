@@ -16,15 +16,16 @@ import json
 import math
 
 import pytest
-
 from conftest import REAL_FINGERTIPS, snapshot, write_files
-from metrics import cli, views
-from metrics.aggregate import Figure
-from metrics.importer import import_paths
-from metrics.intervals import figure_interval, wilson_interval
-from metrics.sources import import_source
-from metrics.sources.periods import fingertips_period
-from metrics.status import Point, benchmark_comparison
+
+from metrics import cli
+from metrics.contract.importer import import_paths
+from metrics.contract.sources import import_source
+from metrics.contract.sources.periods import fingertips_period
+from metrics.methods.aggregate import Figure
+from metrics.methods.intervals import figure_interval, wilson_interval
+from metrics.methods.status import Point, benchmark_comparison
+from metrics.read import views
 
 COMPARED = "Compared to England value or percentiles"
 MEASURES = """
@@ -187,7 +188,7 @@ def test_a_partnership_of_two_regions_adds_up_their_counts(ft_db, tmp_path):
         ),
     })).ok
     assert fingertips(ft_db).ok
-    from metrics.readmodel import goal_results
+    from metrics.read.readmodel import goal_results
 
     [r] = goal_results(ft_db)
     rows = {r2["Area Code"]: r2 for _, r2 in persons_rows() if r2["Time period"] == "2023/24"}

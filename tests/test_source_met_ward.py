@@ -13,14 +13,14 @@ import re
 import shutil
 
 import pytest
-
 from conftest import REAL_MET_2025_12, REAL_MET_2026_01, snapshot, write_files
 from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
-from metrics import readmodel
-from metrics.boardpack import board_pack_html
-from metrics.importer import import_paths
-from metrics.sources import import_source
-from metrics.sources.periods import met_month
+
+from metrics.contract.importer import import_paths
+from metrics.contract.sources import import_source
+from metrics.contract.sources.periods import met_month
+from metrics.outputs.boardpack import board_pack_html
+from metrics.read import readmodel
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-
 from conftest import REAL_POLICE, snapshot, write_files
-from metrics.importer import import_paths
-from metrics.readmodel import goal_results
-from metrics.sources import import_source
+
+from metrics.contract.importer import import_paths
+from metrics.contract.sources import import_source
+from metrics.read.readmodel import goal_results
 
 # Two neighbourhoods of real Leeds LSOAs; a third whose only LSOA has no row in
 # July 2016's file (E01011703 is a Leeds LSOA between the file's E01011702 and

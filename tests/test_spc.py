@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.spc import (
+from metrics.methods.spc import (
     SpcLimits,
-    part_of_run,
     assurance_icon,
     close_to_limits,
     one_side_run_ends,
     outside_limits,
+    part_of_run,
     point_types,
     seven_point_one_side,
     seven_point_trend,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from metrics.status import (
+from metrics.methods.status import (
     GoalSpec,
     Point,
     benchmark_comparison,

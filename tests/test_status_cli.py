@@ -12,17 +12,17 @@ import json
 import math
 
 import pytest
+from conftest import write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import write_files
-from metrics import store
-from metrics.aggregate import Figure, partnership_series
 from metrics.cli import main
-from metrics.demo import DEMO_DIR
-from metrics.importer import import_paths
-from metrics.readmodel import goal_results
-from metrics.status import STATUS_JSON_KEYS
+from metrics.contract.demo import DEMO_DIR
+from metrics.contract.importer import import_paths
+from metrics.methods.aggregate import Figure, partnership_series
+from metrics.methods.status import STATUS_JSON_KEYS
+from metrics.read.readmodel import goal_results
+from metrics.store import db as store
 from metrics.vocab import STATUS_LABELS
 
 
@@ -143,7 +143,7 @@ figures = st.tuples(st.integers(1, 5000), st.integers(0, 100)).map(lambda t: (t[
 @settings(max_examples=40, deadline=None)
 @given(st.lists(figures, min_size=2, max_size=2), st.lists(figures, min_size=2, max_size=2))
 def test_sql_partnership_aggregation_matches_the_reference_functions(tmp_path_factory, sep, oct_):
-    """The SQL ratio of sums (metrics.readmodel) equals metrics.aggregate's pure rule."""
+    """The SQL ratio of sums (metrics.read.readmodel) equals metrics.methods.aggregate's pure rule."""
     folder = tmp_path_factory.mktemp("agg")
     con = store.connect(folder / "a.duckdb")
     from conftest import BASE_FILES
@@ -186,7 +186,7 @@ def test_partnership_sums_do_not_depend_on_the_order_they_are_added_in():
 
     import duckdb
 
-    from metrics.readmodel import exact_sums
+    from metrics.read.readmodel import exact_sums
 
     rng = random.Random(7)
     values = [rng.uniform(0, 40) * rng.choice([1, 1e-3, 1e3]) for _ in range(200_000)]

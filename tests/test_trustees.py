@@ -4,8 +4,9 @@ member of, grouped by place and by outcome."""
 from __future__ import annotations
 
 from conftest import write_files
-from metrics import trustees
-from metrics.importer import import_paths
+
+from metrics.contract.importer import import_paths
+from metrics.outputs import trustees
 
 
 def test_a_trust_sees_the_goals_of_every_partnership_it_belongs_to(seeded_db, tmp_path):

@@ -1,4 +1,4 @@
-"""The bounded workbook reader (metrics/xlsx.py) reads what openpyxl reads.
+"""The bounded workbook reader (metrics/contract/xlsx.py) reads what openpyxl reads.
 
 The project read workbooks with openpyxl (`data_only=True`) before; the new
 reader must give every cell the same text. Hypothesis writes workbooks with
@@ -15,6 +15,7 @@ import warnings
 
 import openpyxl
 import pytest
+from fixtures import hostile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -22,9 +23,8 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from fixtures import hostile
-from metrics import xlsx
-from metrics.xlsx import Refused, Workbook, cell_text
+from metrics.contract import xlsx
+from metrics.contract.xlsx import Refused, Workbook, cell_text
 
 TEXT = st.text(max_size=30).map(lambda t: ILLEGAL_CHARACTERS_RE.sub("", t))
 VALUES = st.one_of(
@@ -171,7 +171,7 @@ def test_an_old_or_encrypted_excel_file_is_explained():
 
 
 def test_limits_are_read_when_used(monkeypatch):
-    """Tests (and a deployment) may lower a limit in metrics.limits."""
+    """Tests (and a deployment) may lower a limit in metrics.contract.limits."""
     monkeypatch.setattr(xlsx.limits, "MAX_ROWS", 2)
     rows = hostile.text_rows([["a"], ["1"], ["2"], ["3"]])
     data = hostile.workbook({"s": hostile.sheet_xml(rows)})

@@ -1,6 +1,6 @@
 """The dashboard's server-side HTML: summary rows and cards, the tartan rug,
 the trustees' grid, small multiples and the charts, drawn from what
-metrics.dashboard computed.
+metrics.outputs.dashboard computed.
 
 One `st.html` element per block is much faster for the browser than a
 Streamlit element per cell, and lays out with CSS grid and container queries
@@ -8,7 +8,7 @@ Streamlit element per cell, and lays out with CSS grid and container queries
 autoescaping writes every statement, name and label as text; links are
 relative addresses of internal pages. Streamlit sanitises st.html with
 DOMPurify's HTML profile, which drops inline <svg>: charts go in as <img>
-data: URIs, icons as background images in the stylesheet (metrics.icons
+data: URIs, icons as background images in the stylesheet (metrics.outputs.icons
 draws both), and none makes a request. No Streamlit import here, so the
 markup can be tested on its own.
 """
@@ -21,10 +21,10 @@ from pathlib import Path
 
 import jinja2
 
-from metrics import icons
-from metrics.dashboard import GoalCard, GoalPanel
-from metrics.explain import format_day, variation_high
-from metrics.svg import promise_chart_svg
+from metrics.methods.explain import format_day, variation_high
+from metrics.outputs import icons
+from metrics.outputs.dashboard import GoalCard, GoalPanel
+from metrics.outputs.svg import promise_chart_svg
 from metrics.vocab import BENCHMARK_LABELS, STATUS_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -77,10 +77,10 @@ NARROW_CHART = (360, 560)  # one legend entry a line: 12px text at a phone's wid
 
 
 def chart_images(fig, summary: str, wide: tuple[int, int] = WIDE_CHART, narrow: tuple[int, int] = NARROW_CHART) -> dict:
-    """A plotly figure (metrics.charts) as two SVG images, one laid out for a
+    """A plotly figure (metrics.outputs.charts) as two SVG images, one laid out for a
     wide column and one for a phone (CSS shows the one that fits), and their
     sizes, for the chart.html template."""
-    from metrics.svg import figure_to_svg
+    from metrics.outputs.svg import figure_to_svg
 
     return {
         "wide": icons.data_uri(figure_to_svg(fig, summary, width=wide[0], height=wide[1])), "wide_height": wide[1],

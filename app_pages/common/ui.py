@@ -12,7 +12,9 @@ import os
 import pandas as pd
 import streamlit as st
 
-from metrics import demo, readmodel, store, views
+from metrics.contract import demo
+from metrics.read import readmodel, views
+from metrics.store import db as store
 from metrics.vocab import status_text
 
 PAGE_OVERVIEW = "app_pages/internal/overview.py"
@@ -219,7 +221,7 @@ def require(need: str = "viewer", partnership: str | None = None) -> None:
 def _connection(path: str):
     """One connection per process (DuckDB allows one writing process per file);
     each rerun works on its own cursor."""
-    from metrics.publish import keep_public_snapshot
+    from metrics.outputs.publish import keep_public_snapshot
 
     con = store.connect(path)
     keep_public_snapshot(con, path)  # so `python -m metrics publish` works while the app holds the file
@@ -230,7 +232,7 @@ def edit(fn, *args, **kwargs):
     """Make a change through metrics.edits (or the importer) as the signed-in
     person: `fn(con, perms, *args, actor=...)`. Permission is decided there,
     against the stored rows; a refusal is shown as a message and stops the
-    page. Writes queue on the store's one write path (metrics.store)."""
+    page. Writes queue on the store's one write path (metrics.store.db)."""
     from metrics.access import PermissionDenied
 
     try:
@@ -241,21 +243,21 @@ def edit(fn, *args, **kwargs):
 
 
 def text(value: object) -> str:
-    """A user's text, escaped for Streamlit's Markdown (metrics.plaintext)."""
-    from metrics.plaintext import markdown_literal
+    """A user's text, escaped for Streamlit's Markdown (metrics.outputs.plaintext)."""
+    from metrics.outputs.plaintext import markdown_literal
 
     return markdown_literal(value)
 
 
 def quote(value: object) -> None:
     """A note, shown as a block quote of literal text."""
-    from metrics.plaintext import markdown_quote
+    from metrics.outputs.plaintext import markdown_quote
 
     st.markdown(markdown_quote(value))
 
 
 def show_problems(problems) -> None:
-    from metrics.problems import summarise_problems
+    from metrics.contract.problems import summarise_problems
 
     st.error(f"Nothing was saved: {len(problems)} problem{'s' if len(problems) != 1 else ''} to fix.")
     st.markdown("\n".join(f"- {text(line)}" for line in summarise_problems(problems)))
@@ -354,8 +356,8 @@ def place_series_by_measure(version: int, place_ids: tuple[str, ...]):
 
 @st.cache_data(show_spinner=False)
 def public_site(version: int):
-    """The public view, through the one gate (metrics.public): public mode reads nothing else."""
-    from metrics.public import public_site as gate
+    """The public view, through the one gate (metrics.outputs.public): public mode reads nothing else."""
+    from metrics.outputs.public import public_site as gate
 
     return gate(con())
 
@@ -449,14 +451,14 @@ def status_badge(code: str) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _new_data(version: int, goal_ids: tuple[str, ...], today: dt.date) -> dict[str, bool | None]:
-    from metrics.reviews import new_data_flags
+    from metrics.read.reviews import new_data_flags
 
     wanted = set(goal_ids)
     return new_data_flags(con(), [g for g in _goal_list(version) if g.goal_id in wanted], _partnerships(version), today)
 
 
 def new_data(version: int, results: list[readmodel.GoalResult]) -> dict[str, bool | None]:
-    """Whether new data arrived since each goal's last review (metrics.reviews.new_data_flags,
+    """Whether new data arrived since each goal's last review (metrics.read.reviews.new_data_flags,
     the board pack's rule), for goals already limited to what the user may read."""
     return _new_data(version, tuple(sorted(r.goal.goal_id for r in results)), dt.date.today())
 
@@ -491,6 +493,6 @@ def html(template: str, **context) -> None:
 
 
 def download_csv(df: pd.DataFrame, label: str, file_name: str, key: str) -> None:
-    from metrics.csvsafe import frame_csv_bytes  # no cell a spreadsheet would run as a formula
+    from metrics.contract.csvsafe import frame_csv_bytes  # no cell a spreadsheet would run as a formula
 
     st.download_button(label, frame_csv_bytes(df), file_name=file_name, mime="text/csv", key=key)

@@ -4,9 +4,9 @@ metrics.access."""
 
 import streamlit as st
 
-from metrics import access
-from metrics.store import StoreError
 from app_pages.common import ui
+from metrics import access
+from metrics.store.db import StoreError
 
 version = ui.frame("Access", need="admin")
 p = ui.perms()

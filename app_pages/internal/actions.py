@@ -6,9 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import edits, views
-from metrics.vocab import ACTION_STATUSES
 from app_pages.common import ui
+from metrics import edits
+from metrics.read import views
+from metrics.vocab import ACTION_STATUSES
 
 version = ui.frame("Actions")
 chosen = ui.choose_partnership(version).partnership_id

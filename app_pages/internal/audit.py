@@ -4,8 +4,8 @@ updates, reviews, access changes), for the partnerships the admin administers
 
 import streamlit as st
 
-from metrics import access
 from app_pages.common import ui
+from metrics import access
 
 ui.frame("Audit trail", need="admin")
 log = access.audit_log(ui.con(), ui.perms())

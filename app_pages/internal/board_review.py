@@ -9,9 +9,10 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import edits, reviews, views
-from metrics.boardpack import board_pack_html
 from app_pages.common import ui
+from metrics import edits
+from metrics.outputs.boardpack import board_pack_html
+from metrics.read import reviews, views
 
 version = ui.frame("Board review")
 p = ui.choose_partnership(version)

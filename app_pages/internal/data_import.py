@@ -3,9 +3,9 @@ with a preview of what will change before the steward confirms."""
 
 import streamlit as st
 
-from metrics.importer import import_paths
-from metrics.readers import Upload
 from app_pages.common import ui
+from metrics.contract.importer import import_paths
+from metrics.contract.readers import Upload
 
 ui.frame("Import", need="steward")
 st.markdown(

@@ -2,7 +2,7 @@
 it, then the figures behind it (table and download), its history, what people
 said and what was agreed.
 
-The chart is drawn on the server as SVG (metrics.svg): in the browser it
+The chart is drawn on the server as SVG (metrics.outputs.svg): in the browser it
 appears with the page, where plotly's first chart costs a second or more
 (README, "Scale and speed", has the figures). `?chart=plotly` draws the
 interactive plotly chart in its place instead, and `?chart=lazy` draws it
@@ -10,12 +10,13 @@ last, after the rest of the page, as `bench --browser` compares them."""
 
 import streamlit as st
 
-from metrics import dashboard, readmodel, views
-from metrics.charts import goal_figure, goal_table
-from metrics.explain import format_day, format_month
-from metrics.spc import MIN_POINTS
 from app_pages.common import ui
 from app_pages.common.html import chart_images
+from metrics.methods.explain import format_day, format_month
+from metrics.methods.spc import MIN_POINTS
+from metrics.outputs import dashboard
+from metrics.outputs.charts import goal_figure, goal_table
+from metrics.read import readmodel, views
 
 CHARTS = ("svg", "plotly", "lazy")
 
@@ -80,7 +81,7 @@ history = views.goal_history(ui.con(), g.goal_id)
 if len(history) == 1:
     st.write(f"Unchanged since it was recorded on {format_day(history.iloc[0]['recorded_at'])}.")
 else:
-    from metrics.explain import format_value
+    from metrics.methods.explain import format_value
 
     first = history.iloc[0]
     st.write(

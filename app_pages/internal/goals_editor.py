@@ -5,9 +5,9 @@ import datetime as dt
 
 import streamlit as st
 
+from app_pages.common import ui
 from metrics import edits
 from metrics.vocab import VISIBILITIES
-from app_pages.common import ui
 
 version = ui.frame("Goals editor", need="steward")
 perms = ui.perms()
@@ -55,7 +55,7 @@ if submitted:
         ui.show_problems(result.problems)
 
 if current is not None:
-    from metrics.views import goal_history
+    from metrics.read.views import goal_history
 
     st.markdown("#### History")
     st.dataframe(goal_history(ui.con(), current.goal_id), hide_index=True, width="stretch")

@@ -5,10 +5,10 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import views
-from metrics.charts import multi_series_figure
-from metrics.vocab import DOMAINS, VOICES
 from app_pages.common import ui
+from metrics.outputs.charts import multi_series_figure
+from metrics.read import views
+from metrics.vocab import DOMAINS, VOICES
 
 version = ui.frame("Lived experience")
 parts = ui.partnerships_or_stop(version)

@@ -7,11 +7,12 @@ the URL asks for (ui.places applies metrics.access.readable_places)."""
 
 import streamlit as st
 
-from metrics import dashboard, readmodel
-from metrics.charts import multi_series_figure
-from metrics.views import place_areas
 from app_pages.common import ui
 from app_pages.common.html import chart_images
+from metrics.outputs import dashboard
+from metrics.outputs.charts import multi_series_figure
+from metrics.read import readmodel
+from metrics.read.views import place_areas
 
 version = ui.frame("Neighbourhood")
 places = ui.places(version)

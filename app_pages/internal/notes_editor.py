@@ -6,9 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import edits, views
-from metrics.vocab import CONSENTS, DOMAINS, VOICES
 from app_pages.common import ui
+from metrics import edits
+from metrics.read import views
+from metrics.vocab import CONSENTS, DOMAINS, VOICES
 
 version = ui.frame("Record and approve notes", need="steward")
 perms = ui.perms()

@@ -10,8 +10,8 @@ chosen."""
 
 import streamlit as st
 
-from metrics import dashboard
 from app_pages.common import ui
+from metrics.outputs import dashboard
 
 # More partnerships than this and the page lists them all in one line each,
 # with the cards of one chosen partnership.

@@ -5,8 +5,9 @@ neighbourhood's goal for the measure or to its page."""
 
 import streamlit as st
 
-from metrics import dashboard, readmodel
 from app_pages.common import ui
+from metrics.outputs import dashboard
+from metrics.read import readmodel
 
 version = ui.frame("Partnership")
 p = ui.choose_partnership(version)

@@ -5,9 +5,9 @@ outcome as the Overview draws them, and a one-page summary to print."""
 
 import streamlit as st
 
-from metrics import dashboard, trustees
-from metrics.explain import format_month
 from app_pages.common import ui
+from metrics.methods.explain import format_month
+from metrics.outputs import dashboard, trustees
 
 version = ui.frame("Trustees' view")
 parts = ui.partnerships(version)

@@ -1,5 +1,5 @@
 """The public progress page, served live (OUTCOMES_MODE=public): the static
-site's pages, from the same gate (metrics.public) and the same templates.
+site's pages, from the same gate (metrics.outputs.public) and the same templates.
 
 - no query parameter: every promise with its status at a glance, grouped by partnership;
 - ?partnership=ID: one partnership, its members and its promises;
@@ -14,8 +14,8 @@ image, link or request can come from what a user typed.
 import streamlit as st
 
 from app_pages.common import ui
-from metrics.charts import public_goal_figure
-from metrics.publish import SITE_DIR, live_fragment
+from metrics.outputs.charts import public_goal_figure
+from metrics.outputs.publish import SITE_DIR, live_fragment
 
 
 def link(kind: str, ident: str | None = None) -> str:

@@ -10,6 +10,7 @@ page land in tests/artifacts/screenshots/ for a human look.
 from __future__ import annotations
 
 import re
+
 import duckdb
 import pytest
 from playwright.sync_api import expect

@@ -15,10 +15,10 @@ import re
 import uuid
 
 import pytest
+from fixtures import hostile
 from playwright.sync_api import expect
 
 from browser.conftest import axe_report, axe_violations, open_page, screenshot
-from fixtures import hostile
 
 pytestmark = pytest.mark.browser
 

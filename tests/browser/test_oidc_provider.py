@@ -13,10 +13,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from oidc.provider import TEST_USERS, OidcUser, Provider, app_env
 from playwright.sync_api import Page, expect
 
 from browser.conftest import open_page, screenshot
-from oidc.provider import TEST_USERS, OidcUser, Provider, app_env
 
 pytestmark = pytest.mark.browser
 

@@ -11,14 +11,14 @@ import re
 import shutil
 
 import pytest
+from conftest import BASE_FILES, write_files
 from playwright.sync_api import expect
+from test_publish import SENTINELS, publish_beside_the_app
 
 from browser.conftest import axe_report, axe_violations, open_page, screenshot
-from conftest import BASE_FILES, write_files
-from metrics import store
-from metrics.importer import import_paths
-from metrics.publish import publish
-from test_publish import SENTINELS, publish_beside_the_app
+from metrics.contract.importer import import_paths
+from metrics.outputs.publish import publish
+from metrics.store import db as store
 
 pytestmark = pytest.mark.browser
 

@@ -10,14 +10,15 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import REAL_MET_2025_12, REAL_MET_2026_01
+from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
 from playwright.sync_api import expect
 
 from browser.conftest import axe_report, axe_violations, open_page, screenshot
-from conftest import REAL_MET_2025_12, REAL_MET_2026_01
-from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
-from metrics import access, edits, store
-from metrics.boardpack import board_pack_html
-from metrics.sources.periods import met_month
+from metrics import access, edits
+from metrics.contract.sources.periods import met_month
+from metrics.outputs.boardpack import board_pack_html
+from metrics.store import db as store
 
 pytestmark = pytest.mark.browser
 

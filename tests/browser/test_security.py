@@ -16,13 +16,14 @@ import urllib.request
 
 import duckdb
 import pytest
+from conftest import write_files
+from oidc.provider import app_env, write_secrets
 from playwright.sync_api import Page, expect
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, open_page, screenshot
-from conftest import write_files
-from metrics import access, store
-from metrics.importer import import_paths
-from oidc.provider import app_env, write_secrets
+from metrics import access
+from metrics.contract.importer import import_paths
+from metrics.store import db as store
 
 pytestmark = pytest.mark.browser
 

@@ -12,11 +12,12 @@ import re
 
 import duckdb
 import pytest
+from oidc.provider import app_env
 from playwright.sync_api import Page, expect
 
 from browser.conftest import open_page, screenshot
-from metrics import access, store
-from oidc.provider import app_env
+from metrics import access
+from metrics.store import db as store
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,422 @@
+"""Disclosure control for every published figure (METHODS.md section 7).
+
+Primary suppression hides a figure whose base is small or whose count is 1 or
+2. Secondary suppression then treats every figure published for one measure
+as one system of linked tables (every neighbourhood, every partnership,
+overlapping ones included, every period length) and hides more figures until
+no sum or difference of what is published gives a hidden figure, or any
+group of people below the threshold. Suppressed figures are shown as `c`, the
+GSS symbol, and so are their intervals, numerators and denominators.
+
+How the system is read. A published figure adds up "atoms": one
+neighbourhood (or benchmark place) over one stretch of days, the stretches cut
+at every period boundary of the measure. A partnership's figure for March is
+the March atoms of its neighbourhoods; a quarter is its three months. An
+intruder who knows every published figure exactly (numerators and
+denominators too, the worst case) can work out precisely the groups of atoms
+whose indicator lies in the row space of the published figures' indicators:
+those are the combinations of sums and differences. So, per measure and per
+connected set of atoms, we check with linear algebra that:
+  (a) no hidden figure lies in that row space;
+  (b) no single atom that can be worked out is small (a count of 1 or 2, or a
+      base below the threshold);
+  (c) no other group of atoms that can be worked out is small (found by
+      listing the 0/1 vectors of the row space over the atoms not already
+      pinned down).
+While any check fails we hide one more published figure. We try the (up to
+8) published figures the failing derivations use most, smallest base first,
+and hide the one that leaves the fewest failures (then the smallest base).
+Repeat to a fixed point; the choice is deterministic (ties by place and
+period), so the same data always hides the same cells. Where the published
+figures leave more than 2^14 combinations to list in (c), we first hide the
+smallest figure touching them, so the listing stays complete.
+
+Counts, numerators and denominators are checked separately; quantities are
+assumed to add up over places and over time, which is the intruder's best
+case (and so ours to defend against): where they do not really add (a year to
+date figure), the check only hides more, never less.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+
+from metrics.methods.aggregate import Figure, derived_value
+from metrics.methods.intervals import figure_interval
+from metrics.methods.status import GoalSpec, Point, judge_latest
+from metrics.vocab import DEFAULT_SUPPRESS_BELOW, UNIT_SCALE
+
+SUPPRESSED = "c"
+SMALL_COUNTS = (1.0, 2.0)
+SMALLEST_PUBLISHED_COUNT = 3
+# Past this many independent published combinations over the atoms left free,
+# listing every group would take too long: hide more until it is short enough.
+MAX_FREE_RANK = 14
+# How many cells to try hiding, each by a full check, before choosing one.
+MAX_CANDIDATES = 8
+_TOL = 1e-7
+
+
+def threshold(suppress_below: int | None) -> int:
+    """The measure's smallest publishable base (DATA_FORMATS.md: default 10)."""
+    return DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
+
+
+def figure_base(unit: str, fig: Figure | None) -> float | None:
+    """The base a figure rests on: the denominator of a rate, the sample size
+    of a score, the count itself for a count (used to prefer hiding the
+    smallest figures); None when it is not known."""
+    if fig is None:
+        return None
+    if unit in UNIT_SCALE:
+        return fig.denominator
+    if unit == "score":
+        return fig.sample_size
+    return fig.value
+
+
+def is_primary_suppressed(unit: str, fig: Figure | None, suppress_below: int | None) -> bool:
+    """METHODS.md s.7: suppress when the base (denominator, or sample size for a
+    score) is below the measure's threshold (default 10), or when a count (the
+    numerator, or the value of a count measure) is 1 or 2.
+
+    A count measure has no base, so only the 1-or-2 rule applies to it; a rate
+    given as a value alone has no known base and no count, so nothing here can
+    flag it.
+    """
+    if fig is None:
+        return False
+    below = threshold(suppress_below)
+    if unit in UNIT_SCALE:
+        if fig.denominator is not None and fig.denominator < below:
+            return True
+        return fig.numerator in SMALL_COUNTS
+    if unit == "score":
+        return fig.sample_size is not None and fig.sample_size < below
+    return fig.value in SMALL_COUNTS
+
+
+def quantities(unit: str, fig: Figure | None) -> dict[str, float]:
+    """The additive parts of a figure that differencing works on, each checked
+    on its own: a count; a rate's numerator and denominator; a score's number
+    of respondents and the sum of their scores. NaN where not known."""
+    nan = math.nan
+    if fig is None:
+        return {}
+    if unit in UNIT_SCALE:
+        return {"numerator": nan if fig.numerator is None else fig.numerator, "denominator": nan if fig.denominator is None else fig.denominator}
+    if unit == "score":
+        n = fig.sample_size
+        return {"sample_size": nan if n is None else n, "sum": nan if n is None or fig.value is None else n * fig.value}
+    return {"count": nan if fig.value is None else fig.value}
+
+
+def small_groups(names: list[str], parts: np.ndarray, known: np.ndarray, suppress_below: int | None) -> np.ndarray:
+    """Which derived groups would be hidden if they were published: a count (or
+    numerator) of 1 or 2, or a base (denominator, number of respondents) above 0
+    but below the threshold. `parts` has a row per group and a column per name
+    in `names`; unknown parts (`known` false) and negative ones (which a real
+    group cannot have) are not small."""
+    below = threshold(suppress_below)
+    small = np.zeros(len(parts), bool)
+    for j, name in enumerate(names):
+        x = parts[:, j]
+        if name in ("count", "numerator"):
+            whole = np.round(x)
+            hit = (np.abs(x - whole) < 0.25) & np.isin(whole, SMALL_COUNTS)
+        elif name in ("denominator", "sample_size"):
+            hit = (x >= 0.5) & (x < below - _TOL)
+        else:
+            continue
+        small |= hit & known[:, j]
+    return small
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published figure's identity: measure, place and exact period."""
+
+    measure_id: str
+    place_id: str
+    period: tuple
+
+
+@dataclass(frozen=True)
+class LinkedCell:
+    """A published figure as the linked tables see it: which neighbourhoods it
+    adds up (a neighbourhood or benchmark place: itself), its unit and its figure."""
+
+    cell: Cell
+    places: frozenset[str]
+    unit: str
+    figure: Figure | None
+    suppress_below: int | None = None
+
+    @property
+    def base(self) -> float:
+        b = figure_base(self.unit, self.figure)
+        return math.inf if b is None else float(b)
+
+    def order(self) -> tuple:
+        """Smallest first; ties broken by place and period, so the choice is reproducible."""
+        return (self.base, self.cell.place_id, str(self.cell.period))
+
+
+def _spans(cells: list[LinkedCell]) -> dict[Cell, list[int]]:
+    """Each cell's stretches of days, cut at every period boundary of the measure."""
+    bounds = sorted({c.cell.period[0] for c in cells} | {c.cell.period[1] + timedelta(days=1) for c in cells})
+    index = {d: i for i, d in enumerate(bounds)}
+    out = {}
+    for c in cells:
+        start, end = c.cell.period[0], c.cell.period[1] + timedelta(days=1)
+        out[c.cell] = list(range(index[start], index[end]))
+    return out
+
+
+def _components(cells: list[LinkedCell]) -> list[tuple[list[LinkedCell], dict[Cell, list[tuple]]]]:
+    """Cells of one measure split into sets that share no atom, each with every cell's atoms."""
+    spans = _spans(cells)
+    atoms = {c.cell: [(p, s) for p in sorted(c.places) for s in spans[c.cell]] for c in cells}
+    parent: dict[tuple, tuple] = {}
+
+    def find(a: tuple) -> tuple:
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for c in cells:
+        first = atoms[c.cell][0]
+        for a in atoms[c.cell][1:]:
+            parent[find(a)] = find(first)
+    groups: dict[tuple, list[LinkedCell]] = defaultdict(list)
+    for c in cells:
+        groups[find(atoms[c.cell][0])].append(c)
+    return [(group, {c.cell: atoms[c.cell] for c in group}) for _, group in sorted(groups.items(), key=lambda kv: str(kv[0]))]
+
+
+@dataclass
+class _Violation:
+    """Something an intruder could work out, and the published cells its derivation uses."""
+
+    what: str
+    uses: frozenset[Cell]
+
+
+class _System:
+    """The published cells of one component as a matrix over its atoms, with
+    the pseudo-inverse that writes any derivable group as a combination of them."""
+
+    def __init__(self, cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell]):
+        self.atoms = atoms
+        self.universe = sorted({a for c in cells for a in atoms[c.cell]})
+        self.col = {a: i for i, a in enumerate(self.universe)}
+        self.shown = [c for c in cells if c.cell not in hidden]
+        self.hidden = [c for c in cells if c.cell in hidden]
+        self.names = sorted({k for c in cells for k in quantities(c.unit, c.figure)})
+        self.matrix = np.array([self.vector(c.cell) for c in self.shown]).reshape(len(self.shown), len(self.universe))
+        self.values = np.array([[quantities(c.unit, c.figure).get(k, math.nan) for k in self.names] for c in self.shown]).reshape(len(self.shown), len(self.names))
+        # Gauss-Jordan on [published cells | identity]: R = T M in reduced row echelon
+        # form, with T saying which published cells make each row of R.
+        reduced, self.pivots = _rref(np.hstack([self.matrix, np.eye(len(self.shown))]), len(self.universe))
+        self.reduced, self.combine = reduced[:, : len(self.universe)], reduced[:, len(self.universe):]
+
+    def vector(self, cell: Cell) -> np.ndarray:
+        v = np.zeros(len(self.universe))
+        for a in self.atoms[cell]:
+            v[self.col[a]] = 1.0
+        return v
+
+    def solve(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each row of `vectors` (groups of atoms): the coefficients of the
+        published cells that give it, and whether they give it exactly (whether
+        an intruder can work the group out)."""
+        at_pivots = vectors[:, self.pivots]
+        exact = np.abs(at_pivots @ self.reduced - vectors).max(axis=1, initial=0.0) < 1e-6
+        return at_pivots @ self.combine, exact
+
+    def pinned(self) -> np.ndarray:
+        """The atoms the published cells pin down one by one: a pivot column whose
+        row in the reduced form has nothing in any other free column."""
+        out = np.zeros(len(self.universe), bool)
+        others = np.ones(len(self.universe), bool)
+        others[self.pivots] = False
+        for row, col in enumerate(self.pivots):
+            out[col] = not np.any(np.abs(self.reduced[row, others]) > 1e-9)
+        return out
+
+    def uses(self, coef: np.ndarray) -> frozenset[Cell]:
+        return frozenset(self.shown[i].cell for i in np.flatnonzero(np.abs(coef) > 1e-9))
+
+    def parts(self, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each derived group's counts (a row per group, a column per name), and
+        whether each is known (false where a cell it uses has no such count)."""
+        values = np.nan_to_num(self.values)
+        missing = np.isnan(self.values)
+        used = np.abs(coef) > 1e-9
+        return coef @ values, ~(used.astype(int) @ missing.astype(int)).astype(bool)
+
+
+def _rref(m: np.ndarray, pivot_columns: int | None = None) -> tuple[np.ndarray, list[int]]:
+    """Reduced row echelon form (floating point, partial pivoting) with pivots
+    sought in the first `pivot_columns` columns only; zero rows dropped. Plain
+    row operations, no LAPACK: these matrices are small, and a threaded
+    decomposition of a small matrix on a busy machine is many times slower."""
+    m = m.astype(float).copy()
+    rows = m.shape[0]
+    cols = m.shape[1] if pivot_columns is None else pivot_columns
+    r, pivots = 0, []
+    for c in range(cols):
+        if r == rows:
+            break
+        p = r + int(np.argmax(np.abs(m[r:, c])))
+        if abs(m[p, c]) < _TOL:
+            continue
+        m[[r, p]] = m[[p, r]]
+        m[r] /= m[r, c]
+        factors = m[:, c].copy()
+        factors[r] = 0.0
+        m -= np.outer(factors, m[r])
+        pivots.append(c)
+        r += 1
+    m[np.abs(m) < 1e-10] = 0.0
+    return m[:r], pivots
+
+
+@functools.cache
+def _picks(rank: int) -> np.ndarray:
+    """Every non-empty choice of `rank` rows, as 0/1 rows (2^rank - 1 of them)."""
+    return ((np.arange(1, 2**rank)[:, None] >> np.arange(rank)) & 1).astype(float)
+
+
+def _violations(system: _System, unit: str, suppress_below: int | None, count_only: bool = False) -> list[_Violation] | int:
+    """Everything in this component an intruder could work out that must stay
+    hidden (with `count_only`, how many such things)."""
+    if not system.shown:
+        return 0 if count_only else []
+    n = len(system.universe)
+    targets = [np.array([system.vector(c.cell) for c in system.hidden]).reshape(-1, n)]  # (a) each hidden figure
+    pinned = system.pinned()
+    targets.append(np.eye(n)[pinned])  # (b) each atom pinned down on its own
+    free = np.flatnonzero(~pinned)
+    basis = _rref(system.matrix[:, free])[0] if len(free) else np.zeros((0, 0))
+    if len(basis) > MAX_FREE_RANK:  # too many combinations to list: hide more first
+        touching = frozenset(c.cell for c in system.shown if any(not pinned[system.col[a]] for a in system.atoms[c.cell]))
+        return 1 if count_only else [_Violation("too many combinations to check", touching)]
+    vectors = np.vstack(targets)
+    coef, exact = system.solve(vectors)
+    parts, known = system.parts(coef)
+    is_hidden_cell = np.arange(len(vectors)) < len(system.hidden)
+    bad = exact & (is_hidden_cell | small_groups(system.names, parts, known, suppress_below))
+    found = [
+        (f"{system.hidden[i].cell} can be worked out" if is_hidden_cell[i] else f"atom {system.universe[int(np.argmax(vectors[i]))]} is small", coef[i])
+        for i in np.flatnonzero(bad)
+    ]
+    if len(basis):  # (c) every other group of atoms the published cells pin down
+        picks = _picks(len(basis))
+        combos = picks @ basis
+        zero_one = np.all((np.abs(combos) < 1e-6) | (np.abs(combos - 1.0) < 1e-6), axis=1)
+        rows_full = np.zeros((len(basis), n))
+        rows_full[:, free] = basis
+        basis_coef, _ = system.solve(rows_full)  # each basis row is in the row space: its counts are linear in it
+        basis_parts, basis_known = system.parts(basis_coef)
+        picks = picks[zero_one]
+        parts = picks @ basis_parts
+        known = (picks @ (~basis_known).astype(float)) < 0.5
+        for i in np.flatnonzero(small_groups(system.names, parts, known, suppress_below)):
+            found.append((f"a group of {int(combos[zero_one][i].sum())} atoms is small", picks[i] @ basis_coef))
+    if count_only:
+        return len(found)
+    return [_Violation(what, system.uses(c)) for what, c in found]
+
+
+def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell]) -> set[Cell]:
+    """Hide more cells of one component until nothing in it can be worked out."""
+    unit, below = cells[0].unit, cells[0].suppress_below
+    hidden = set(hidden)
+    while True:
+        problems = _violations(_System(cells, atoms, hidden), unit, below)
+        if not problems:
+            return hidden
+        by_cell = {c.cell: c for c in cells}
+        used = defaultdict(int)
+        for p in problems:
+            for cell in p.uses:
+                used[cell] += 1
+        # The cells most derivations use, smallest first; of those, the one that
+        # leaves the fewest failures when hidden (then the smallest base).
+        candidates = sorted(used, key=lambda cell: (-used[cell], by_cell[cell].order()))[:MAX_CANDIDATES]
+        if len(candidates) > 1:
+            scored = [(_violations(_System(cells, atoms, hidden | {cell}), unit, below, count_only=True), i, cell) for i, cell in enumerate(candidates)]
+            candidates = [min(scored)[2]]
+        hidden.add(candidates[0])
+
+
+def linked_suppression(cells: Iterable[LinkedCell]) -> set[Cell]:
+    """Every cell to show as `c`: primary suppressions, then secondary ones
+    until, measure by measure, no published sum or difference gives a hidden
+    figure or a group below the threshold (see the module docstring)."""
+    cells = list({c.cell: c for c in cells}.values())
+    hidden = {c.cell for c in cells if is_primary_suppressed(c.unit, c.figure, c.suppress_below)}
+    by_measure: dict[str, list[LinkedCell]] = defaultdict(list)
+    for c in cells:
+        by_measure[c.cell.measure_id].append(c)
+    for measure in sorted(by_measure):
+        for group, atoms in _components(by_measure[measure]):
+            mine = {c.cell for c in group} & hidden
+            if mine or not _every_atom_published_alone(group, atoms):
+                hidden |= _protect(group, atoms, mine)
+    return hidden
+
+
+def _every_atom_published_alone(group: list[LinkedCell], atoms: dict[Cell, list[tuple]]) -> bool:
+    """Nothing hidden and every atom published on its own (each neighbourhood's
+    month, say, beside the totals): then anything that can be worked out is a
+    sum of published figures, none small, so no sum of them is small either
+    (counts of 0 or at least 3, bases of 0 or at least the threshold). The
+    common case, checked without any linear algebra."""
+    alone = {atoms[c.cell][0] for c in group if len(atoms[c.cell]) == 1}
+    return all(a in alone for c in group for a in atoms[c.cell])
+
+
+# --- derived outputs: may the status of a hidden latest figure be shown? ------
+
+
+def protected_figures(unit: str, fig: Figure | None, suppress_below: int | None) -> list[Figure] | None:
+    """The figures a hidden cell stands in for, as far as suppression protects
+    them: every count below the smallest publishable count (0, 1, 2) over its
+    base; for a base below the threshold, every numerator over every such base.
+    None when any value at all is protected (a mean score of a few people)."""
+    below = threshold(suppress_below)
+    if unit in UNIT_SCALE:
+        if fig is None or fig.denominator is None:
+            return None
+        if fig.denominator < below:
+            return [Figure(None, float(x), float(d)) for d in range(1, below) for x in range(d + 1)]
+        return [Figure(None, float(x), fig.denominator) for x in range(SMALLEST_PUBLISHED_COUNT) if x <= fig.denominator]
+    if unit == "count":
+        return [Figure(float(x)) for x in range(SMALLEST_PUBLISHED_COUNT)]
+    return None
+
+
+def status_gives_nothing_away(spec: GoalSpec, status: str, fig: Figure | None, period: tuple, suppress_below: int | None) -> bool:
+    """True when a hidden latest figure's status may be published (METHODS.md s.7):
+    every figure the suppression protects would have given the same status, so
+    the status cannot tell them apart, nor tell a small figure from the real one."""
+    zone = protected_figures(spec.unit, fig, suppress_below)
+    if zone is None:
+        return False
+    for f in zone:
+        value = derived_value(spec.unit, f)
+        ci = figure_interval(spec.unit, f)
+        point = Point(period[0], period[1], value, ci[0] if ci else None, ci[1] if ci else None)
+        if judge_latest(spec, point)[0] != status:
+            return False
+    return True

@@ -1,0 +1,261 @@
+"""Plotly figures shared by the app, the board pack and the public site.
+
+Every chart is built here once from the same numbers the status uses, with
+the Okabe-Ito palette (distinguishable with every common colour-vision
+deficiency) and with meaning carried by shape and line style as well as
+colour: the baseline is a diamond, the target a star, the straight line dotted,
+the projection dashed, special-cause points triangles. Each figure has a table
+twin (`goal_table`) as its accessible alternative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.methods.explain import format_value, table_number
+from metrics.methods.spc import XmrChart
+from metrics.read.readmodel import BenchmarkLine, GoalResult, SeriesPoint
+from metrics.vocab import UNIT_SUFFIX, VARIATION_LABELS
+
+if TYPE_CHECKING:
+    from metrics.outputs.public import PublicGoal
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#595959",
+}
+SERIES_COLOURS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "purple", "orange", "sky", "black")]
+# England, then the local area (readmodel.benchmark_places): told apart by dash, not colour.
+BENCHMARK_DASHES = ("dashdot", "longdash")
+
+UNIT_AXIS = {**{unit: suffix.strip() for unit, suffix in UNIT_SUFFIX.items()}, "count": "count", "score": "score"}
+
+
+def axis_title(unit: str) -> str:
+    """The y axis's unit: '%', 'per 1,000' and the other rates (vocab.UNIT_SUFFIX), 'count', 'score'."""
+    return UNIT_AXIS.get(unit, "")
+
+
+def plotly_text(text: str) -> str:
+    """Text from a user (a measure's or a place's name) for a plotly title or
+    legend: plotly reads <a>, <b>, <span style> and friends in text as markup,
+    so < > & go in as entities, which it shows as the characters themselves."""
+    return html.escape(text, quote=False)
+
+
+def _layout(fig: go.Figure, title: str, unit: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": plotly_text(title), "font": {"size": 16}},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font={"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#0b0c0c"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
+        hovermode="x unified",
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#505a5f", ticks="outside")
+    fig.update_yaxes(title_text=axis_title(unit), gridcolor="#e5e5e5", linecolor="#505a5f", zeroline=False)
+    return fig
+
+
+def _points(series: Sequence[SeriesPoint]) -> list[SeriesPoint]:
+    return [p for p in series if p.value is not None]
+
+
+@dataclass(frozen=True)
+class GoalChart:
+    """What a goal chart draws, from the internal judgement or from the public
+    gate's published figures: the same drawing either way."""
+
+    title: str
+    unit: str
+    points: list[tuple[dt.date, float]]
+    band: list[tuple[dt.date, float, float]]
+    baseline: tuple[dt.date, float]
+    target: tuple[dt.date, float]
+    spc: XmrChart | None = None
+    projection: tuple[dt.date, float, dt.date, float] | None = None
+    benchmarks: list[tuple[str, list[tuple[dt.date, float]]]] = field(default_factory=list)  # (name, points), in readmodel.benchmark_places order
+
+
+def goal_figure(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> go.Figure:
+    """The goal chart of the internal pages and the board pack, from a goal's
+    judgement and its benchmark lines (readmodel.benchmark_series)."""
+    g, a = result.goal, result.assessment
+    pts = _points(result.series)
+    projection = None
+    if a.projected_value is not None and a.latest_period_end is not None:
+        projection = (a.latest_period_end, a.latest_value, g.target_date, a.projected_value)
+    return draw_goal_chart(GoalChart(
+        title=result.measure.name, unit=result.measure.unit,
+        points=[(p.period_end, p.value) for p in pts],
+        band=[(p.period_end, p.ci_low, p.ci_high) for p in pts if p.ci_low is not None],
+        baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
+        spc=a.spc, projection=projection,
+        benchmarks=[(b.name, [(p.period_end, p.value) for p in b.points if p.value is not None]) for b in benchmarks],
+    ))
+
+
+def public_goal_figure(g: PublicGoal) -> go.Figure:
+    """The goal chart of the public page and site: published figures only, at
+    the precision the page shows; the projection through published figures."""
+    figs = [f for f in g.scope_series.figures if f.value is not None]
+    p = g.projection
+    return draw_goal_chart(GoalChart(
+        title=g.measure_name, unit=g.unit,
+        points=[(f.period_end, f.value) for f in figs],
+        band=[(f.period_end, f.ci_low, f.ci_high) for f in figs if f.ci_low is not None],
+        baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
+        spc=g.spc, projection=(p.from_date, p.from_value, p.to_date, p.value) if p else None,
+        benchmarks=[(b.place_name, [(f.period_end, f.value) for f in b.figures if f.value is not None]) for b in g.benchmarks],
+    ))
+
+
+def draw_goal_chart(c: GoalChart) -> go.Figure:
+    """The goal chart (the richest chart): the series with its 95% interval
+    band, the baseline and target points, the straight line between them, the
+    projection, the benchmark and, with 15+ points, SPC limits with
+    special-cause points marked by shape. Hover text shows each figure as the
+    table does."""
+    unit = c.unit
+    x = [d for d, _ in c.points]
+    y = [v for _, v in c.points]
+    fig = go.Figure()
+    if c.band:
+        fig.add_trace(
+            go.Scatter(
+                x=[d for d, _, _ in c.band] + [d for d, _, _ in reversed(c.band)],
+                y=[hi for _, _, hi in c.band] + [lo for _, lo, _ in reversed(c.band)],
+                fill="toself",
+                mode="lines",  # plotly's default for a short trace adds markers: the band has none
+                fillcolor="rgba(86,180,233,0.25)",
+                line={"width": 0},
+                hoverinfo="skip",
+                name="95% interval",
+            )
+        )
+    chart = c.spc
+    if chart is not None and x:
+        lim = chart.limits
+        for yv, name, dash in ((lim.upper, "Upper process limit", "dot"), (lim.centre, "Mean", "solid"), (lim.lower, "Lower process limit", "dot")):
+            fig.add_trace(
+                go.Scatter(x=[x[0], x[-1]], y=[yv, yv], mode="lines", line={"color": OKABE_ITO["grey"], "width": 1, "dash": dash}, name=name, hoverinfo="skip")
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=x, y=y, mode="lines+markers", name=plotly_text(c.title),
+            line={"color": OKABE_ITO["blue"], "width": 2.5},
+            marker={"size": 7, "symbol": "circle", "color": OKABE_ITO["blue"]},
+            text=[format_value(v, unit) for v in y],
+            hovertemplate="%{x|%b %Y}: %{text}<extra></extra>",
+        )
+    )
+    if chart is not None:
+        for kind, symbol, colour, label in (
+            ("improvement", "triangle-up", OKABE_ITO["blue"], "Special cause: improvement"),
+            ("concern", "triangle-down", OKABE_ITO["orange"], "Special cause: concern"),
+        ):
+            sx = [xi for xi, t in zip(x, chart.point_types) if t == kind]
+            sy = [yi for yi, t in zip(y, chart.point_types) if t == kind]
+            if sx:
+                fig.add_trace(
+                    go.Scatter(x=sx, y=sy, mode="markers", name=label, marker={"size": 13, "symbol": symbol, "color": colour, "line": {"color": "black", "width": 1}})
+                )
+    for (name, points), dash in zip(c.benchmarks, BENCHMARK_DASHES):
+        if points:
+            bx, by = zip(*sorted(points))
+            fig.add_trace(
+                go.Scatter(x=list(bx), y=list(by), mode="lines", name=plotly_text(name), line={"color": OKABE_ITO["black"], "width": 1.5, "dash": dash})
+            )
+    (t0, b), (t1, t) = c.baseline, c.target
+    fig.add_trace(
+        go.Scatter(
+            x=[t0, t1], y=[b, t], mode="lines",
+            name="Straight line from baseline to target", line={"color": OKABE_ITO["green"], "width": 2, "dash": "dot"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(x=[t0], y=[b], mode="markers", name=f"Baseline {format_value(b, unit)}",
+                   marker={"size": 14, "symbol": "diamond", "color": OKABE_ITO["green"], "line": {"color": "black", "width": 1}})
+    )
+    fig.add_trace(
+        go.Scatter(x=[t1], y=[t], mode="markers", name=f"Target {format_value(t, unit)}",
+                   marker={"size": 18, "symbol": "star", "color": OKABE_ITO["yellow"], "line": {"color": "black", "width": 1}})
+    )
+    if c.projection is not None:
+        start, start_value, end, end_value = c.projection
+        fig.add_trace(
+            go.Scatter(
+                x=[start, end], y=[start_value, end_value], mode="lines",
+                name="Projection on the current trend", line={"color": OKABE_ITO["vermillion"], "width": 2, "dash": "dash"},
+            )
+        )
+    return _layout(fig, c.title, unit)
+
+
+def goal_table(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> pd.DataFrame:
+    """The chart's data as a table: every period, its figure, interval,
+    completeness, each benchmark's figure for the same period and the SPC type
+    (the accessible alternative and the CSV), at the precision the page shows."""
+    types: dict[dt.date, str] = {}
+    a = result.assessment
+    if a.spc is not None:
+        pts = _points(result.series)
+        types = {p.period_end: t for p, t in zip(pts, a.spc.point_types)}
+    rows = []
+    unit = result.measure.unit
+    by_period = [(b.name, {(q.period_start, q.period_end): q.value for q in b.points}) for b in benchmarks]
+    for p in result.series:
+        row = {
+            "period_start": p.period_start.isoformat(),
+            "period_end": p.period_end.isoformat(),
+            "value": table_number(p.value, unit),
+            "ci_low": table_number(p.ci_low, unit),
+            "ci_high": table_number(p.ci_high, unit),
+            "shown_as": format_value(p.value, unit) if p.value is not None else (
+                f"incomplete ({p.places_with_data} of {p.places_total} neighbourhoods)" if not p.complete else "not available"
+            ),
+        }
+        for name, values in by_period:
+            row[name] = table_number(values.get((p.period_start, p.period_end)), unit)
+        row["variation"] = VARIATION_LABELS.get(types.get(p.period_end, ""), "")
+        row["provisional"] = "yes" if p.provisional else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def multi_series_figure(title: str, unit: str, series: dict[str, Sequence[tuple[dt.date, float | None]]], height: int = 320) -> go.Figure:
+    """Several places' series of one measure on one chart (small multiples use one per measure).
+    Lines are told apart by colour, dash and marker shape."""
+    fig = go.Figure()
+    symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
+    dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+    for i, (name, pts) in enumerate(series.items()):
+        pts = [(x, y) for x, y in pts if y is not None]
+        if not pts:
+            continue
+        x, y = zip(*pts)
+        fig.add_trace(
+            go.Scatter(
+                x=list(x), y=list(y), mode="lines+markers", name=plotly_text(name),
+                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "dash": dashes[i % len(dashes)], "width": 2},
+                marker={"symbol": symbols[i % len(symbols)], "size": 6},
+            )
+        )
+    return _layout(fig, title, unit, height)

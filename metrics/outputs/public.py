@@ -1,0 +1,478 @@
+"""The one gate for everything public (METHODS.md section 7).
+
+The public progress page, the static site and published_figures.csv read
+only what `public_site` returns: public goals, their measures' series for the
+goal's scope (with the neighbourhood breakdown for partnership goals),
+benchmark series, notes with public consent that a steward approved (in the
+approved wording only), the methods, each goal's public history and the date
+of the data. Nothing else reaches public output: no internal goals, no
+unapproved or non-public notes, no actions.
+
+Every figure passes disclosure control (`metrics.disclosure`: primary
+suppression, then linked-table suppression over everything published for a
+measure, computed on all public goals whatever part of the site is asked
+for, so two publications can never be differenced against each other), and
+leaves rounded to the precision the pages show. Everything derived from the
+figures here (the projection, the chart's process limits, the status of a
+hidden latest figure, the "why") uses only what is published. What this
+module returns holds public types only, so it can be written to disk as the
+app's snapshot (`site_to_json`) and published later by another process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import types
+import typing
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+import duckdb
+import pandas as pd
+
+from metrics.methods.disclosure import Cell, LinkedCell, linked_suppression, status_gives_nothing_away
+from metrics.methods.explain import format_month, format_value
+from metrics.methods.spc import SpcLimits, XmrChart, xmr_chart
+from metrics.methods.status import Point, projected_value
+from metrics.read import readmodel, views
+from metrics.read.readmodel import GoalResult, SeriesPoint
+from metrics.store.db import as_of_filter, dict_rows
+from metrics.vocab import PUBLIC_STATUS_LABELS, public_status_text
+
+TOO_FEW = "too_few_to_publish"
+DECIMALS = 1  # METHODS.md s.7: figures carry the precision the page shows
+
+
+@dataclass(frozen=True)
+class PublicFigure:
+    place_id: str
+    place_name: str
+    period_start: dt.date
+    period_end: dt.date
+    value: float | None  # None when suppressed or not available; else at the page's precision
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+    provisional: bool
+    note: str = ""  # e.g. "incomplete (2 of 3 neighbourhoods)"
+
+
+@dataclass(frozen=True)
+class PublicSeries:
+    role: str  # scope | neighbourhood | benchmark
+    place_id: str
+    place_name: str
+    figures: list[PublicFigure]
+
+
+@dataclass(frozen=True)
+class PublicNote:
+    wording: str
+    voice: str
+    recorded_on: dt.date
+    place_name: str | None
+
+
+@dataclass(frozen=True)
+class PublicProjection:
+    """"On the current trend": a straight line from the latest published figure
+    to the value the least-squares line through the published figures reaches
+    at the target date."""
+
+    from_date: dt.date
+    from_value: float
+    to_date: dt.date
+    value: float
+
+
+@dataclass
+class PublicGoal:
+    goal_id: str
+    partnership_id: str
+    statement: str
+    stated_on: dt.date
+    scope_name: str
+    owner: str | None
+    measure_id: str
+    measure_name: str
+    unit: str
+    direction: str
+    definition: str
+    source: str | None
+    baseline_value: float
+    baseline_date: dt.date
+    target_value: float
+    target_date: dt.date
+    status: str  # a public status code: the internal one, or too_few_to_publish
+    status_label: str
+    status_text: str
+    explanation: str
+    latest: PublicFigure | None
+    expected_value: float | None
+    series: list[PublicSeries]
+    notes: list[PublicNote]
+    changes: list[str]
+    original_promise: str | None
+    latest_data: dt.date | None
+    projection: PublicProjection | None = None
+    spc: XmrChart | None = None  # from the published figures, only when none of them is hidden
+
+    @property
+    def scope_series(self) -> PublicSeries:
+        return next(s for s in self.series if s.role == "scope")
+
+    @property
+    def benchmarks(self) -> list[PublicSeries]:
+        """The series the chart and table compare with (readmodel.benchmark_places,
+        in that order: England, then the local area), where any figure is published."""
+        return [s for s in self.series if s.role == "benchmark" and s.place_id != self.scope_series.place_id and any(f.value is not None for f in s.figures)]
+
+    @property
+    def neighbourhoods(self) -> list[PublicSeries]:
+        return [s for s in self.series if s.role == "neighbourhood"]
+
+
+@dataclass
+class PublicPartnership:
+    partnership_id: str
+    name: str
+    description: str | None
+    members: list[str]
+    neighbourhoods: list[str]
+    goals: list[PublicGoal]
+
+
+@dataclass
+class PublicSite:
+    partnerships: list[PublicPartnership]
+    data_date: dt.date | None
+    as_of: dt.datetime | None
+    illustrative: bool
+
+    @property
+    def goals(self) -> list[PublicGoal]:
+        return [g for p in self.partnerships for g in p.goals]
+
+    def goal(self, goal_id: str | None) -> PublicGoal | None:
+        return next((g for g in self.goals if g.goal_id == goal_id), None)
+
+    def only(self, partnership: str | None) -> PublicSite:
+        """The same site (same suppression) with one partnership's goals."""
+        if partnership is None:
+            return self
+        parts = [p for p in self.partnerships if p.partnership_id == partnership]
+        return PublicSite(parts, _data_date(parts), self.as_of, self.illustrative)
+
+
+# --- precision -----------------------------------------------------------------
+
+
+def published_value(value: float | None) -> float | None:
+    """A figure at the precision the pages show: one decimal place (a whole count stays whole)."""
+    if value is None:
+        return None
+    return round(value, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def number_text(value: float | None, unit: str) -> str:
+    """A published number as open data: '93.7', '12.3', '14' (no extra decimals, no units)."""
+    if value is None:
+        return ""
+    value = published_value(value)
+    if unit == "count" and float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{DECIMALS}f}"
+
+
+# --- text the pages share ------------------------------------------------------
+
+
+def figure_text(f: PublicFigure, unit: str) -> str:
+    if f.suppressed:
+        return "c"
+    if f.value is None:
+        return f.note or "not available"
+    return format_value(f.value, unit) + (" (provisional)" if f.provisional else "")
+
+
+def range_text(f: PublicFigure, unit: str) -> str:
+    if f.suppressed:
+        return "c"
+    if f.ci_low is None:
+        return "–"
+    return f"{format_value(f.ci_low, unit)} to {format_value(f.ci_high, unit)}"
+
+
+def latest_text(g: PublicGoal) -> str:
+    if g.latest is None:
+        return "no figure yet"
+    if g.latest.suppressed:
+        return f"c ({format_month(g.latest.period_end)})"
+    return f"{format_value(g.latest.value, g.unit)} ({format_month(g.latest.period_end)})"
+
+
+def chart_summary(g: PublicGoal) -> str:
+    """The chart in words (its text alternative)."""
+    figs = [f for f in g.scope_series.figures if f.value is not None]
+    text = f"{g.measure_name} for {g.scope_name}"
+    if figs:
+        text += f", {format_month(figs[0].period_end)} to {format_month(figs[-1].period_end)}: latest {latest_text(g)}"
+    text += f". The promise: from {format_value(g.baseline_value, g.unit)} ({format_month(g.baseline_date)}) to {format_value(g.target_value, g.unit)} by {format_month(g.target_date)}, shown as a dotted straight line."
+    if g.projection:
+        text += f" On the current trend: {format_value(g.projection.value, g.unit)} by {format_month(g.projection.to_date)}, shown as a dashed line."
+    text += f" Status: {g.status_label}."
+    return text
+
+
+def cell_text(s: PublicSeries, period: tuple[dt.date, dt.date], unit: str) -> str:
+    f = next((f for f in s.figures if (f.period_start, f.period_end) == period), None)
+    return "–" if f is None else figure_text(f, unit)
+
+
+def neighbourhood_periods(g: PublicGoal, count: int = 6) -> list[tuple[dt.date, dt.date]]:
+    """The latest `count` periods of the neighbourhood table."""
+    periods = {(f.period_start, f.period_end) for s in g.neighbourhoods for f in s.figures}
+    return sorted(periods, key=lambda k: (k[1], k[0]))[-count:]
+
+
+# --- the gate ----------------------------------------------------------------------
+
+
+def _figure_point(p: SeriesPoint, place_id: str, place_name: str, hidden: bool) -> PublicFigure:
+    note = ""
+    if not p.complete:
+        note = f"incomplete ({p.places_with_data} of {p.places_total} neighbourhoods)"
+    elif p.value is None:
+        note = "not available"
+    return PublicFigure(
+        place_id, place_name, p.period_start, p.period_end,
+        None if hidden else published_value(p.value),
+        None if hidden else published_value(p.ci_low),
+        None if hidden else published_value(p.ci_high),
+        hidden, p.provisional, note,
+    )
+
+
+def public_notes(con: duckdb.DuckDBPyConnection, goal_id: str, places: dict, as_of: dt.datetime | None = None) -> list[PublicNote]:
+    """Notes a steward approved for publication, with public consent: only the
+    approved wording leaves the database, never the original text."""
+    rows = dict_rows(
+        con,
+        f"""SELECT approved_wording, voice, recorded_on, place_id FROM notes
+            WHERE goal_id = ? AND consent = 'public' AND approved_wording IS NOT NULL
+              AND approved_by IS NOT NULL AND approved_on IS NOT NULL AND {as_of_filter(as_of)}
+            ORDER BY recorded_on DESC, note_id""",
+        [goal_id],
+    )
+    return [PublicNote(r["approved_wording"], r["voice"], r["recorded_on"], places.get(r["place_id"], {}).get("name") if r["place_id"] else None) for r in rows]
+
+
+def public_history(con: duckdb.DuckDBPyConnection, goal_id: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """The versions of a goal since it last became public, oldest first
+    (METHODS.md s.7: never a goal's history from before it became public)."""
+    rows = dict_rows(
+        con,
+        """SELECT recorded_at, superseded_at, statement, baseline_value, baseline_date, target_value, target_date,
+                  stated_on, visibility, change_reason
+           FROM goals WHERE goal_id = ? ORDER BY recorded_at""",
+        [goal_id],
+    )
+    if as_of is not None:
+        rows = [r for r in rows if r["recorded_at"] <= as_of]
+    start = max((i + 1 for i, r in enumerate(rows) if r["visibility"] != "public"), default=0)
+    return pd.DataFrame(rows[start:], dtype=object)
+
+
+def original_promise(history: pd.DataFrame, unit: str) -> str | None:
+    """The promise as first made public, when it has changed since; dated by when it was stated."""
+    if len(history) < 2:
+        return None
+    first = history.iloc[0]
+    return (
+        f"From {format_value(first['baseline_value'], unit)} ({format_month(first['baseline_date'])}) "
+        f"to {format_value(first['target_value'], unit)} by {format_month(first['target_date'])}, "
+        f"stated on {first['stated_on'].day} {first['stated_on']:%B %Y}"
+    )
+
+
+def _places_of(place_id: str, partnership_places: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The neighbourhoods a published figure adds up: a partnership's, or the place itself."""
+    return partnership_places.get(place_id) or frozenset([place_id])
+
+
+def _public_status(r: GoalResult, latest: PublicFigure | None, raw: dict[Cell, SeriesPoint]) -> str:
+    """The internal status, unless the latest figure is hidden and the status would narrow it."""
+    status = r.assessment.status
+    if latest is None or not latest.suppressed:
+        return status
+    cell = Cell(r.measure.measure_id, latest.place_id, (latest.period_start, latest.period_end))
+    point = raw[cell]
+    if status_gives_nothing_away(r.goal.spec(r.measure), status, point.figure, cell.period, r.measure.suppress_below):
+        return status
+    return TOO_FEW
+
+
+def _explanation(r: GoalResult, latest: PublicFigure | None, status: str) -> str:
+    if latest is None or not latest.suppressed:
+        return r.explanation
+    hidden = f"The latest figure ({format_month(latest.period_end)}) rests on too few people to publish safely, so it is shown as c."
+    if status == TOO_FEW:
+        return f"{hidden} Saying how the promise is going would give away roughly what that figure is, so we do not say until a figure we can publish arrives."
+    return f"{hidden} The status above would be the same for any figure that small, so it gives nothing away."
+
+
+def _projection(r: GoalResult, scope: PublicSeries, latest: PublicFigure | None) -> PublicProjection | None:
+    """The trend through the published figures only (so it can say nothing about
+    hidden ones), drawn only when the latest figure is published."""
+    if latest is None or latest.value is None:
+        return None
+    points = [Point(f.period_start, f.period_end, f.value) for f in scope.figures if f.value is not None]
+    projected = projected_value(r.goal.spec(r.measure), points)
+    if projected is None:
+        return None
+    return PublicProjection(latest.period_end, latest.value, r.goal.target_date, published_value(projected))
+
+
+def _spc(r: GoalResult, scope: PublicSeries) -> XmrChart | None:
+    """Process limits from the published figures; none when any of them is hidden
+    (limits and special-cause marks around a gap would sit on hidden values)."""
+    if any(f.suppressed for f in scope.figures):
+        return None
+    values = [f.value for f in scope.figures if f.value is not None]
+    chart = xmr_chart(values, r.measure.direction, target=r.goal.target_value)
+    if chart is None:
+        return None
+    lim = chart.limits
+    rounded = SpcLimits(*(published_value(x) for x in (lim.centre, lim.mean_moving_range, lim.lower, lim.upper, lim.lower_near, lim.upper_near)))
+    return replace(chart, limits=rounded)
+
+
+def _data_date(parts: list[PublicPartnership]) -> dt.date | None:
+    return max((g.latest_data for p in parts for g in p.goals if g.latest_data), default=None)
+
+
+def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, as_of: dt.datetime | None = None) -> PublicSite:
+    """Everything the public may see, as of a time, after disclosure control.
+
+    Suppression is decided over every public goal, whichever partnership is
+    asked for, so every publication hides the same cells."""
+    from metrics.contract.demo import is_demo
+
+    results = [r for r in readmodel.goal_results(con, as_of=as_of) if r.goal.visibility == "public"]
+    benchmarks = readmodel.benchmark_series(con, results, as_of)
+    places = views.places(con, as_of)
+    parts = {p.partnership_id: p for p in views.partnerships(con, as_of)}
+    partnership_places = {pid: frozenset(p.places) for pid, p in parts.items()}
+    suppress_below = {m.measure_id: m.suppress_below for m in readmodel.measures(con, as_of).values()}
+
+    # Every series a public goal shows, and every published cell of every measure.
+    raw: dict[Cell, SeriesPoint] = {}
+    linked: dict[Cell, LinkedCell] = {}
+    series_by_goal: dict[str, list[tuple[str, str, list[SeriesPoint]]]] = {}
+    for r in results:
+        g, m = r.goal, r.measure
+        entries: list[tuple[str, str, list[SeriesPoint]]] = [("scope", g.scope, r.series)]
+        if g.partnership_wide:
+            hoods = parts[g.partnership_id].places
+            by_place = views.place_series(con, hoods, m.measure_id, m.unit, as_of)
+            entries += [("neighbourhood", h, by_place.get(h, [])) for h in hoods]
+        for bench in benchmarks[g.goal_id]:
+            entries.append(("benchmark", bench.place_id, bench.points))
+        for _, place_id, points in entries:
+            for p in points:
+                cell = Cell(m.measure_id, place_id, (p.period_start, p.period_end))
+                raw[cell] = p
+                if p.figure is not None and p.value is not None:
+                    linked[cell] = LinkedCell(cell, _places_of(place_id, partnership_places), m.unit, p.figure, suppress_below.get(m.measure_id))
+        series_by_goal[g.goal_id] = entries
+    hidden = linked_suppression(linked.values())
+
+    by_partnership: dict[str, list[PublicGoal]] = defaultdict(list)
+    for r in results:
+        g, m, a = r.goal, r.measure, r.assessment
+        series = []
+        for role, place_id, points in series_by_goal[g.goal_id]:
+            name = parts[g.partnership_id].name if place_id == g.partnership_id else places.get(place_id, {}).get("name", place_id)
+            figs = [_figure_point(p, place_id, name, Cell(m.measure_id, place_id, (p.period_start, p.period_end)) in hidden) for p in points]
+            series.append(PublicSeries(role, place_id, name, figs))
+        scope = series[0]
+        latest = next((f for f in scope.figures if (f.period_start, f.period_end) == (a.latest_period_start, a.latest_period_end)), None)
+        status = _public_status(r, latest, raw)
+        history = public_history(con, g.goal_id, as_of)
+        shown = [f for s in series for f in s.figures if f.value is not None]
+        by_partnership[g.partnership_id].append(
+            PublicGoal(
+                goal_id=g.goal_id, partnership_id=g.partnership_id, statement=g.statement, stated_on=g.stated_on,
+                scope_name=scope.place_name, owner=g.owner, measure_id=m.measure_id, measure_name=m.name, unit=m.unit,
+                direction=m.direction, definition=m.definition, source=m.source, baseline_value=g.baseline_value,
+                baseline_date=g.baseline_date, target_value=g.target_value, target_date=g.target_date,
+                status=status, status_label=PUBLIC_STATUS_LABELS[status], status_text=public_status_text(status),
+                explanation=_explanation(r, latest, status), latest=latest, expected_value=a.expected_value, series=series,
+                notes=public_notes(con, g.goal_id, places, as_of), changes=views.goal_changes(history) if len(history) > 1 else [],
+                original_promise=original_promise(history, m.unit), latest_data=max((f.period_end for f in shown), default=None),
+                projection=_projection(r, scope, latest), spc=_spc(r, scope),
+            )
+        )
+    site_parts = []
+    for pid, goals in by_partnership.items():
+        p = parts[pid]
+        site_parts.append(
+            PublicPartnership(pid, p.name, p.description, p.members, [places.get(h, {}).get("name", h) for h in p.places], goals)
+        )
+    site_parts.sort(key=lambda p: p.name)
+    return PublicSite(site_parts, _data_date(site_parts), as_of, is_demo(con)).only(partnership)
+
+
+# --- the snapshot: the public site as JSON (it holds only what may be published) ---
+
+
+def _encode(x):
+    if dataclasses.is_dataclass(x):
+        return {f.name: _encode(getattr(x, f.name)) for f in dataclasses.fields(x)}
+    if isinstance(x, (list, tuple)):
+        return [_encode(v) for v in x]
+    if isinstance(x, (dt.datetime, dt.date)):
+        return x.isoformat()
+    return x
+
+
+@functools.cache
+def _hints(kind) -> dict:
+    """A dataclass's fields and their types (resolved once per class: it is slow)."""
+    hints = typing.get_type_hints(kind)
+    return {f.name: hints[f.name] for f in dataclasses.fields(kind)}
+
+
+def _decode(kind, x):
+    if x is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        inner = [k for k in typing.get_args(kind) if k is not type(None)]
+        return _decode(inner[0], x)
+    if origin in (list, tuple):
+        (inner, *_) = typing.get_args(kind)
+        values = [_decode(inner, v) for v in x]
+        return values if origin is list else tuple(values)
+    if dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
+        return kind(**{name: _decode(hint, x[name]) for name, hint in hints.items()})
+    if kind is dt.datetime:
+        return dt.datetime.fromisoformat(x)
+    if kind is dt.date:
+        return dt.date.fromisoformat(x)
+    if kind is float:
+        return float(x)
+    return x
+
+
+def site_to_dict(site: PublicSite) -> dict:
+    """The public site as plain JSON values: what the app leaves on disk for a later publish."""
+    return _encode(site)
+
+
+def site_from_dict(data: dict) -> PublicSite:
+    return _decode(PublicSite, data)
+

@@ -1,0 +1,463 @@
+"""The read model: what every view shows of a goal, computed once.
+
+A figure takes one path from the store to every chart, table, pack and
+published page (docs/architecture.md): the row's judged figure (stored at
+import as `figure`, by methods.aggregate) or a partnership's aggregate of its
+neighbourhoods' rows -> its value and 95% interval (`series_point`) -> the
+goal's series -> the judgement (methods.status) and the benchmark lines
+(`benchmark_places`, `benchmark_series`). The goal's places (`goal_places`),
+the name of its scope (`scope_name`), the date of its latest data
+(`data_date`) and whether anything new arrived since the last review
+(`new_data_since`) are defined here too, and nowhere else.
+
+The SQL fetches only what a judgement needs, as of a time (METHODS.md
+section 6), and lets DuckDB do the partnership aggregation (ratio of sums,
+sums, weighted means) in one pass over every partnership goal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from metrics.methods.aggregate import Figure, derived_value
+from metrics.methods.explain import status_explanation
+from metrics.methods.intervals import figure_interval
+from metrics.methods.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, goal_status, latest_point
+from metrics.store.db import as_of_filter, dict_rows
+from metrics.vocab import UNIT_SCALE
+
+
+@dataclass(frozen=True)
+class Measure:
+    measure_id: str
+    name: str
+    domain: str
+    unit: str
+    direction: str
+    min_value: float | None
+    max_value: float | None
+    suppress_below: int | None
+    definition: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal_id: str
+    partnership_id: str
+    measure_id: str
+    scope: str
+    statement: str
+    baseline_value: float
+    baseline_date: dt.date
+    target_value: float
+    target_date: dt.date
+    stated_on: dt.date
+    visibility: str
+    owner: str | None
+    recorded_at: dt.datetime
+    change_reason: str | None
+
+    @property
+    def partnership_wide(self) -> bool:
+        return self.scope == self.partnership_id
+
+    def spec(self, measure: Measure) -> GoalSpec:
+        return GoalSpec(self.baseline_value, self.baseline_date, self.target_value, self.target_date, measure.direction, measure.unit)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One period of a goal's scope: the figure (None when unavailable or the
+    partnership period is incomplete), its interval and how complete it is."""
+
+    period_start: dt.date
+    period_end: dt.date
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    places_with_data: int = 1
+    places_total: int = 1
+    provisional: bool = False
+    figure: Figure | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.places_with_data == self.places_total
+
+    def point(self) -> Point:
+        return Point(self.period_start, self.period_end, self.value, self.ci_low, self.ci_high)
+
+
+@dataclass
+class GoalResult:
+    goal: Goal
+    measure: Measure
+    assessment: GoalAssessment
+    explanation: str
+    series: list[SeriesPoint] = field(default_factory=list)
+    nation_value: float | None = None
+    local_area: str | None = None
+    local_area_value: float | None = None
+    vs_local_area: str = "not_compared"
+    nation: str | None = None
+
+    def status_json(self) -> dict[str, Any]:
+        return {"goal_id": self.goal.goal_id, **self.assessment.status_json()}
+
+
+def measures(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, Measure]:
+    rows = dict_rows(con, f"SELECT * EXCLUDE (recorded_at, superseded_at, batch_id, change_reason) FROM measures WHERE {as_of_filter(as_of)}")
+    return {r["measure_id"]: Measure(**r) for r in rows}
+
+
+def goals(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, partnership: str | None = None) -> list[Goal]:
+    where = as_of_filter(as_of)
+    params: list = []
+    if partnership:
+        where += " AND partnership_id = ?"
+        params.append(partnership)
+    rows = dict_rows(con, f"SELECT * EXCLUDE (superseded_at, batch_id) FROM goals WHERE {where} ORDER BY partnership_id, goal_id", params)
+    return [Goal(**r) for r in rows]
+
+
+def partnership_places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, list[str]]:
+    rows = con.execute(f"SELECT partnership_id, places FROM partnerships WHERE {as_of_filter(as_of)} ORDER BY 1").fetchall()
+    return {p: list(places) for p, places in rows}
+
+
+def series_point(
+    unit: str, start: dt.date, end: dt.date, fig: Figure | None, value: float | None,
+    with_data: int = 1, total: int = 1, provisional: bool = False,
+) -> SeriesPoint:
+    """One period of a series: its figure, the value judged (a row's stored
+    `figure`, or a partnership aggregate's derived value) and its 95% interval
+    (METHODS.md s.3). The one way a SeriesPoint is made."""
+    if fig is None or value is None:
+        return SeriesPoint(start, end, None, None, None, with_data, total, provisional, fig)
+    ci = figure_interval(unit, fig)
+    return SeriesPoint(start, end, value, ci[0] if ci else None, ci[1] if ci else None, with_data, total, provisional, fig)
+
+
+def row_point(unit: str, r: Mapping[str, Any]) -> SeriesPoint:
+    """A stored observation row as a series point: its judged figure as
+    stored at import (methods.aggregate.derived_value_sql), never recomputed."""
+    fig = _figure_of(r)
+    return series_point(unit, r["period_start"], r["period_end"], fig, r["figure"], 1 if fig is not None else 0, 1, r["provisional"])
+
+
+# -- a goal's places, scope and benchmarks ---------------------------------------------
+
+
+def goal_places(goal: Goal, partnership_places: Mapping[str, Sequence[str]]) -> list[str]:
+    """The neighbourhoods a goal's figure rests on: every neighbourhood of its
+    partnership for a partnership-wide goal, else its own neighbourhood."""
+    return list(partnership_places.get(goal.partnership_id, [])) if goal.partnership_wide else [goal.scope]
+
+
+def scope_name(goal: Goal, partnership_names: Mapping[str, str], places: Mapping[str, Mapping[str, Any]]) -> str:
+    """What a goal covers, in words: its partnership's name for a
+    partnership-wide goal, else its neighbourhood's name."""
+    if goal.partnership_wide:
+        return partnership_names.get(goal.partnership_id, goal.partnership_id)
+    return str(places.get(goal.scope, {}).get("name", goal.scope))
+
+
+def benchmark_places(result: GoalResult) -> list[str]:
+    """The places a goal is compared with, in the order every chart, table and
+    page draws them: England (the nation), then the goal's local area where it
+    has one (a neighbourhood's local area, or the one all of a partnership's
+    neighbourhoods share). The one rule for benchmark lines."""
+    return [p for p in (result.nation, result.local_area) if p]
+
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    place_id: str
+    name: str
+    points: list[SeriesPoint]
+
+
+def benchmark_series(
+    con: duckdb.DuckDBPyConnection, results: Sequence[GoalResult], as_of: dt.datetime | None = None
+) -> dict[str, list[BenchmarkLine]]:
+    """Each goal's benchmark lines (`benchmark_places`), every period with its
+    figure and interval, in one statement for all the goals given."""
+    wanted = sorted({(place, r.measure.measure_id) for r in results for place in benchmark_places(r)})
+    if not wanted:
+        return {r.goal.goal_id: [] for r in results}
+    units = {r.measure.measure_id: r.measure.unit for r in results}
+    points: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+    for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(wanted)):
+        points[(r["place_id"], r["measure_id"])].append(row_point(units[r["measure_id"]], r))
+    names = place_names(con, [p for p, _ in wanted], as_of)
+    return {
+        r.goal.goal_id: [BenchmarkLine(p, names.get(p, p), points.get((p, r.measure.measure_id), [])) for p in benchmark_places(r)]
+        for r in results
+    }
+
+
+def place_names(con: duckdb.DuckDBPyConnection, place_ids: Sequence[str], as_of: dt.datetime | None = None) -> dict[str, str]:
+    rows = con.execute(
+        f"SELECT place_id, name FROM places WHERE place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}", [list(place_ids)]
+    ).fetchall()
+    return dict(rows)
+
+
+# -- dates: the latest data, and what arrived since a review -------------------------------
+
+
+def data_date(points: Sequence[SeriesPoint]) -> dt.date | None:
+    """The end of the latest period with a figure: how current a series is."""
+    return max((p.period_end for p in points if p.value is not None), default=None)
+
+
+def new_data_since(
+    con: duckdb.DuckDBPyConnection,
+    goals: Sequence[Goal],
+    partnership_places: Mapping[str, Sequence[str]],
+    since: Mapping[str, dt.datetime | None],
+    until: dt.datetime | None = None,
+) -> dict[str, dt.date | None]:
+    """For each goal, the latest period of new data recorded after its
+    partnership's `since` time (its last review's as-of time) and by `until`
+    (now when None): a period of the goal's measure for one of its places that
+    was not known at `since`. A revision of a figure already known is not new
+    data (it is listed as a revision); a goal whose partnership has no `since`
+    (no review yet) gets None. One statement for every goal given.
+
+    The board pack's "no new data since the last review" and the Overview's
+    flag are both this."""
+    rows = [(g.goal_id, g.measure_id, place, since[g.partnership_id]) for g in goals if since.get(g.partnership_id) is not None
+            for place in goal_places(g, partnership_places)]
+    out: dict[str, dt.date | None] = {g.goal_id: None for g in goals}
+    if not rows:
+        return out
+    upper = "" if until is None else "AND o.recorded_at <= $5"
+    params: list = [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]]
+    if until is not None:
+        params.append(until)
+    for goal_id, latest in con.execute(
+        f"""WITH want AS (
+                SELECT unnest($1::VARCHAR[]) AS goal_id, unnest($2::VARCHAR[]) AS measure_id,
+                       unnest($3::VARCHAR[]) AS place_id, unnest($4::TIMESTAMP[]) AS since)
+            SELECT want.goal_id, max(o.period_end)
+            FROM observations o JOIN want ON want.measure_id = o.measure_id AND want.place_id = o.place_id
+            WHERE o.recorded_at > want.since {upper}
+              AND NOT EXISTS (SELECT 1 FROM observations k
+                  WHERE k.measure_id = o.measure_id AND k.place_id = o.place_id AND k.period_start = o.period_start
+                    AND k.period_end = o.period_end AND k.recorded_at <= want.since)
+            GROUP BY want.goal_id""",
+        params,
+    ).fetchall():
+        out[goal_id] = latest
+    return out
+
+
+def exact_sums(sql: str) -> str:
+    """Rewrite exact_sum(x) as a sum that does not depend on the order DuckDB's
+    threads add in.
+
+    A floating-point sum taken in parallel can differ in its last bits from run
+    to run, and a board pack must reprint byte for byte. Each term is rounded
+    to 12 decimal places and summed exactly as a DECIMAL (a 128-bit integer
+    underneath), then turned back into a double.
+    """
+    out, i, token = [], 0, "exact_sum("
+    while (start := sql.find(token, i)) != -1:
+        out.append(sql[i:start])
+        depth, j = 1, start + len(token)
+        while depth:
+            depth += {"(": 1, ")": -1}.get(sql[j], 0)
+            j += 1
+        inner = sql[start + len(token) : j - 1]
+        out.append(f"CAST(sum(CAST({inner} AS DECIMAL(38, 12))) AS DOUBLE)")
+        i = j
+    out.append(sql[i:])
+    return "".join(out)
+
+
+def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
+    """Per partnership, measure and exact period: how many neighbourhoods have
+    a figure, and the sums the partnership figure is built from (METHODS.md
+    s.2). `pairs` is a query of (partnership_id, measure_id) to compute."""
+    return exact_sums(f"""
+        WITH pp AS (
+            SELECT partnership_id, unnest(places) AS place_id, len(places) AS places_total
+            FROM partnerships WHERE {as_of_filter(as_of)}
+        ), o AS (
+            SELECT pp.partnership_id, pp.places_total, ob.*
+            FROM observations ob
+            JOIN pp ON pp.place_id = ob.place_id
+            JOIN ({pairs}) want ON want.partnership_id = pp.partnership_id AND want.measure_id = ob.measure_id
+            WHERE {as_of_filter(as_of, 'ob')} AND ob.figure IS NOT NULL
+        ), agg AS (
+            SELECT partnership_id, measure_id, period_start, period_end,
+                count(*) AS places_with_data, any_value(places_total) AS places_total,
+                bool_or(provisional) AS provisional,
+                bool_and(numerator IS NOT NULL AND denominator IS NOT NULL AND denominator > 0) AS has_parts,
+                bool_and(value IS NOT NULL) AS has_values,
+                bool_and(sample_size IS NOT NULL) AS has_sizes,
+                bool_and(std_dev IS NOT NULL) AS has_sds,
+                exact_sum(numerator) AS numerator, exact_sum(denominator) AS denominator,
+                exact_sum(value) AS value_sum, exact_sum(sample_size) AS sample_size,
+                exact_sum(sample_size * value) / nullif(exact_sum(sample_size), 0) AS mean
+            FROM o GROUP BY ALL
+        ), spread AS (
+            SELECT o.partnership_id, o.measure_id, o.period_start, o.period_end,
+                exact_sum((o.sample_size - 1) * o.std_dev * o.std_dev) AS within_ss,
+                exact_sum(o.sample_size * (o.value - agg.mean) * (o.value - agg.mean)) AS between_ss
+            FROM o JOIN agg USING (partnership_id, measure_id, period_start, period_end)
+            GROUP BY ALL
+        )
+        SELECT agg.*, spread.within_ss, spread.between_ss
+        FROM agg JOIN spread USING (partnership_id, measure_id, period_start, period_end)
+        ORDER BY partnership_id, measure_id, period_end, period_start
+    """)
+
+
+def _aggregate_figure(unit: str, r: dict) -> Figure | None:
+    """The partnership figure of one complete period, from the SQL sums,
+    by the same rules as `metrics.methods.aggregate.aggregate_figures`."""
+    if unit in UNIT_SCALE:
+        if not r["has_parts"]:
+            return None
+        scale = UNIT_SCALE[unit]
+        return Figure(value=r["numerator"] / r["denominator"] * scale, numerator=r["numerator"], denominator=r["denominator"])
+    if unit == "count":
+        return Figure(value=r["value_sum"]) if r["has_values"] else None
+    if not (r["has_values"] and r["has_sizes"]) or not r["sample_size"]:
+        return None
+    sd = None
+    if r["has_sds"] and r["sample_size"] > 1:
+        sd = math.sqrt(max(r["within_ss"] + r["between_ss"], 0.0) / (r["sample_size"] - 1))
+    return Figure(value=r["mean"], sample_size=r["sample_size"], std_dev=sd)
+
+
+def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.datetime | None, params: list | None = None) -> list[dict]:
+    """Observations of (place_id, measure_id) pairs, every period, as known at as_of."""
+    return dict_rows(
+        con,
+        f"""SELECT ob.place_id, ob.measure_id, ob.period_start, ob.period_end, ob.value, ob.numerator, ob.denominator,
+                   ob.sample_size, ob.std_dev, ob.ci_low, ob.ci_high, ob.provisional, ob.figure
+            FROM observations ob JOIN ({pairs}) want ON want.place_id = ob.place_id AND want.measure_id = ob.measure_id
+            WHERE {as_of_filter(as_of, 'ob')}
+            ORDER BY ob.place_id, ob.measure_id, ob.period_end, ob.period_start""",
+        params,
+    )
+
+
+# (key, measure_id) pairs as two list parameters: one short statement
+# whatever the number of goals, where literal SELECT ... UNION ALL pairs made a
+# 100 KB statement that took DuckDB over a second to plan for 2,000 goals.
+PAIRS_SQL = "SELECT unnest($1::VARCHAR[]) AS {key}, unnest($2::VARCHAR[]) AS measure_id"
+
+
+def pairs_params(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    return [[k for k, _ in pairs], [m for _, m in pairs]]
+
+
+def _figure_of(r: dict) -> Figure | None:
+    if r["figure"] is None:
+        return None
+    return Figure(r["value"], r["numerator"], r["denominator"], r["sample_size"], r["std_dev"], r["ci_low"], r["ci_high"])
+
+
+def nation_place(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> str | None:
+    """The nation benchmark place (England); the first one if several."""
+    rows = con.execute(f"SELECT place_id FROM places WHERE level = 'nation' AND {as_of_filter(as_of)} ORDER BY place_id LIMIT 1").fetchall()
+    return rows[0][0] if rows else None
+
+
+def goal_results(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.datetime | None = None,
+    partnership: str | None = None,
+    goal_ids: list[str] | None = None,
+) -> list[GoalResult]:
+    """Every goal's judgement (METHODS.md s.4-5) as known at `as_of`.
+
+    One query aggregates all partnership-wide series, one fetches all
+    neighbourhood series and one the nation's figures; each goal is then
+    judged by `goal_status`.
+    """
+    gs = goals(con, as_of, partnership)
+    if goal_ids is not None:
+        gs = [g for g in gs if g.goal_id in set(goal_ids)]
+    if not gs:
+        return []
+    ms = measures(con, as_of)
+    nation = nation_place(con, as_of)
+    areas = scope_local_areas(con, gs, as_of)
+
+    series: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+    wide = sorted({(g.partnership_id, g.measure_id) for g in gs if g.partnership_wide})
+    if wide:
+        for r in dict_rows(con, partnership_series_sql(as_of, PAIRS_SQL.format(key="partnership_id")), pairs_params(wide)):
+            unit = ms[r["measure_id"]].unit
+            complete = r["places_with_data"] == r["places_total"]
+            fig = _aggregate_figure(unit, r) if complete else None
+            series[(r["partnership_id"], r["measure_id"])].append(
+                series_point(unit, r["period_start"], r["period_end"], fig, derived_value(unit, fig) if fig else None,
+                             r["places_with_data"], r["places_total"], r["provisional"])
+            )
+    local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide})
+    if local:
+        for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(local)):
+            series[(r["place_id"], r["measure_id"])].append(row_point(ms[r["measure_id"]].unit, r))
+    # A benchmark is read only at a goal's latest period: its judged figure
+    # (METHODS.md s.1, stored as `figure`), without a series or intervals.
+    benchmarks = {(nation, g.measure_id) for g in gs} if nation else set()
+    benchmarks |= {(areas[g.goal_id], g.measure_id) for g in gs if areas.get(g.goal_id)}
+    benchmark_values: dict[tuple[str, str], dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)
+    if benchmarks:
+        for place_id, measure_id, start, end, figure in con.execute(
+            f"""SELECT ob.place_id, ob.measure_id, ob.period_start, ob.period_end, ob.figure
+                FROM observations ob JOIN ({PAIRS_SQL.format(key="place_id")}) want
+                  ON want.place_id = ob.place_id AND want.measure_id = ob.measure_id
+                WHERE {as_of_filter(as_of, 'ob')}""",
+            pairs_params(sorted(benchmarks)),
+        ).fetchall():
+            benchmark_values[(place_id, measure_id)][(start, end)] = figure
+
+    results = []
+    for g in gs:
+        m = ms[g.measure_id]
+        s = series.get((g.scope, g.measure_id), [])
+        points = [p.point() for p in s if p.complete]
+        spec = g.spec(m)
+        latest = latest_point(spec, sorted(points, key=lambda p: (p.period_end, p.period_start)))
+        period = (latest.period_start, latest.period_end) if latest else None
+        nation_value = benchmark_values[(nation, g.measure_id)].get(period) if latest and nation else None
+        a = goal_status(spec, points, nation_value)
+        area = areas.get(g.goal_id)
+        area_value = benchmark_values[(area, g.measure_id)].get(period) if latest and area else None
+        vs_area = benchmark_comparison(latest, area_value, m.direction, m.unit) if latest else "not_compared"
+        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation))
+    return results
+
+
+def scope_local_areas(con: duckdb.DuckDBPyConnection, gs: list[Goal], as_of: dt.datetime | None = None) -> dict[str, str]:
+    """Each goal's local area, when it has one: a neighbourhood's parent local
+    area, or the one local area all of a partnership's neighbourhoods share."""
+    members = partnership_places(con, as_of) if any(g.partnership_wide for g in gs) else {}
+    wanted = sorted({h for g in gs for h in (members.get(g.partnership_id, []) if g.partnership_wide else [g.scope])})
+    parents = {r[0]: r[1] for r in con.execute(
+        f"SELECT p.place_id, p.parent_id FROM places p JOIN places a ON a.place_id = p.parent_id AND {as_of_filter(as_of, 'a')} "
+        f"WHERE a.level = 'local_area' AND {as_of_filter(as_of, 'p')} AND p.place_id IN (SELECT unnest($1::VARCHAR[]))",
+        [wanted],
+    ).fetchall()}
+    out = {}
+    for g in gs:
+        hoods = members.get(g.partnership_id, []) if g.partnership_wide else [g.scope]
+        found = {parents.get(h) for h in hoods}
+        if len(found) == 1 and None not in found:
+            out[g.goal_id] = found.pop()
+    return out

@@ -1,0 +1,223 @@
+"""What the pages show, read from the store: partnerships, places, notes,
+actions, series for a place, a goal's history, review dates.
+
+Plain functions over a DuckDB connection returning small frames and records,
+so the pages stay thin and every query can be tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from metrics.read.readmodel import PAIRS_SQL, SeriesPoint, pairs_params, place_series_rows, row_point
+from metrics.store.db import as_of_filter, dict_rows
+from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, area_type
+
+
+@dataclass(frozen=True)
+class Partnership:
+    partnership_id: str
+    name: str
+    places: list[str]
+    members: list[str]
+    description: str | None
+    review_every_weeks: int
+
+    @property
+    def cadence_weeks(self) -> int:
+        return self.review_every_weeks
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    """A query as a DataFrame that keeps dates as dates (DuckDB's .df() turns
+    them into timestamps, which widgets and formatting then trip over)."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return pd.DataFrame(cur.fetchall(), columns=names, dtype=object)
+
+
+def partnerships(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> list[Partnership]:
+    rows = dict_rows(con, f"SELECT * FROM partnerships WHERE {as_of_filter(as_of)} ORDER BY name")
+    return [
+        Partnership(r["partnership_id"], r["name"], list(r["places"]), list(r["members"] or []), r["description"], int(r["review_every_weeks"] or DEFAULT_REVIEW_EVERY_WEEKS))
+        for r in rows
+    ]
+
+
+def places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, dict]:
+    rows = dict_rows(con, f"SELECT place_id, name, level, parent_id, code FROM places WHERE {as_of_filter(as_of)} ORDER BY name")
+    return {r["place_id"]: r for r in rows}
+
+
+def place_areas(con: duckdb.DuckDBPyConnection, place_id: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """The official areas a place is made of, for its page: each area's GSS
+    code, its kind (LSOA, ward, ...) and when it belongs to the place; a place
+    whose own code is a GSS code is listed as its own area (DATA_FORMATS.md,
+    place_areas). Empty when the place is not made of official areas."""
+    rows = dict_rows(
+        con,
+        f"""SELECT area_code, valid_from, valid_to, false AS own FROM place_areas WHERE place_id = ? AND {as_of_filter(as_of)}
+            UNION ALL
+            SELECT code, NULL, NULL, true FROM places WHERE place_id = ? AND {as_of_filter(as_of)} AND regexp_full_match(coalesce(code, ''), '[EKNSW][0-9]{{8}}')
+            ORDER BY own DESC, area_code""",
+        [place_id, place_id],
+    )
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r["area_code"] in seen:
+            continue
+        seen.add(r["area_code"])
+        start, end = r["valid_from"], r["valid_to"]
+        when = "its own code" if r["own"] else (
+            f"{start} to {end}" if start and end else f"from {start}" if start else f"until {end}" if end else "always"
+        )
+        out.append({"area": r["area_code"], "kind": area_type(r["area_code"]) or "official area", "belongs": when})
+    return pd.DataFrame(out, columns=["area", "kind", "belongs"], dtype=object)
+
+
+def place_series(
+    con: duckdb.DuckDBPyConnection, place_ids: list[str], measure_id: str, unit: str, as_of: dt.datetime | None = None
+) -> dict[str, list[SeriesPoint]]:
+    """Each place's figures for one measure, with their 95% intervals."""
+    if not place_ids:
+        return {}
+    out: dict[str, list[SeriesPoint]] = {p: [] for p in place_ids}
+    pairs = [(p, measure_id) for p in place_ids]
+    for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(pairs)):
+        out[r["place_id"]].append(row_point(unit, r))
+    return out
+
+
+def place_series_by_measure(
+    con: duckdb.DuckDBPyConnection, place_ids: list[str], units: dict[str, str], as_of: dt.datetime | None = None
+) -> dict[str, dict[str, list[SeriesPoint]]]:
+    """Every measure with figures for these places: {measure_id: {place_id:
+    points}}, measures in id order, as `place_series` gives for one measure.
+
+    One statement for a page's small multiples, where one per measure (plus
+    `measures_with_data`) cost a scan each.
+    """
+    if not place_ids:
+        return {}
+    rows = dict_rows(
+        con,
+        f"""SELECT measure_id, place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure
+            FROM observations WHERE place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}
+            ORDER BY measure_id, place_id, period_end, period_start""",
+        [list(place_ids)],
+    )
+    out: dict[str, dict[str, list[SeriesPoint]]] = {}
+    for r in rows:
+        by_place = out.setdefault(r["measure_id"], {p: [] for p in place_ids})
+        by_place[r["place_id"]].append(row_point(units[r["measure_id"]], r))
+    return out
+
+
+def measures_with_data(con: duckdb.DuckDBPyConnection, place_ids: list[str]) -> list[str]:
+    if not place_ids:
+        return []
+    rows = con.execute(
+        f"SELECT DISTINCT measure_id FROM observations WHERE superseded_at IS NULL AND place_id IN ({', '.join('?' * len(place_ids))}) ORDER BY 1",
+        place_ids,
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def notes(
+    con: duckdb.DuckDBPyConnection,
+    partnership: str | None = None,
+    place: str | None = None,
+    goal: str | None = None,
+    domain: str | None = None,
+) -> pd.DataFrame:
+    """Lived-experience notes (internal view: every consent value)."""
+    where = ["superseded_at IS NULL"]
+    params: list = []
+    for col, val in (("partnership_id", partnership), ("place_id", place), ("goal_id", goal), ("domain", domain)):
+        if val:
+            where.append(f"{col} = ?")
+            params.append(val)
+    return _frame(
+        con,
+        f"""SELECT note_id, recorded_on, partnership_id, place_id, goal_id, domain, voice, text, source, consent,
+                   approved_wording, approved_by, approved_on,
+                   consent = 'public' AND approved_wording IS NOT NULL AND approved_by IS NOT NULL AND approved_on IS NOT NULL AS publishable
+            FROM notes WHERE {' AND '.join(where)} ORDER BY recorded_on DESC, note_id""",
+        params,
+    )
+
+
+def actions(con: duckdb.DuckDBPyConnection, partnership: str | None = None, goal: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """Actions with an `overdue` flag: open and past their due date."""
+    today = today or dt.date.today()
+    where = ["superseded_at IS NULL"]
+    params: list = [today]
+    for col, val in (("partnership_id", partnership), ("goal_id", goal)):
+        if val:
+            where.append(f"{col} = ?")
+            params.append(val)
+    return _frame(
+        con,
+        f"""SELECT action_id, partnership_id, goal_id, description, owner, agreed_on, due_on, status,
+                   status = 'open' AND due_on < ? AS overdue
+            FROM actions WHERE {' AND '.join(where)} ORDER BY due_on, action_id""",
+        params,
+    )
+
+
+def goal_history(con: duckdb.DuckDBPyConnection, goal_id: str) -> pd.DataFrame:
+    """Every version of a goal, oldest first: the original promise and each change with its reason."""
+    return _frame(
+        con,
+        """SELECT recorded_at, superseded_at, statement, baseline_value, baseline_date, target_value, target_date,
+                  visibility, change_reason
+           FROM goals WHERE goal_id = ? ORDER BY recorded_at""",
+        [goal_id],
+    )
+
+
+def review_dates(con: duckdb.DuckDBPyConnection, partnership: Partnership, until: dt.date | None = None) -> list[dt.date]:
+    """The partnership's review dates up to `until`.
+
+    The calendar follows the cadence, every `review_every_weeks` weeks from the
+    day its first goal was stated (a delivery board meets every two months by
+    default). A review recorded in the reviews table (a date the board actually
+    met, or a pack that was made) takes the place of any cadence date less than
+    half a cadence away from it.
+    """
+    until = until or dt.date.today()
+    recorded = [r[0] for r in con.execute(
+        "SELECT review_date FROM reviews WHERE partnership_id = ? AND review_date <= ? ORDER BY 1", [partnership.partnership_id, until]
+    ).fetchall()]
+    first = con.execute("SELECT min(stated_on) FROM goals WHERE partnership_id = ?", [partnership.partnership_id]).fetchall()[0][0]
+    step = dt.timedelta(weeks=partnership.cadence_weeks)
+    cadence = []
+    if first is not None:
+        d = first + step
+        while d <= until:
+            cadence.append(d)
+            d += step
+    kept = [d for d in cadence if all(abs((d - r).days) * 2 >= step.days for r in recorded)]
+    return sorted(set(kept) | set(recorded))
+
+
+PROMISE_FIELDS = {"baseline_value": "baseline", "baseline_date": "baseline date", "target_value": "target", "target_date": "target date", "statement": "wording", "visibility": "visibility"}
+
+
+def goal_changes(history: pd.DataFrame) -> list[str]:
+    """Each revision of a goal in words: when, what changed from what to what, and why."""
+    out = []
+    rows = history.to_dict("records")
+    for before, after in zip(rows, rows[1:]):
+        changed = [f"{label} from {before[f]} to {after[f]}" for f, label in PROMISE_FIELDS.items() if before[f] != after[f] and f != "statement"]
+        if before["statement"] != after["statement"]:
+            changed.append("wording")
+        when = after["recorded_at"].strftime("%d %b %Y")
+        reason = f" Reason: {after['change_reason']}" if after["change_reason"] else ""
+        out.append(f"Changed on {when}: {', '.join(changed) or 'details'}.{reason}")
+    return out
