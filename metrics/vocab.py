@@ -42,6 +42,14 @@ VOICES: tuple[str, ...] = ("young_person", "parent_carer", "resident", "staff", 
 CONSENTS: tuple[str, ...] = ("none", "internal", "public")
 VISIBILITIES: tuple[str, ...] = ("public", "internal")
 ACTION_STATUSES: tuple[str, ...] = ("open", "done", "dropped")
+# Why a measure's series breaks (the measure_breaks kind), and the words the
+# chart and the pages use for it: "The line stops: a new definition".
+BREAK_REASONS: tuple[str, ...] = ("new_definition", "gap_in_collection", "boundary_change")
+BREAK_REASON_LABELS: dict[str, str] = {
+    "new_definition": "a new definition",
+    "gap_in_collection": "a gap in collection",
+    "boundary_change": "a boundary change",
+}
 
 # The official areas a place can be made of (DATA_FORMATS.md, place_areas), by
 # the first three characters of their ONS GSS code.

@@ -138,13 +138,14 @@ def test_percent_figure_with_only_a_value_has_no_interval():
     assert figure_interval("percent", Figure(value=93.7)) is None
 
 
-def test_rate_per_1000_figure_uses_wilson_times_1000():
+def test_rate_per_1000_figure_of_a_share_measure_uses_wilson_times_1000():
     fig = Figure(value=101.35, numerator=15, denominator=148)
-    assert figure_interval("rate_per_1000", fig) == wilson_interval(15, 148, scale=1000.0)
+    assert figure_interval("rate_per_1000", fig, model="wilson") == wilson_interval(15, 148, scale=1000.0)
 
 
-def test_rate_with_more_events_than_its_base_uses_byar_on_the_numerator():
-    # 1,045 incidents among 500 young people: 2,090 per 1,000, not a share.
+def test_rate_of_events_uses_byar_on_the_numerator():
+    # 1,045 incidents among 500 young people: 2,090 per 1,000, not a share
+    # (the model of a rate measure without a ceiling, tests/test_interval_model.py).
     low, high = figure_interval("rate_per_1000", Figure(value=2090.0, numerator=1045, denominator=500))
     byar_low, byar_high = byar_interval(1045)
     assert low == pytest.approx(byar_low / 500 * 1000)

@@ -12,7 +12,7 @@ from metrics.contract.importer import import_paths
 from metrics.methods.aggregate import Figure, aggregate_figures, derived_value
 from metrics.methods.disclosure import is_primary_suppressed
 from metrics.methods.explain import format_value
-from metrics.methods.intervals import figure_interval, wilson_interval
+from metrics.methods.intervals import byar_interval, figure_interval, wilson_interval
 from metrics.read.readmodel import goal_results
 from metrics.vocab import UNIT_SCALE, UNITS
 
@@ -88,7 +88,11 @@ def test_rates_per_10000_and_per_100000_are_derived_added_up_and_given_intervals
     assert derived_value("rate_per_100000", Figure(None, 30, 250_000)) == pytest.approx(12.0)
     both = aggregate_figures("rate_per_100000", [Figure(None, 30, 250_000), Figure(None, 10, 50_000)])
     assert both.value == pytest.approx(40 / 300_000 * 100_000)  # a ratio of sums, never the mean of 12 and 20
-    assert figure_interval("rate_per_10000", Figure(None, 9345, 1582004)) == wilson_interval(9345, 1582004, scale=10_000)
+    # A rate measure with no ceiling is a rate of events: Byar's interval, which gives
+    # Fingertips' own published interval for this figure (57.87899 to 60.28066) to 5 decimals.
+    low, high = figure_interval("rate_per_10000", Figure(None, 9345, 1582004))
+    assert (round(low, 5), round(high, 5)) == (57.87899, 60.28066)
+    assert (low, high) == tuple(x / 1582004 * 10_000 for x in byar_interval(9345))
     assert figure_interval("rate_per_10000", Figure(59.07065, 9345, 1582004, ci_low=57.87899, ci_high=60.28066)) == (57.87899, 60.28066)
     assert format_value(59.07065, "rate_per_10000") == "59.1 per 10,000"
     assert format_value(1234.56, "rate_per_100000") == "1,234.6 per 100,000"
@@ -107,4 +111,4 @@ def test_a_partnership_rate_per_100000_is_the_ratio_of_sums_through_the_store(ra
     assert result.ok, [str(p) for p in result.problems]
     [r] = [r for r in goal_results(rates_db) if r.goal.goal_id == "fewer-deaths"]
     assert math.isclose(r.assessment.latest_value, 40 / 300_000 * 100_000, rel_tol=1e-12)
-    assert (r.assessment.ci_low, r.assessment.ci_high) == pytest.approx(wilson_interval(40, 300_000, scale=100_000))
+    assert (r.assessment.ci_low, r.assessment.ci_high) == pytest.approx(tuple(x / 300_000 * 100_000 for x in byar_interval(40)))  # deaths: a rate of events

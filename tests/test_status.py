@@ -334,5 +334,6 @@ def test_status_json_has_exactly_the_contract_keys():
     assert list(record) == [
         "status", "latest_value", "latest_period_end", "expected_value", "progress_ratio", "gap_closed",
         "ci_low", "ci_high", "clear_change", "variation", "assurance", "vs_nation", "projected_value",
+        "phase_start", "stale_months",
     ]
     assert record["latest_period_end"] == "2026-07-31"

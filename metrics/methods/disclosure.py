@@ -49,7 +49,7 @@ from datetime import timedelta
 import numpy as np
 
 from metrics.methods.aggregate import Figure, derived_value
-from metrics.methods.intervals import figure_interval
+from metrics.methods.intervals import figure_interval, interval_model
 from metrics.methods.status import GoalSpec, Point, judge_latest
 from metrics.vocab import DEFAULT_SUPPRESS_BELOW, UNIT_SCALE
 
@@ -415,7 +415,7 @@ def status_gives_nothing_away(spec: GoalSpec, status: str, fig: Figure | None, p
         return False
     for f in zone:
         value = derived_value(spec.unit, f)
-        ci = figure_interval(spec.unit, f)
+        ci = figure_interval(spec.unit, f, interval_model(spec.unit, spec.max_value))
         point = Point(period[0], period[1], value, ci[0] if ci else None, ci[1] if ci else None)
         if judge_latest(spec, point)[0] != status:
             return False

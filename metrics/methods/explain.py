@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from metrics.methods.series import SeriesChange
 from metrics.methods.spc import MIN_POINTS
 from metrics.methods.status import GoalAssessment, GoalSpec
 from metrics.vocab import ASSURANCE_LABELS, UNIT_SUFFIX, VARIATION_LABELS, direction_sign
@@ -50,6 +51,23 @@ def format_day(d: date) -> str:
     """'5 March 2026': a day as GOV.UK writes it, the same in every locale
     (strftime's month names follow the server's locale)."""
     return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def break_text(change: SeriesChange) -> str:
+    """Why a line stops, for a chart's legend: "Series break: a new definition"."""
+    return f"Series break: {change.reason_text}"
+
+
+def break_sentence(change: SeriesChange) -> str:
+    """A break in a sentence, for the pages: "The line stops before 1 September
+    2025: a new definition; figures either side are not joined."."""
+    return f"The line stops before {format_day(change.date)}: {change.reason_text}; figures either side are not joined."
+
+
+def phase_sentence(change: SeriesChange) -> str:
+    """An SPC change point in a sentence (internal views: with its reason and who recorded it)."""
+    who = f", recorded by {change.recorded_by}" if change.recorded_by else ""
+    return f"Process limits worked out afresh from {format_day(change.date)}: {change.reason}{who}."
 
 
 def variation_high(code: str, direction: str) -> bool:

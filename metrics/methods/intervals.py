@@ -68,31 +68,57 @@ def mean_interval(
     return mean - half_width, mean + half_width
 
 
-def rate_interval(unit: str, numerator: float, denominator: float, z: float = Z95) -> tuple[float, float]:
+# The interval models (METHODS.md s.3), each in words for the pages.
+INTERVAL_MODEL_LABELS: dict[str, str] = {
+    "wilson": "Wilson's score method (a share of its base)",
+    "byar": "Byar's method (a count of events)",
+    "normal": "the normal method for an average score",
+}
+
+
+def interval_model(unit: str, max_value: float | None = None) -> str:
+    """The interval model of a measure, chosen once for all its figures
+    (METHODS.md s.3): "wilson" for a percentage, and for a rate whose measure
+    cannot exceed its whole base (a max_value of at most the scale: pupils
+    suspended per 1,000 pupils); "byar" for every other rate (events that can
+    outnumber the base: incidents per 1,000 young people) and for a count;
+    "normal" for a score. The figures of one measure never switch model from
+    one period to the next."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+    if unit == "percent":
+        return "wilson"
+    if unit in UNIT_SCALE:
+        return "wilson" if max_value is not None and max_value <= UNIT_SCALE[unit] else "byar"
+    return "byar" if unit == "count" else "normal"
+
+
+def rate_interval(unit: str, numerator: float, denominator: float, model: str, z: float = Z95) -> tuple[float, float] | None:
     """The interval of a percent or rate from its numerator and denominator (METHODS.md s.3).
 
-    Wilson's interval while the numerator is a share of the denominator. A rate
-    per 1,000 can count more events than its base (incidents per 1,000 young
-    people); then the numerator is modelled as a Poisson count, Byar's interval
-    divided by the denominator, "the numerator of a rate when that is the better
-    model" in METHODS.md s.3.
-    """
+    Wilson's interval for a measure whose figures are shares of their base;
+    for a measure of events, the numerator modelled as a Poisson count: Byar's
+    interval divided by the denominator, "the numerator of a rate when that is
+    the better model" in METHODS.md s.3. A share with more in it than its base
+    has no interval."""
     scale = UNIT_SCALE[unit]
-    if numerator <= denominator:
-        return wilson_interval(numerator, denominator, scale=scale, z=z)
+    if model == "wilson":
+        return wilson_interval(numerator, denominator, scale=scale, z=z) if numerator <= denominator else None
     lower, upper = byar_interval(numerator, z=z)
     return lower / denominator * scale, upper / denominator * scale
 
 
-def figure_interval(unit: str, fig: Figure) -> tuple[float, float] | None:
-    """The 95% interval of one figure, by its unit; None where none is defined (METHODS.md s.3).
+def figure_interval(unit: str, fig: Figure, model: str | None = None) -> tuple[float, float] | None:
+    """The 95% interval of one figure, by its measure's model; None where none is defined (METHODS.md s.3).
 
     A publisher's own interval (Fingertips publishes one with every figure) is
     used as given: it may rest on counts the publisher rounded before
     publishing, so recomputing it here would give a different, wrong interval.
-    Otherwise: percent / rates: Wilson on numerator and denominator (a row with
-    only a value has no interval); count: Byar on the value; score: mean -+ z
-    sd/sqrt(n) when the standard deviation is known.
+    Otherwise: percent / rates: Wilson or Byar on numerator and denominator,
+    by `model` (`interval_model` of the measure; without one, the unit's
+    model for a measure with no ceiling); a row with only a value has no
+    interval; count: Byar on the value; score: mean -+ z sd/sqrt(n) when the
+    standard deviation is known.
     """
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
@@ -103,7 +129,7 @@ def figure_interval(unit: str, fig: Figure) -> tuple[float, float] | None:
             return None
         if unit == "percent" and fig.numerator > fig.denominator:  # type: ignore[operator]
             return None
-        return rate_interval(unit, fig.numerator, fig.denominator)  # type: ignore[arg-type]
+        return rate_interval(unit, fig.numerator, fig.denominator, model or interval_model(unit))  # type: ignore[arg-type]
     if fig.value is None:
         return None
     if unit == "count":

@@ -23,6 +23,11 @@ can be read side by side:
   higher is better (passes where lower is better), below the lower limit the
   reverse, otherwise "inconsistent" (hit and miss).
 - geom_ptd_icon: the variation icon is the point type of the last point.
+- rebase (ptd_add_rebase_column, ptd_spc_standard's rebase_group): a change
+  point starts a new phase; every limit and every rule is computed within a
+  phase, never across one; the icons read the latest phase (its last point's
+  type, its limits for assurance). A change point is only ever recorded by a
+  steward with a reason (the `spc_phases` kind), never found automatically.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from metrics.vocab import direction_sign
 
@@ -53,13 +59,42 @@ class SpcLimits:
 
 
 @dataclass(frozen=True)
-class XmrChart:
-    """An XmR chart: its limits, each point's type and the two icons (METHODS.md s.5)."""
+class SpcPhase:
+    """The points [start, end) of a series between two change points, with
+    their own limits (None when the phase has fewer than the minimum points)."""
 
-    limits: SpcLimits
+    start: int
+    end: int
+    limits: SpcLimits | None
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+
+# The type of a point in a phase too short for limits: no judgement at all.
+NO_TYPE = ""
+
+
+@dataclass(frozen=True)
+class XmrChart:
+    """An XmR chart: its phases and their limits, each point's type and the
+    two icons, which read the latest phase (METHODS.md s.5). A series with no
+    change point has one phase."""
+
+    phases: tuple[SpcPhase, ...]
     point_types: tuple[str, ...]
-    variation: str
+    variation: str | None
     assurance: str | None
+
+    @property
+    def limits(self) -> SpcLimits | None:
+        """The latest phase's limits: what the icons are judged on."""
+        return self.phases[-1].limits
+
+    @property
+    def latest_phase(self) -> SpcPhase:
+        return self.phases[-1]
 
 
 def _sign(x: float) -> int:
@@ -297,21 +332,68 @@ def assurance_icon(limits: SpcLimits, target: float | None, direction: str) -> s
     return "hit_and_miss"
 
 
-def xmr_chart(
-    values: Sequence[float], direction: str, target: float | None = None, min_points: int = MIN_POINTS
-) -> XmrChart | None:
-    """The XmR chart of a series in period order; None for fewer than 15 points (METHODS.md s.5).
+def phase_groups(dates: Sequence[date], change_points: Sequence[date]) -> list[int]:
+    """For each point (by its date, in order), the number of its phase: how
+    many change points fall on or before it.
 
-    With fewer points the page draws a plain run chart and says why: limits
-    from a short series are too unstable to call anything special cause.
+    As ptd_add_rebase_column then ptd_spc_standard's cumsum(rebase): a change
+    point starts a new phase at the first point on or after its date (for a
+    period, its period_start, so a period that began before the change stays
+    in the old phase); one before the first point changes nothing. Phases are
+    numbered from 0 in order, so two change points with no point between them
+    make one boundary."""
+    raw = [sum(1 for c in change_points if c <= d) for d in dates]
+    out, seen = [], {}
+    for g in raw:
+        out.append(seen.setdefault(g, len(seen)))
+    return out
+
+
+def _phases(groups: Sequence[int]) -> list[tuple[int, int]]:
+    """[start, end) of each run of equal group numbers."""
+    bounds, start = [], 0
+    for i in range(1, len(groups) + 1):
+        if i == len(groups) or groups[i] != groups[start]:
+            bounds.append((start, i))
+            start = i
+    return bounds
+
+
+def xmr_chart(
+    values: Sequence[float], direction: str, target: float | None = None, min_points: int = MIN_POINTS,
+    groups: Sequence[int] | None = None,
+) -> XmrChart | None:
+    """The XmR chart of a series in period order, phase by phase (METHODS.md s.5).
+
+    `groups` (from `phase_groups`) splits the series at its recorded change
+    points; without it the series is one phase. Each phase with at least
+    `min_points` points gets its own limits and its points their types by the
+    rules within that phase only; a shorter phase gets neither (its points'
+    type is NO_TYPE). The variation icon is the type of the last point and the
+    assurance icon compares the target with the latest phase's limits, so
+    both are None when the latest phase is too short. None when no phase is
+    long enough: the page then draws a plain run chart and says why, since
+    limits from a short series are too unstable to call anything special cause.
     """
-    if len(values) < min_points:
+    groups = list(groups) if groups is not None else [0] * len(values)
+    if len(groups) != len(values):
+        raise ValueError(f"groups has {len(groups)} entries for {len(values)} values")
+    phases, types = [], []
+    for start, end in _phases(groups):
+        part = values[start:end]
+        if len(part) < min_points or len(part) < 2:
+            phases.append(SpcPhase(start, end, None))
+            types += [NO_TYPE] * len(part)
+            continue
+        limits = spc_limits(part)
+        phases.append(SpcPhase(start, end, limits))
+        types += [point_type_from_side(side, direction) for side in special_cause_sides(part, limits)]
+    if not any(p.limits is not None for p in phases):
         return None
-    limits = spc_limits(values)
-    types = tuple(point_type_from_side(side, direction) for side in special_cause_sides(values, limits))
+    latest = phases[-1].limits
     return XmrChart(
-        limits=limits,
-        point_types=types,
-        variation=types[-1],
-        assurance=assurance_icon(limits, target, direction),
+        phases=tuple(phases),
+        point_types=tuple(types),
+        variation=types[-1] if latest is not None else None,
+        assurance=assurance_icon(latest, target, direction) if latest is not None else None,
     )

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from metrics.methods.spc import XmrChart, xmr_chart
-from metrics.vocab import STATUS_LABELS, direction_sign
+from metrics.methods.freshness import months_between
+from metrics.methods.series import BREAK, SeriesChange, after_last_break, last_break
+from metrics.methods.spc import XmrChart, phase_groups, xmr_chart
+from metrics.vocab import STATUS_LABELS, UNIT_SCALE, direction_sign
 
 ON_TRACK_RATIO = 0.95
 ACCELERATION_RATIO = 0.6
@@ -38,6 +40,8 @@ STATUS_JSON_KEYS: tuple[str, ...] = (
     "assurance",
     "vs_nation",
     "projected_value",
+    "phase_start",
+    "stale_months",
 )
 
 
@@ -51,6 +55,8 @@ class GoalSpec:
     target_date: date
     direction: str
     unit: str
+    min_value: float | None = None  # the measure's plausible range, which bounds a projection
+    max_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,8 @@ class GoalAssessment:
     latest_period_start: date | None = None
     elapsed_fraction: float | None = None
     spc: XmrChart | None = None
+    phase_start: date | None = None  # the start of the SPC phase the icons read
+    stale_months: int | None = None  # whole months from V's period end to the as-of day
 
     @property
     def status_label(self) -> str:
@@ -100,8 +108,9 @@ class GoalAssessment:
     def status_json(self) -> dict[str, Any]:
         """This goal's object in `status --json` (goal_id aside): dates as ISO text, None where undefined."""
         record: dict[str, Any] = {key: getattr(self, key) for key in STATUS_JSON_KEYS}
-        if self.latest_period_end is not None:
-            record["latest_period_end"] = self.latest_period_end.isoformat()
+        for key in ("latest_period_end", "phase_start"):
+            if record[key] is not None:
+                record[key] = record[key].isoformat()
         return record
 
 
@@ -223,20 +232,52 @@ def _ols_prediction(xs: Sequence[float], ys: Sequence[float], at: float) -> floa
     return mean_y + slope * (at - mean_x)
 
 
-def projected_value(goal: GoalSpec, series: Sequence[Point]) -> float | None:
+def projection_bounds(unit: str, min_value: float | None = None, max_value: float | None = None) -> tuple[float | None, float | None]:
+    """What a projection may reach: the unit's own range (a percentage 0 to
+    100; a rate or a count at least 0; a score unbounded), narrowed by the
+    measure's plausible range (min_value, max_value) where it has one."""
+    low = 0.0 if unit in UNIT_SCALE or unit == "count" else None
+    high = 100.0 if unit == "percent" else None
+    if min_value is not None:
+        low = min_value if low is None else max(low, min_value)
+    if max_value is not None:
+        high = max_value if high is None else min(high, max_value)
+    return low, high
+
+
+def _bounded(value: float, bounds: tuple[float | None, float | None]) -> float:
+    low, high = bounds
+    if low is not None and value < low:
+        return low
+    if high is not None and value > high:
+        return high
+    return value
+
+
+def projected_value(goal: GoalSpec, series: Sequence[Point], breaks: Sequence[SeriesChange] = ()) -> float | None:
     """On the current trend, the value at the target date (METHODS.md s.4, projection).
 
     An OLS line through the baseline point (t0, B) and every observation after
-    t0 with a value, dates as day numbers (date.toordinal), evaluated at t1.
-    Needs at least 3 points (the baseline plus 2 observations). It never
-    changes the status.
+    t0 with a value, dates as day numbers (date.toordinal), evaluated at t1,
+    and held within what the measure can be (`projection_bounds`: no 103%
+    attendance, no negative count). Never across a series break: only the
+    figures after the last break count, and the baseline only when it is after
+    it too. Needs at least 3 points. It never changes the status.
     """
     after = [p for p in series if p.period_end > goal.baseline_date and p.value is not None]
-    if len(after) + 1 < 3:
+    breaks = [b for b in breaks if b.kind == BREAK]
+    cut = last_break(breaks)
+    after = after_last_break(after, breaks)
+    with_baseline = cut is None or goal.baseline_date >= cut.date
+    xs = [float(p.period_end.toordinal()) for p in after]
+    ys = [p.value for p in after]
+    if with_baseline:
+        xs.insert(0, float(goal.baseline_date.toordinal()))
+        ys.insert(0, goal.baseline_value)
+    if len(xs) < 3:
         return None
-    xs = [float(goal.baseline_date.toordinal())] + [float(p.period_end.toordinal()) for p in after]
-    ys = [goal.baseline_value] + [p.value for p in after]  # type: ignore[misc]
-    return _ols_prediction(xs, ys, float(goal.target_date.toordinal()))
+    value = _ols_prediction(xs, ys, float(goal.target_date.toordinal()))  # type: ignore[arg-type]
+    return _bounded(value, projection_bounds(goal.unit, goal.min_value, goal.max_value))
 
 
 def _ordered(series: Sequence[Point]) -> list[Point]:
@@ -292,19 +333,37 @@ def judge_latest(goal: GoalSpec, latest: Point | None) -> tuple[str, float | Non
     return ("too_uncertain" if is_too_uncertain(goal, latest) else step_four), ratio
 
 
+def phase_start(chart: XmrChart | None, points: Sequence[Point], changes: Sequence[SeriesChange]) -> date | None:
+    """The start of the SPC phase the icons read: the date of the recorded
+    change point (or break) that began it, else its first period's start;
+    None when there are no icons."""
+    if chart is None or chart.variation is None:
+        return None
+    first = points[chart.latest_phase.start].period_start
+    began = [c.date for c in changes if c.date <= first]
+    return max(began) if began else first
+
+
 def goal_status(
-    goal: GoalSpec, series: Sequence[Point], nation_value_at_latest: float | None = None
+    goal: GoalSpec, series: Sequence[Point], nation_value_at_latest: float | None = None,
+    changes: Sequence[SeriesChange] = (), as_of: date | None = None,
 ) -> GoalAssessment:
     """The status of a goal and every number beside it (METHODS.md s.4), with its SPC icons (s.5).
 
     `series` is every complete period of the goal's measure for its scope,
     before and after the baseline, each point with its 95% interval where one
     exists. The status follows `judge_latest`; the SPC icons come from every
-    point with a value, in period order, with the target as the assurance
-    target. The result does not depend on the order of `series`.
+    point with a value, in period order, split into phases at the recorded
+    change points and breaks in `changes` (each phase its own limits, the
+    icons from the latest), with the target as the assurance target. The
+    projection never spans a break. `as_of` (the day the judgement is made
+    for) gives how many months old the latest figure is. The result does not
+    depend on the order of `series`.
     """
     ordered = _ordered(series)
-    chart = xmr_chart([p.value for p in ordered if p.value is not None], goal.direction, target=goal.target_value)
+    valued = [p for p in ordered if p.value is not None]
+    groups = phase_groups([p.period_start for p in valued], [c.date for c in changes])
+    chart = xmr_chart([p.value for p in valued], goal.direction, target=goal.target_value, groups=groups)  # type: ignore[misc]
     latest = latest_point(goal, ordered)
     status, ratio = judge_latest(goal, latest)
     value = latest.value if latest else None
@@ -325,10 +384,12 @@ def goal_status(
         vs_nation=(
             benchmark_comparison(latest, nation_value_at_latest, goal.direction, goal.unit) if latest else "not_compared"
         ),
-        projected_value=projected_value(goal, ordered),
+        projected_value=projected_value(goal, ordered, changes),
         baseline_value=goal.baseline_value,
         target_value=goal.target_value,
         latest_period_start=latest.period_start if latest else None,
         elapsed_fraction=elapsed_fraction(goal, t) if t else None,
         spc=chart,
+        phase_start=phase_start(chart, valued, changes),
+        stale_months=months_between(t, as_of) if t is not None and as_of is not None else None,
     )
