@@ -175,10 +175,30 @@ class IncomingRow:
     values: Mapping[str, object]
 
 
-KEYS = {"places": "place_id", "measures": "measure_id", "partnerships": "partnership_id", "goals": "goal_id", "notes": "note_id", "actions": "action_id"}
-OWNED = ("goals", "notes", "actions")  # rows that belong to one partnership
-SHARED = ("places", "measures")  # rows every partnership uses
+KEYS = {
+    "places": "place_id", "measures": "measure_id", "partnerships": "partnership_id", "goals": "goal_id", "notes": "note_id",
+    "actions": "action_id", "events": "event_id", "measure_breaks": "measure_id",
+}
+OWNED = ("goals", "notes", "actions", "events")  # rows that belong to one partnership
+SHARED = ("places", "measures", "measure_breaks")  # rows every partnership uses
 PLACE_OWNED = ("place_areas",)  # rows that belong to the partnerships of their place, like its figures
+SCOPE_OWNED = ("spc_phases",)  # rows of a goal's scope: a partnership, or a neighbourhood (its partnerships')
+
+
+def _stored_key(r: IncomingRow) -> tuple:
+    """The row's key as the stored rows are indexed (metrics.contract.kinds)."""
+    from metrics.contract.kinds import KINDS
+
+    return tuple(r.values[k] for k in KINDS[r.kind].key)
+
+
+def scope_owners(scope: str, partnerships: Mapping[tuple, Mapping[str, object]]) -> set[str]:
+    """Who owns rows about a goal's scope: the partnership itself for a
+    partnership-wide scope, else every partnership the neighbourhood is in
+    (an empty set for a place in none)."""
+    if (scope,) in partnerships:
+        return {scope}
+    return {pid for (pid,), p in partnerships.items() if scope in (p.get("places") or [])}
 
 
 def import_refusals(
@@ -212,14 +232,24 @@ def import_refusals(
     for r in rows:
         if r.kind in PLACE_OWNED:
             continue  # judged with the place's figures, below
+        if r.kind in SCOPE_OWNED:
+            scope = str(r.values["place_id"])
+            owning = scope_owners(scope, partnerships)
+            blocked = sorted(o for o in owning if not perms.can("steward", o)) if owning else ([] if perms.can("steward", EVERY) else [EVERY])
+            if blocked:
+                whose = "every partnership" if blocked == [EVERY] else ", ".join(blocked)
+                refuse(r, "place_id", f"is the scope of {whose}, where you may not record change points (you are a steward of {perms.where('steward')}).",
+                       "Remove the row, or ask a steward of that partnership to record it.")
+            continue
         key_col = KEYS[r.kind]
-        key = (r.values[key_col],)
+        key = _stored_key(r)
         old = stored.get(r.kind, {}).get(key)
         if r.kind in SHARED:
             if old is not None and _same(old, r.values):
                 continue  # an unchanged shared row, as in a full workbook re-imported
             if not perms.can("admin", EVERY):
-                refuse(r, key_col, f"{'changes' if old else 'adds'} a {r.kind[:-1]}, which every partnership shares; only an admin of every partnership may do that.",
+                what = {"measure_breaks": "break in a measure's series"}.get(r.kind, r.kind[:-1])
+                refuse(r, key_col, f"{'changes' if old else 'adds'} a {what}, which every partnership shares; only an admin of every partnership may do that.",
                        "Remove the row (or the sheet), or ask an admin of every partnership to import it.")
         elif r.kind == "partnerships":
             pid = r.values["partnership_id"]
@@ -241,7 +271,7 @@ def import_refusals(
                 if blocked:
                     refuse(r, "places", f"adds neighbourhood {place}, which belongs to {', '.join(blocked)}; adding it would open that partnership's figures to yours.",
                            f"Ask an admin of {', '.join(blocked)} (or of every partnership) to make the change.")
-        else:  # goals, notes, actions: owned by one partnership
+        else:  # goals, notes, actions, events: owned by one partnership
             new_owner = r.values["partnership_id"]
             old_owner = old.get("partnership_id") if old is not None else None
             if old_owner is not None and old_owner != new_owner and not perms.can("steward", old_owner):
@@ -272,9 +302,9 @@ def touched_partnerships(
     observation_places: Iterable[tuple[str, str | None, int, str]] = (),
 ) -> set[str]:
     """The partnerships an import touches, for the audit trail: the owners of
-    its goals, notes, actions and partnerships (old and new), the partnerships
-    of its neighbourhoods' figures, and '*' for shared data (places, measures,
-    benchmark figures)."""
+    its goals, notes, actions, events and partnerships (old and new), the
+    partnerships of its neighbourhoods' figures and change points, and '*' for
+    shared data (places, measures, breaks, benchmark figures)."""
     owners: dict[str, set[str]] = {}
     for (pid,), p in stored.get("partnerships", {}).items():
         for place in p.get("places") or []:
@@ -287,8 +317,11 @@ def touched_partnerships(
         if r.kind in PLACE_OWNED:
             out |= owners.get(str(r.values["place_id"])) or {EVERY}
             continue
+        if r.kind in SCOPE_OWNED:
+            out |= scope_owners(str(r.values["place_id"]), stored.get("partnerships", {})) or {EVERY}
+            continue
         out.add(str(r.values["partnership_id"]))
-        old = stored.get(r.kind, {}).get((r.values[KEYS[r.kind]],))
+        old = stored.get(r.kind, {}).get(_stored_key(r))
         if old is not None:
             out.add(str(old["partnership_id"]))
     for _file, _sheet, _row, place in observation_places:

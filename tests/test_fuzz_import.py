@@ -147,6 +147,15 @@ def clean_row(draw, kind: str) -> dict[str, str]:
                 "domain": draw(st.sampled_from(KINDS[kind].column("domain").choices)), "voice": draw(st.sampled_from(KINDS[kind].column("voice").choices)),
                 "text": draw(TEXT), "source": draw(optional(TEXT)), "consent": draw(st.sampled_from(["none", "internal", "public"])),
                 "approved_wording": "", "approved_by": "", "approved_on": ""}
+    if kind == "events":
+        return {"event_id": draw(NEW_ID), "partnership_id": "shire-board", "goal_id": draw(st.sampled_from(["", "attend-up"])),
+                "date": day, "title": draw(TEXT), "visibility": draw(st.sampled_from(["public", "internal"]))}
+    if kind == "spc_phases":
+        return {"measure_id": draw(st.sampled_from(["incidents", "attendance"])), "place_id": draw(st.sampled_from(["shire-board", "north", "south"])),
+                "start_date": day, "reason": draw(TEXT)}
+    if kind == "measure_breaks":
+        return {"measure_id": draw(st.sampled_from(["incidents", "attendance"])), "date": day,
+                "reason": draw(st.sampled_from(KINDS[kind].column("reason").choices))}
     return {"action_id": draw(NEW_ID | st.just("a1")), "partnership_id": "shire-board", "goal_id": draw(st.sampled_from(["", "attend-up"])),
             "description": draw(TEXT), "owner": draw(TEXT), "agreed_on": day, "due_on": later,
             "status": draw(st.sampled_from(["open", "done", "dropped"]))}

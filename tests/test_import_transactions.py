@@ -11,6 +11,7 @@ from conftest import BASE_FILES, snapshot, write_files
 
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths
+from metrics.contract.kinds import KINDS
 from metrics.store import db as store
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
@@ -133,7 +134,7 @@ def test_export_then_import_into_an_empty_database_reproduces_the_export(seeded_
     second = tmp_path / "second"
     export_csv(con, second)
     names = sorted(p.name for p in first.glob("*.csv"))
-    assert names == ["actions.csv", "goals.csv", "measures.csv", "notes.csv", "observations.csv", "partnerships.csv", "place_areas.csv", "places.csv"]
+    assert names == sorted(f"{k}.csv" for k in KINDS)  # one file per import kind (metrics.contract.kinds)
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     assert mismatch == [] and errors == []
 
@@ -222,4 +223,4 @@ def test_blank_templates_import_cleanly_and_match_the_generator(tmp_path, fresh_
     result = import_paths(fresh_db, sorted(committed.iterdir()))
     assert result.ok, [str(p) for p in result.problems]
     wb = openpyxl.load_workbook(committed / "outcomes_templates.xlsx", read_only=True)
-    assert wb.sheetnames == ["_guide", "places", "place_areas", "measures", "partnerships", "goals", "observations", "notes", "actions"]
+    assert wb.sheetnames == ["_guide", *KINDS]

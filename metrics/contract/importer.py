@@ -273,6 +273,7 @@ class Plan:
         self._check_partnerships()
         self._check_goals()
         self._check_notes_and_actions()
+        self._check_phases_and_breaks()
         if "observations" in self.by_kind:
             self._validate_observations()
         return self.problems
@@ -467,7 +468,7 @@ class Plan:
                     )
 
     def _check_notes_and_actions(self) -> None:
-        for kind in ("notes", "actions"):
+        for kind in ("notes", "actions", "events"):
             for row in self.rows.get(kind, []):
                 m = row.model
                 if not self._exists("partnerships", m.partnership_id):
@@ -477,9 +478,30 @@ class Plan:
                     if goal is None:
                         self.problems.append(row.problem("goal_id", "is not a known goal.", "Add it to goals, or correct the id.", "unknown_ref"))
                     elif goal["partnership_id"] != m.partnership_id:
-                        self.problems.append(row.problem("goal_id", f"belongs to partnership {goal['partnership_id']}, not {m.partnership_id}.", "Link the note or action to a goal of its own partnership.", "bad_ref"))
+                        self.problems.append(row.problem("goal_id", f"belongs to partnership {goal['partnership_id']}, not {m.partnership_id}.", f"Link the {kind[:-1]} to a goal of its own partnership.", "bad_ref"))
                 if kind == "notes" and m.place_id is not None and not self._exists("places", m.place_id):
                     self.problems.append(row.problem("place_id", "is not a known place.", "Add it to places, or correct the id.", "unknown_ref"))
+
+    def _check_phases_and_breaks(self) -> None:
+        """A change point is for a measure and a goal's scope (a partnership, or
+        a neighbourhood); a break for a measure (DATA_FORMATS.md, issue 17)."""
+        for kind in ("spc_phases", "measure_breaks"):
+            for row in self.rows.get(kind, []):
+                m = row.model
+                if not self._exists("measures", m.measure_id):
+                    self.problems.append(row.problem("measure_id", "is not a known measure.", "Add it to measures, or correct the id.", "unknown_ref"))
+                if kind != "spc_phases" or (m.place_id,) in self.merged["partnerships"]:
+                    continue
+                place = self.merged["places"].get((m.place_id,))
+                if place is None or place["level"] != "neighbourhood":
+                    self.problems.append(
+                        row.problem(
+                            "place_id",
+                            "is neither a partnership nor a neighbourhood: a change point is for a goal's scope.",
+                            "Use the partnership_id for a partnership-wide figure, or one of its neighbourhoods' place_ids.",
+                            "bad_scope",
+                        )
+                    )
 
     def _validate_observations(self) -> None:
         sheets = self.by_kind["observations"]

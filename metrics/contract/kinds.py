@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from metrics.vocab import (
     ACTION_STATUSES,
+    BREAK_REASONS,
     CONSENTS,
     DIRECTIONS,
     DOMAINS,
@@ -189,9 +190,47 @@ ACTIONS = Kind(
     "Commitments made at a review: who will do what by when.",
 )
 
+EVENTS = Kind(
+    "events",
+    (
+        Column("event_id", True, "slug", "Id of the event"),
+        Column("partnership_id", True, "slug", "The partnership"),
+        Column("goal_id", False, "slug", "The goal it concerns (empty: every goal of the partnership)"),
+        Column("date", True, "date", "When it happened (YYYY-MM-DD)"),
+        Column("title", True, "text", "A short label for the chart, e.g. \"Walking bus starts\""),
+        Column("visibility", True, "enum", "public (may appear on the public pages) or internal", VISIBILITIES),
+    ),
+    ("event_id",),
+    "Things a partnership did or that happened, drawn on goal charts beside the figures. Only public events reach the public pages.",
+)
+
+SPC_PHASES = Kind(
+    "spc_phases",
+    (
+        Column("measure_id", True, "slug", "The measure"),
+        Column("place_id", True, "slug", "The goal's scope: a neighbourhood, or the partnership_id for a partnership-wide figure"),
+        Column("start_date", True, "date", "The day the process changed: the first period starting on or after it begins a new phase (YYYY-MM-DD)"),
+        Column("reason", True, "text", "Why the process really changed (kept with who recorded it, in the audit trail)"),
+    ),
+    ("measure_id", "place_id", "start_date"),
+    "SPC change points: from start_date the process limits are worked out afresh (NHSRplotthedots' rebase). Never made automatically.",
+)
+
+MEASURE_BREAKS = Kind(
+    "measure_breaks",
+    (
+        Column("measure_id", True, "slug", "The measure"),
+        Column("date", True, "date", "The first day of the new series: figures for periods starting before it are not joined to later ones (YYYY-MM-DD)"),
+        Column("reason", True, "enum", ", ".join(BREAK_REASONS), BREAK_REASONS),
+    ),
+    ("measure_id", "date"),
+    "Breaks in a measure's series: no line, limit, trend or projection spans one, and the charts say why the line stops.",
+)
+
 # In dependency order: a kind may refer only to kinds before it.
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (PLACES, PLACE_AREAS, MEASURES, PARTNERSHIPS, GOALS, OBSERVATIONS, NOTES, ACTIONS)
+    k.name: k
+    for k in (PLACES, PLACE_AREAS, MEASURES, PARTNERSHIPS, GOALS, OBSERVATIONS, NOTES, ACTIONS, EVENTS, SPC_PHASES, MEASURE_BREAKS)
 }
 
 

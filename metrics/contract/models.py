@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from metrics.contract.control_chars import problem_message as control_character_problem
 from metrics.vocab import (
     ACTION_STATUSES,
+    BREAK_REASONS,
     CONSENTS,
     DIRECTIONS,
     DOMAINS,
@@ -412,6 +413,28 @@ class ActionRow(ImportRow):
         return self
 
 
+class EventRow(ImportRow):
+    event_id: Slug
+    partnership_id: Slug
+    goal_id: OptSlug = None
+    date: Date
+    title: Text
+    visibility: Choice(VISIBILITIES)
+
+
+class SpcPhaseRow(ImportRow):
+    measure_id: Slug
+    place_id: Slug
+    start_date: Date
+    reason: Text
+
+
+class MeasureBreakRow(ImportRow):
+    measure_id: Slug
+    date: Date
+    reason: Choice(BREAK_REASONS)
+
+
 Figure = Annotated[float | str | None, Opt(figure_cell(parse_number))]
 
 
@@ -583,6 +606,9 @@ MODELS: dict[str, type[ImportRow]] = {
     "observations": ObservationRow,
     "notes": NoteRow,
     "actions": ActionRow,
+    "events": EventRow,
+    "spc_phases": SpcPhaseRow,
+    "measure_breaks": MeasureBreakRow,
 }
 
 

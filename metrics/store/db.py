@@ -34,6 +34,9 @@ VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
     "observations": ("measure_id", "place_id", "period_start", "period_end"),
     "notes": ("note_id",),
     "actions": ("action_id",),
+    "events": ("event_id",),
+    "spc_phases": ("measure_id", "place_id", "start_date"),
+    "measure_breaks": ("measure_id", "date"),
 }
 
 
@@ -326,6 +329,15 @@ def parse_as_of(text: str) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=london)
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def as_of_day(as_of: dt.datetime | None = None) -> dt.date:
+    """The day (in Europe/London) an as-of time falls on: the day a judgement
+    is made for. Without a time, today."""
+    from zoneinfo import ZoneInfo
+
+    moment = (as_of or utc_now()).replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(LONDON)).date()
 
 
 def as_of_filter(as_of: dt.datetime | None, alias: str = "") -> str:
