@@ -41,6 +41,21 @@ SENTINELS = {
         goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner
         hidden-goal,shire-board,wellbeing,south,SENTINEL-INTERNAL-GOAL wellbeing rises,24,2024-12-31,26,2026-07-31,2025-01-10,internal,Council
         """,
+    # Issue 17: an internal event on the public goal, an internal one for the
+    # whole partnership, an event of an internal goal marked public (its goal is
+    # never published), a change point's reason (the board's record), and one
+    # public event, which is published as text.
+    "events.csv": """
+        event_id,partnership_id,goal_id,date,title,visibility
+        e-internal,shire-board,attend-up,2024-10-20,SENTINEL-INTERNAL-EVENT on the public goal,internal
+        e-everyone,shire-board,,2024-10-25,SENTINEL-INTERNAL-PARTNERSHIP-EVENT,internal
+        e-hidden-goal,shire-board,hidden-goal,2025-02-01,SENTINEL-EVENT-OF-AN-INTERNAL-GOAL,public
+        e-public,shire-board,attend-up,2024-10-28,Breakfast club <b>opens</b>,public
+        """,
+    "spc_phases.csv": """
+        measure_id,place_id,start_date,reason
+        attendance,shire-board,2024-10-01,SENTINEL-PHASE-REASON new attendance officers
+        """,
 }
 
 
@@ -61,6 +76,33 @@ def test_nothing_private_reaches_any_file_of_the_site(sentinel_db, tmp_path):
     assert "Jo Bloggs" not in text
     assert "The approved words" in text  # the approved wording is published...
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # ...as text, never markup
+    goal = (tmp_path / "site" / "goal-attend-up.html").read_text(encoding="utf-8")
+    assert "Breakfast club &lt;b&gt;opens&lt;/b&gt;" in goal and "<b>opens" not in goal  # a public event, as text
+
+
+def test_nothing_private_reaches_the_live_public_page(sentinel_db, db_path, monkeypatch):
+    """The live page (OUTCOMES_MODE=public) of the public goal, as the browser gets it:
+    its HTML blocks and the plotly figure's JSON."""
+    import streamlit
+    from streamlit.testing.v1 import AppTest
+
+    sentinel_db.close()
+    monkeypatch.setenv("OUTCOMES_DB", str(db_path))
+    monkeypatch.setenv("OUTCOMES_MODE", "public")
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+        at.query_params["goal"] = "attend-up"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        sent = "\n".join([e.proto.body for e in at.get("html")] + [e.proto.spec for e in at.get("plotly_chart")])
+    finally:
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()
+    assert "SENTINEL" not in sent and "Talk to the bus company" not in sent  # no action, no internal event, no phase reason
+    assert "Breakfast club &lt;b&gt;opens&lt;/b&gt;" in sent  # the public event, as text (HTML and plotly alike)
+    assert "Methods version" in sent
 
 
 def test_internal_goals_measures_stay_out_unless_a_public_goal_uses_them(sentinel_db, tmp_path):
@@ -290,7 +332,9 @@ def test_published_figures_carry_one_decimal_like_the_pages(demo_copy, tmp_path)
 def test_the_public_projection_is_the_trend_through_published_figures_only(tmp_path, fresh_db):
     """Worked by hand: baseline 10 (31 Dec 2024); published 9, 8, 7, 6 at the ends of
     Jan, Feb, Apr and May 2025; March (a count of 2) is hidden. numpy's own least
-    squares through those five points, read at 31 Dec 2026, is the projection."""
+    squares through those five points, read at the target date (30 Sep 2025), is
+    the projection. Read at 31 Dec 2026 it would be -8.5 incidents: a count is
+    never projected below 0 (issue 17)."""
     import numpy as np
 
     from metrics.outputs.public import public_site
@@ -299,7 +343,7 @@ def test_the_public_projection_is_the_trend_through_published_figures_only(tmp_p
         "places.csv": "place_id,name,level,parent_id,code\nh,Hood,neighbourhood,,\n",
         "measures.csv": "measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source\nm,Incidents,safety,count,lower_is_better,,,,Incidents,Police\n",
         "partnerships.csv": "partnership_id,name,places,review_every_weeks,members,description\np,P,h,8,,\n",
-        "goals.csv": "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner\ng,p,m,h,Fewer,10,2024-12-31,4,2026-12-31,2025-01-15,public,\n",
+        "goals.csv": "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner\ng,p,m,h,Fewer,10,2024-12-31,4,2025-09-30,2025-01-15,public,\n",
         "observations.csv": "measure_id,place_id,period_start,period_end,value\n"
         + "".join(f"m,h,2025-{i:02d}-01,{e},{v}\n" for i, e, v in ((1, "2025-01-31", 9), (2, "2025-02-28", 8), (3, "2025-03-31", 2), (4, "2025-04-30", 7), (5, "2025-05-31", 6))),
     }
@@ -307,9 +351,13 @@ def test_the_public_projection_is_the_trend_through_published_figures_only(tmp_p
     g = public_site(fresh_db).goal("g")
     days = [dt.date(2024, 12, 31), dt.date(2025, 1, 31), dt.date(2025, 2, 28), dt.date(2025, 4, 30), dt.date(2025, 5, 31)]
     slope, intercept = np.polyfit([d.toordinal() for d in days], [10, 9, 8, 7, 6], 1)
-    assert g.projection.value == round(slope * dt.date(2026, 12, 31).toordinal() + intercept, 1)
+    assert g.projection.value == round(slope * dt.date(2025, 9, 30).toordinal() + intercept, 1) == 3.0
     assert (g.projection.from_date, g.projection.from_value) == (dt.date(2025, 5, 31), 6.0)
     assert g.explanation.startswith("Incidents is 6 (May 2025)")  # the latest figure is published: the usual "why"
+    later = files["goals.csv"].replace("2025-09-30,2025-01-15", "2026-12-31,2025-01-15")
+    assert import_paths(fresh_db, write_files(tmp_path / "later", {"goals.csv": later}), reason="a later target date").ok
+    assert round(slope * dt.date(2026, 12, 31).toordinal() + intercept, 1) == -8.5
+    assert public_site(fresh_db).goal("g").projection.value == 0.0
 
 
 @pytest.mark.parametrize(

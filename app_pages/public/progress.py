@@ -34,10 +34,10 @@ partnership = next((p for p in site.partnerships if p.partnership_id == (goal.pa
 if goal is not None:
     st.html(live_fragment("live_goal_top.html", link, g=goal, partnership=partnership))
     st.plotly_chart(public_goal_figure(goal), width="stretch", config={"displaylogo": False})
-    st.html(live_fragment("live_goal_bottom.html", link, g=goal))
+    st.html(live_fragment("live_goal_bottom.html", link, g=goal, stamp=site.stamp))
 elif partnership is not None:
-    st.html(live_fragment("live_partnership.html", link, p=partnership))
+    st.html(live_fragment("live_partnership.html", link, p=partnership, stamp=site.stamp))
 else:
     if goal_id or partnership_id:
         st.warning("That promise or partnership is not on the public page. Here is every published promise.")
-    st.html(live_fragment("live_index.html", link, site=site))
+    st.html(live_fragment("live_index.html", link, site=site, stamp=site.stamp))

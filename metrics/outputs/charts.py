@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.methods.explain import format_value, table_number
+from metrics.methods.explain import break_text, format_day, format_value, table_number
+from metrics.methods.series import SeriesChange, breaks_of, segments
 from metrics.methods.spc import XmrChart
-from metrics.read.readmodel import BenchmarkLine, GoalResult, SeriesPoint
+from metrics.read.readmodel import BenchmarkLine, GoalResult, Marker, SeriesPoint
 from metrics.vocab import UNIT_SUFFIX, VARIATION_LABELS
 
 if TYPE_CHECKING:
@@ -78,6 +79,39 @@ def _points(series: Sequence[SeriesPoint]) -> list[SeriesPoint]:
     return [p for p in series if p.value is not None]
 
 
+MARKERS_NAME = "What was done (numbered below the chart)"
+MARKER_COLOUR = OKABE_ITO["purple"]
+BREAK_COLOUR = "#0b0c0c"
+
+
+@dataclass(frozen=True)
+class ChartMarker:
+    """A numbered marker on a goal chart: an action agreed or an event, with
+    its title (listed under the chart by number)."""
+
+    number: int
+    date: dt.date
+    title: str
+    kind: str  # action | event
+
+    @property
+    def text(self) -> str:
+        """The marker in the list under the chart: "1. 5 November 2024: Breakfast club opens (action agreed)"."""
+        what = "action agreed" if self.kind == "action" else "event"
+        return f"{self.number}. {format_day(self.date)}: {self.title} ({what})"
+
+
+def chart_markers(items: Sequence[tuple[dt.date, str, str]]) -> list[ChartMarker]:
+    """(date, title, kind) as numbered markers, in date order."""
+    ordered = sorted(items, key=lambda m: (m[0], m[2] != "action", m[1]))
+    return [ChartMarker(i, d, title, kind) for i, (d, title, kind) in enumerate(ordered, start=1)]
+
+
+def markers_of(markers: Sequence[Marker]) -> list[ChartMarker]:
+    """A goal's markers (readmodel.goal_markers) as the chart numbers them."""
+    return chart_markers([(m.date, m.title, m.kind) for m in markers])
+
+
 @dataclass(frozen=True)
 class GoalChart:
     """What a goal chart draws, from the internal judgement or from the public
@@ -92,11 +126,15 @@ class GoalChart:
     spc: XmrChart | None = None
     projection: tuple[dt.date, float, dt.date, float] | None = None
     benchmarks: list[tuple[str, list[tuple[dt.date, float]]]] = field(default_factory=list)  # (name, points), in readmodel.benchmark_places order
+    markers: list[ChartMarker] = field(default_factory=list)
+    breaks: list[SeriesChange] = field(default_factory=list)
+    starts: list[dt.date] = field(default_factory=list)  # each point's period_start, for where a break falls (default: the point's date)
 
 
-def goal_figure(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> go.Figure:
+def goal_figure(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = (), markers: Sequence[Marker] = ()) -> go.Figure:
     """The goal chart of the internal pages and the board pack, from a goal's
-    judgement and its benchmark lines (readmodel.benchmark_series)."""
+    judgement, its benchmark lines (readmodel.benchmark_series) and its
+    markers (readmodel.goal_markers: actions and events, internal ones too)."""
     g, a = result.goal, result.assessment
     pts = _points(result.series)
     projection = None
@@ -109,6 +147,7 @@ def goal_figure(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) ->
         baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
         spc=a.spc, projection=projection,
         benchmarks=[(b.name, [(p.period_end, p.value) for p in b.points if p.value is not None]) for b in benchmarks],
+        markers=markers_of(markers), breaks=breaks_of(result.changes), starts=[p.period_start for p in pts],
     ))
 
 
@@ -124,24 +163,52 @@ def public_goal_figure(g: PublicGoal) -> go.Figure:
         baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
         spc=g.spc, projection=(p.from_date, p.from_value, p.to_date, p.value) if p else None,
         benchmarks=[(b.place_name, [(f.period_end, f.value) for f in b.figures if f.value is not None]) for b in g.benchmarks],
+        markers=chart_markers([(m.date, m.title, "event") for m in g.markers]), breaks=list(g.breaks), starts=[f.period_start for f in figs],
     ))
+
+
+def _gapped(xs: Sequence, ys: Sequence, pieces: Sequence[int]) -> tuple[list, list]:
+    """xs and ys with a gap (None) wherever the piece number changes: plotly
+    and the SVG both stop the line there."""
+    gx, gy = [], []
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        if i and pieces[i] != pieces[i - 1]:
+            gx.append(None)
+            gy.append(None)
+        gx.append(x)
+        gy.append(y)
+    return gx, gy
 
 
 def draw_goal_chart(c: GoalChart) -> go.Figure:
     """The goal chart (the richest chart): the series with its 95% interval
     band, the baseline and target points, the straight line between them, the
-    projection, the benchmark and, with 15+ points, SPC limits with
-    special-cause points marked by shape. Hover text shows each figure as the
-    table does."""
+    projection, the benchmark and, with 15+ points in a phase, SPC limits for
+    each phase with special-cause points marked by shape. The line and the
+    band stop at a series break, with the reason in the legend; actions and
+    events stand at their dates as numbered dotted lines (their titles in the
+    hover text and listed under the chart). Hover text shows each figure as
+    the table does."""
     unit = c.unit
     x = [d for d, _ in c.points]
     y = [v for _, v in c.points]
+    starts = c.starts or x
+    pieces = segments([_Start(d) for d in starts], c.breaks)
     fig = go.Figure()
     if c.band:
+        start_of = dict(zip(x, starts))
+        band_pieces = segments([_Start(start_of.get(d, d)) for d, _, _ in c.band], c.breaks)
+        bx, by = [], []
+        for piece in sorted(set(band_pieces)):
+            part = [b for b, k in zip(c.band, band_pieces) if k == piece]
+            if bx:
+                bx.append(None)
+                by.append(None)
+            bx += [d for d, _, _ in part] + [d for d, _, _ in reversed(part)]
+            by += [hi for _, _, hi in part] + [lo for _, lo, _ in reversed(part)]
         fig.add_trace(
             go.Scatter(
-                x=[d for d, _, _ in c.band] + [d for d, _, _ in reversed(c.band)],
-                y=[hi for _, _, hi in c.band] + [lo for _, lo, _ in reversed(c.band)],
+                x=bx, y=by,
                 fill="toself",
                 mode="lines",  # plotly's default for a short trace adds markers: the band has none
                 fillcolor="rgba(86,180,233,0.25)",
@@ -152,17 +219,27 @@ def draw_goal_chart(c: GoalChart) -> go.Figure:
         )
     chart = c.spc
     if chart is not None and x:
-        lim = chart.limits
-        for yv, name, dash in ((lim.upper, "Upper process limit", "dot"), (lim.centre, "Mean", "solid"), (lim.lower, "Lower process limit", "dot")):
+        for attr, name, dash in (("upper", "Upper process limit", "dot"), ("centre", "Mean", "solid"), ("lower", "Lower process limit", "dot")):
+            lx, ly = [], []
+            for phase in chart.phases:
+                if phase.limits is None:
+                    continue
+                if lx:
+                    lx.append(None)
+                    ly.append(None)
+                value = getattr(phase.limits, attr)
+                lx += [x[phase.start], x[phase.end - 1]]
+                ly += [value, value]
             fig.add_trace(
-                go.Scatter(x=[x[0], x[-1]], y=[yv, yv], mode="lines", line={"color": OKABE_ITO["grey"], "width": 1, "dash": dash}, name=name, hoverinfo="skip")
+                go.Scatter(x=lx, y=ly, mode="lines", line={"color": OKABE_ITO["grey"], "width": 1, "dash": dash}, name=name, hoverinfo="skip")
             )
+    gx, gy = _gapped(x, y, pieces)
     fig.add_trace(
         go.Scatter(
-            x=x, y=y, mode="lines+markers", name=plotly_text(c.title),
+            x=gx, y=gy, mode="lines+markers", name=plotly_text(c.title),
             line={"color": OKABE_ITO["blue"], "width": 2.5},
             marker={"size": 7, "symbol": "circle", "color": OKABE_ITO["blue"]},
-            text=[format_value(v, unit) for v in y],
+            text=[format_value(v, unit) if v is not None else "" for v in gy],
             hovertemplate="%{x|%b %Y}: %{text}<extra></extra>",
         )
     )
@@ -206,7 +283,43 @@ def draw_goal_chart(c: GoalChart) -> go.Figure:
                 name="Projection on the current trend", line={"color": OKABE_ITO["vermillion"], "width": 2, "dash": "dash"},
             )
         )
+    low, high = _value_range(fig)
+    for change in c.breaks:
+        fig.add_trace(
+            go.Scatter(
+                x=[change.date, change.date], y=[low, high], mode="lines", name=plotly_text(break_text(change)),
+                line={"color": BREAK_COLOUR, "width": 2, "dash": "longdash"}, hoverinfo="skip",
+            )
+        )
+    if c.markers:
+        mx, my = [], []
+        for m in c.markers:
+            mx += [m.date, m.date, None]
+            my += [low, high, None]
+        fig.add_trace(
+            go.Scatter(x=mx[:-1], y=my[:-1], mode="lines", name=MARKERS_NAME, line={"color": MARKER_COLOUR, "width": 1.5, "dash": "dot"}, hoverinfo="skip")
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[m.date for m in c.markers], y=[high] * len(c.markers), mode="markers+text", showlegend=False,
+                text=[str(m.number) for m in c.markers], textposition="top center",
+                marker={"size": 9, "symbol": "square", "color": MARKER_COLOUR},
+                hovertext=[plotly_text(m.text) for m in c.markers], hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
     return _layout(fig, c.title, unit)
+
+
+@dataclass(frozen=True)
+class _Start:
+    period_start: dt.date
+
+
+def _value_range(fig: go.Figure) -> tuple[float, float]:
+    """The lowest and highest value drawn so far: where the vertical markers
+    run. Only what the chart already shows, so a marker gives nothing new away."""
+    values = [float(v) for t in fig.data for v in (t.y or ()) if v is not None]
+    return (min(values), max(values)) if values else (0.0, 1.0)
 
 
 def goal_table(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> pd.DataFrame:

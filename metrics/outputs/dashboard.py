@@ -329,7 +329,7 @@ def tartan_rug(
             made = partnership_series(unit, rows, partnership.places)
             whole = made[0] if made else None
         whole_point = (
-            series_point(unit, period[0], period[1], whole.figure, derived_value(unit, whole.figure)).point()
+            series_point(unit, period[0], period[1], whole.figure, derived_value(unit, whole.figure), model=m.interval_model).point()
             if period and whole and whole.complete and whole.figure is not None else None
         )
         wide_goal = own_goals.get((partnership.partnership_id, measure_id))

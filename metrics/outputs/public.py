@@ -33,12 +33,16 @@ import duckdb
 import pandas as pd
 
 from metrics.methods.disclosure import Cell, LinkedCell, linked_suppression, status_gives_nothing_away
-from metrics.methods.explain import format_month, format_value
-from metrics.methods.spc import SpcLimits, XmrChart, xmr_chart
+from metrics.methods.explain import break_sentence, format_day, format_month, format_value
+from metrics.methods.intervals import INTERVAL_MODEL_LABELS
+from metrics.methods.series import BREAK, PHASE, SeriesChange
+from metrics.methods.spc import SpcLimits, XmrChart, phase_groups, xmr_chart
+from metrics.methods.stamp import MethodsStamp, methods_stamp
 from metrics.methods.status import Point, projected_value
-from metrics.read import readmodel, views
+from metrics.read import health, readmodel, views
+from metrics.read.health import BoardHealth, PromiseAge
 from metrics.read.readmodel import GoalResult, SeriesPoint
-from metrics.store.db import as_of_filter, dict_rows
+from metrics.store.db import as_of_day, as_of_filter, dict_rows
 from metrics.vocab import PUBLIC_STATUS_LABELS, public_status_text
 
 TOO_FEW = "too_few_to_publish"
@@ -87,6 +91,14 @@ class PublicProjection:
     value: float
 
 
+@dataclass(frozen=True)
+class PublicMarker:
+    """A public event on a public goal's chart (never an action, never an internal event)."""
+
+    date: dt.date
+    title: str
+
+
 @dataclass
 class PublicGoal:
     goal_id: str
@@ -118,6 +130,15 @@ class PublicGoal:
     latest_data: dt.date | None
     projection: PublicProjection | None = None
     spc: XmrChart | None = None  # from the published figures, only when none of them is hidden
+    markers: list[PublicMarker] = dataclasses.field(default_factory=list)  # its public events, by date
+    breaks: list[SeriesChange] = dataclasses.field(default_factory=list)  # its measure's breaks (reasons from a closed list)
+    phase_starts: list[dt.date] = dataclasses.field(default_factory=list)  # where the limits start again (the reasons stay internal)
+    age: PromiseAge | None = None  # how old its latest figure is (metrics.read.health)
+    interval_model: str = ""  # how its intervals are worked out (methods.intervals.interval_model)
+
+    @property
+    def interval_text(self) -> str:
+        return INTERVAL_MODEL_LABELS.get(self.interval_model, "")
 
     @property
     def scope_series(self) -> PublicSeries:
@@ -142,6 +163,11 @@ class PublicPartnership:
     members: list[str]
     neighbourhoods: list[str]
     goals: list[PublicGoal]
+    board: BoardHealth | None = None  # is the board still meeting? (metrics.read.health)
+
+    @property
+    def stale_goals(self) -> list[PublicGoal]:
+        return [g for g in self.goals if g.age is not None and g.age.stale]
 
 
 @dataclass
@@ -150,6 +176,8 @@ class PublicSite:
     data_date: dt.date | None
     as_of: dt.datetime | None
     illustrative: bool
+    stamp: MethodsStamp | None = None  # the methods version and parameters that made it
+    today: dt.date | None = None  # the day its accountability health is judged on
 
     @property
     def goals(self) -> list[PublicGoal]:
@@ -163,7 +191,7 @@ class PublicSite:
         if partnership is None:
             return self
         parts = [p for p in self.partnerships if p.partnership_id == partnership]
-        return PublicSite(parts, _data_date(parts), self.as_of, self.illustrative)
+        return PublicSite(parts, _data_date(parts), self.as_of, self.illustrative, self.stamp, self.today)
 
 
 # --- precision -----------------------------------------------------------------
@@ -222,6 +250,10 @@ def chart_summary(g: PublicGoal) -> str:
     text += f". The promise: from {format_value(g.baseline_value, g.unit)} ({format_month(g.baseline_date)}) to {format_value(g.target_value, g.unit)} by {format_month(g.target_date)}, shown as a dotted straight line."
     if g.projection:
         text += f" On the current trend: {format_value(g.projection.value, g.unit)} by {format_month(g.projection.to_date)}, shown as a dashed line."
+    for b in g.breaks:
+        text += f" {break_sentence(b)}"
+    if g.markers:
+        text += " Marked on the chart: " + "; ".join(f"{i}. {m.title} ({format_day(m.date)})" for i, m in enumerate(g.markers, start=1)) + "."
     text += f" Status: {g.status_label}."
     return text
 
@@ -325,32 +357,46 @@ def _explanation(r: GoalResult, latest: PublicFigure | None, status: str) -> str
 
 def _projection(r: GoalResult, scope: PublicSeries, latest: PublicFigure | None) -> PublicProjection | None:
     """The trend through the published figures only (so it can say nothing about
-    hidden ones), drawn only when the latest figure is published."""
+    hidden ones), drawn only when the latest figure is published, never across
+    a break (methods.status.projected_value)."""
     if latest is None or latest.value is None:
         return None
     points = [Point(f.period_start, f.period_end, f.value) for f in scope.figures if f.value is not None]
-    projected = projected_value(r.goal.spec(r.measure), points)
+    projected = projected_value(r.goal.spec(r.measure), points, r.changes)
     if projected is None:
         return None
     return PublicProjection(latest.period_end, latest.value, r.goal.target_date, published_value(projected))
 
 
+def _rounded(lim: SpcLimits | None) -> SpcLimits | None:
+    if lim is None:
+        return None
+    return SpcLimits(*(published_value(x) for x in (lim.centre, lim.mean_moving_range, lim.lower, lim.upper, lim.lower_near, lim.upper_near)))
+
+
 def _spc(r: GoalResult, scope: PublicSeries) -> XmrChart | None:
-    """Process limits from the published figures; none when any of them is hidden
-    (limits and special-cause marks around a gap would sit on hidden values)."""
+    """Process limits from the published figures, phase by phase at the
+    recorded change points and breaks (the dates only); none when any figure
+    is hidden (limits and special-cause marks around a gap would sit on
+    hidden values)."""
     if any(f.suppressed for f in scope.figures):
         return None
-    values = [f.value for f in scope.figures if f.value is not None]
-    chart = xmr_chart(values, r.measure.direction, target=r.goal.target_value)
+    figs = [f for f in scope.figures if f.value is not None]
+    groups = phase_groups([f.period_start for f in figs], [c.date for c in r.changes])
+    chart = xmr_chart([f.value for f in figs], r.measure.direction, target=r.goal.target_value, groups=groups)  # type: ignore[misc]
     if chart is None:
         return None
-    lim = chart.limits
-    rounded = SpcLimits(*(published_value(x) for x in (lim.centre, lim.mean_moving_range, lim.lower, lim.upper, lim.lower_near, lim.upper_near)))
-    return replace(chart, limits=rounded)
+    return replace(chart, phases=tuple(replace(p, limits=_rounded(p.limits)) for p in chart.phases))
 
 
 def _data_date(parts: list[PublicPartnership]) -> dt.date | None:
     return max((g.latest_data for p in parts for g in p.goals if g.latest_data), default=None)
+
+
+def public_markers(markers: list[readmodel.Marker]) -> list[PublicMarker]:
+    """A public goal's markers that may be published: its public events and its
+    partnership's public events. Never an action, never an internal event."""
+    return [PublicMarker(m.date, m.title) for m in markers if m.kind == "event" and m.public]
 
 
 def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, as_of: dt.datetime | None = None) -> PublicSite:
@@ -362,6 +408,8 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
 
     results = [r for r in readmodel.goal_results(con, as_of=as_of) if r.goal.visibility == "public"]
     benchmarks = readmodel.benchmark_series(con, results, as_of)
+    markers = readmodel.goal_markers(con, results, as_of)
+    today = as_of_day(as_of)
     places = views.places(con, as_of)
     parts = {p.partnership_id: p for p in views.partnerships(con, as_of)}
     partnership_places = {pid: frozenset(p.places) for pid, p in parts.items()}
@@ -413,16 +461,21 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
                 notes=public_notes(con, g.goal_id, places, as_of), changes=views.goal_changes(history) if len(history) > 1 else [],
                 original_promise=original_promise(history, m.unit), latest_data=max((f.period_end for f in shown), default=None),
                 projection=_projection(r, scope, latest), spc=_spc(r, scope),
+                markers=public_markers(markers[g.goal_id]),
+                breaks=[c for c in r.changes if c.kind == BREAK],
+                phase_starts=[c.date for c in r.changes if c.kind == PHASE],
+                age=health.promise_age(r), interval_model=m.interval_model,
             )
         )
+    boards = health.board_health(con, [parts[pid] for pid in by_partnership], today)
     site_parts = []
     for pid, goals in by_partnership.items():
         p = parts[pid]
         site_parts.append(
-            PublicPartnership(pid, p.name, p.description, p.members, [places.get(h, {}).get("name", h) for h in p.places], goals)
+            PublicPartnership(pid, p.name, p.description, p.members, [places.get(h, {}).get("name", h) for h in p.places], goals, boards[pid])
         )
     site_parts.sort(key=lambda p: p.name)
-    return PublicSite(site_parts, _data_date(site_parts), as_of, is_demo(con)).only(partnership)
+    return PublicSite(site_parts, _data_date(site_parts), as_of, is_demo(con), methods_stamp(), today).only(partnership)
 
 
 # --- the snapshot: the public site as JSON (it holds only what may be published) ---

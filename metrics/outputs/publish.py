@@ -38,7 +38,7 @@ from metrics import access
 from metrics.access import Permissions
 from metrics.contract.csvsafe import rows_csv_text
 from metrics.methods import TEXT as METHODS_TEXT
-from metrics.methods.explain import format_month
+from metrics.methods.explain import break_sentence, format_month
 from metrics.outputs.charts import public_goal_figure
 from metrics.outputs.public import (
     PublicGoal,
@@ -106,6 +106,7 @@ def _environment() -> jinja2.Environment:
         icons=PUBLIC_STATUS_ICONS, voices=VOICE_WORDS,
         latest_text=latest_text, figure_text=figure_text, range_text=range_text, cell_text=cell_text, chart_summary=chart_summary,
         neighbourhood_periods=neighbourhood_periods, any_provisional=lambda g: any(f.provisional for s in g.series for f in s.figures),
+        break_sentence=break_sentence,
     )
 
 
@@ -120,7 +121,10 @@ def render_site(site: PublicSite, site_name: str = "Partnership progress") -> di
     """Every page of the site as text, by file name."""
     env = _environment()
     data_date_text = format_month(site.data_date) if site.data_date else "no figures yet"
-    common = {"site_name": site_name, "root": "", "illustrative": site.illustrative, "data_date_text": data_date_text, "link": static_link}
+    common = {
+        "site_name": site_name, "root": "", "illustrative": site.illustrative, "data_date_text": data_date_text, "link": static_link,
+        "stamp": site.stamp,
+    }
     pages = {
         "index.html": env.get_template("index.html").render(
             title="Our promises", partnerships=site.partnerships, goal_count=len(site.goals), **common
@@ -204,7 +208,7 @@ def zip_folder(folder: str | Path) -> bytes:
 
 # --- publishing while the app holds the database --------------------------------
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: issue 17's markers, breaks, health and methods stamp
 
 
 @dataclass

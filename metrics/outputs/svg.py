@@ -82,9 +82,11 @@ def figure_to_svg(
     layout = spec.get("layout", {})
     traces = [t for t in spec.get("data", []) if t.get("x") is not None and len(t["x"])]
     title = unescape((layout.get("title") or {}).get("text") or "")  # plotly text: entities stand for the characters
-    xs = [_as_date(x) for t in traces for x in t["x"]]
+    # A None in x and y is a gap: the line (or the band) stops there.
+    xs = [_as_date(x) for t in traces for x in t["x"] if x is not None]
     ys = [float(y) for t in traces for y in t["y"] if y is not None]
-    legend_rows = math.ceil(len(traces) / legend_columns)
+    in_legend = [t for t in traces if t.get("showlegend") is not False]
+    legend_rows = math.ceil(len(in_legend) / legend_columns)
     left, right, top = 64, 20, 36
     bottom = 48 + 20 * legend_rows
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -122,31 +124,32 @@ def figure_to_svg(
         parts.append(f'<text x="14" y="{top + plot_h / 2:.1f}" transform="rotate(-90 14 {top + plot_h / 2:.1f})" text-anchor="middle" fill="#0b0c0c">{escape(unit)}</text>')
 
     legend = []
-    for i, t in enumerate(traces):
+    for t in traces:
         line = t.get("line") or {}
         marker = t.get("marker") or {}
         colour = line.get("color") or marker.get("color") or "#000000"
         dash = DASHES.get(line.get("dash") or "solid", "")
         mode = t.get("mode") or ""
-        pts = [(px(x), py(float(y))) for x, y in zip(t["x"], t["y"]) if y is not None]
+        pts = [(px(x), py(float(y))) for x, y in zip(t["x"], t["y"]) if x is not None and y is not None]
+        # Runs of points between gaps (a value or a date left as None).
+        runs, run = [], []
+        for x, y in zip(t["x"], t["y"]):
+            if x is None or y is None:
+                if run:
+                    runs.append(run)
+                run = []
+            else:
+                run.append((px(x), py(float(y))))
+        if run:
+            runs.append(run)
         if t.get("fill") == "toself" and pts:
-            d = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z"
-            parts.append(f'<path d="{d}" fill="{t.get("fillcolor") or "#cccccc"}" stroke="none"/>')
+            for r in runs:
+                d = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in r) + "Z"
+                parts.append(f'<path d="{d}" fill="{t.get("fillcolor") or "#cccccc"}" stroke="none"/>')
             swatch = f'<rect x="0" y="-6" width="22" height="12" fill="{t.get("fillcolor") or "#cccccc"}"/>'
         else:
             swatch = ""
             if "lines" in mode and len(pts) > 1:
-                # Break the line where a value is missing.
-                runs, run = [], []
-                for x, y in zip(t["x"], t["y"]):
-                    if y is None:
-                        if run:
-                            runs.append(run)
-                        run = []
-                    else:
-                        run.append((px(x), py(float(y))))
-                if run:
-                    runs.append(run)
                 width_px = line.get("width") or 2
                 for r in runs:
                     if len(r) > 1:
@@ -161,6 +164,18 @@ def figure_to_svg(
                 for x, y in pts:
                     parts.append(_marker(symbol, x, y, size, fill, stroke))
                 swatch += _marker(symbol, 11, 0, min(size, 12), fill, stroke)
+            if "text" in mode:
+                # Labels (the markers' numbers): above a marker, or on the point itself.
+                lift = (marker.get("size") or 6) / 2 + 4 if "markers" in mode else -4
+                for a, b, label in zip(t["x"], t["y"], t.get("text") or []):
+                    if a is not None and b is not None and label:
+                        parts.append(
+                            f'<text x="{px(a):.1f}" y="{py(float(b)) - lift:.1f}" text-anchor="middle" font-weight="bold" fill="{colour}">'
+                            f"{escape(unescape(str(label)))}</text>"
+                        )
+        if t.get("showlegend") is False:
+            continue
+        i = len(legend)
         col, row = i % legend_columns, i // legend_columns
         lx, ly = (left if legend_columns > 1 else 8) + col * (plot_w / legend_columns), height - 20 * legend_rows + row * 20 - 4
         legend.append(f'<g transform="translate({lx:.1f},{ly:.1f})">{swatch}<text x="28" y="4" fill="#0b0c0c">{escape(unescape(t.get("name") or ""))}</text></g>')

@@ -28,9 +28,10 @@ import duckdb
 
 from metrics.methods.aggregate import Figure, derived_value
 from metrics.methods.explain import status_explanation
-from metrics.methods.intervals import figure_interval
+from metrics.methods.intervals import figure_interval, interval_model
+from metrics.methods.series import BREAK, PHASE, SeriesChange
 from metrics.methods.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, goal_status, latest_point
-from metrics.store.db import as_of_filter, dict_rows
+from metrics.store.db import as_of_day, as_of_filter, dict_rows
 from metrics.vocab import UNIT_SCALE
 
 
@@ -46,6 +47,12 @@ class Measure:
     suppress_below: int | None
     definition: str
     source: str | None
+
+    @property
+    def interval_model(self) -> str:
+        """How this measure's 95% intervals are worked out, the same for every
+        one of its figures (methods.intervals.interval_model)."""
+        return interval_model(self.unit, self.max_value)
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,10 @@ class Goal:
         return self.scope == self.partnership_id
 
     def spec(self, measure: Measure) -> GoalSpec:
-        return GoalSpec(self.baseline_value, self.baseline_date, self.target_value, self.target_date, measure.direction, measure.unit)
+        return GoalSpec(
+            self.baseline_value, self.baseline_date, self.target_value, self.target_date, measure.direction, measure.unit,
+            measure.min_value, measure.max_value,
+        )
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,7 @@ class GoalResult:
     local_area_value: float | None = None
     vs_local_area: str = "not_compared"
     nation: str | None = None
+    changes: list[SeriesChange] = field(default_factory=list)  # change points and breaks of its series, by date
 
     def status_json(self) -> dict[str, Any]:
         return {"goal_id": self.goal.goal_id, **self.assessment.status_json()}
@@ -135,22 +146,28 @@ def partnership_places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None
 
 def series_point(
     unit: str, start: dt.date, end: dt.date, fig: Figure | None, value: float | None,
-    with_data: int = 1, total: int = 1, provisional: bool = False,
+    with_data: int = 1, total: int = 1, provisional: bool = False, model: str | None = None,
 ) -> SeriesPoint:
     """One period of a series: its figure, the value judged (a row's stored
     `figure`, or a partnership aggregate's derived value) and its 95% interval
-    (METHODS.md s.3). The one way a SeriesPoint is made."""
+    by the measure's model (`Measure.interval_model`; METHODS.md s.3). The one
+    way a SeriesPoint is made."""
     if fig is None or value is None:
         return SeriesPoint(start, end, None, None, None, with_data, total, provisional, fig)
-    ci = figure_interval(unit, fig)
+    ci = figure_interval(unit, fig, model)
     return SeriesPoint(start, end, value, ci[0] if ci else None, ci[1] if ci else None, with_data, total, provisional, fig)
 
 
 def row_point(unit: str, r: Mapping[str, Any]) -> SeriesPoint:
     """A stored observation row as a series point: its judged figure as
-    stored at import (methods.aggregate.derived_value_sql), never recomputed."""
+    stored at import (methods.aggregate.derived_value_sql), never recomputed;
+    its interval by its measure's model (the row carries the measure's
+    max_value, `place_series_rows`)."""
     fig = _figure_of(r)
-    return series_point(unit, r["period_start"], r["period_end"], fig, r["figure"], 1 if fig is not None else 0, 1, r["provisional"])
+    return series_point(
+        unit, r["period_start"], r["period_end"], fig, r["figure"], 1 if fig is not None else 0, 1, r["provisional"],
+        interval_model(unit, r["max_value"]),
+    )
 
 
 # -- a goal's places, scope and benchmarks ---------------------------------------------
@@ -209,6 +226,93 @@ def place_names(con: duckdb.DuckDBPyConnection, place_ids: Sequence[str], as_of:
         f"SELECT place_id, name FROM places WHERE place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}", [list(place_ids)]
     ).fetchall()
     return dict(rows)
+
+
+# -- what was recorded about a series, and what was done: changes and markers -----------------
+
+
+def series_changes(
+    con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]], as_of: dt.datetime | None = None
+) -> dict[tuple[str, str], list[SeriesChange]]:
+    """For each (scope, measure_id), its recorded SPC change points (kind
+    spc_phases, for that scope) and its measure's breaks (kind
+    measure_breaks), as known at `as_of`, by date, each with who recorded it
+    (its batch's actor) and when. The one reading of both kinds."""
+    out: dict[tuple[str, str], list[SeriesChange]] = {pair: [] for pair in pairs}
+    if not pairs:
+        return out
+    params = pairs_params(sorted(set(pairs)))
+    for r in dict_rows(
+        con,
+        f"""SELECT p.place_id, p.measure_id, p.start_date AS day, p.reason, b.actor, p.recorded_at
+            FROM spc_phases p JOIN ({PAIRS_SQL.format(key="place_id")}) want ON want.place_id = p.place_id AND want.measure_id = p.measure_id
+            LEFT JOIN batches b ON b.batch_id = p.batch_id
+            WHERE {as_of_filter(as_of, 'p')}""",
+        params,
+    ):
+        out[(r["place_id"], r["measure_id"])].append(SeriesChange(r["day"], PHASE, r["reason"], r["actor"], r["recorded_at"]))
+    by_measure: dict[str, list[SeriesChange]] = defaultdict(list)
+    for r in dict_rows(
+        con,
+        f"""SELECT k.measure_id, k.date AS day, k.reason, b.actor, k.recorded_at FROM measure_breaks k LEFT JOIN batches b ON b.batch_id = k.batch_id
+            WHERE k.measure_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'k')}""",
+        [sorted({m for _, m in pairs})],
+    ):
+        by_measure[r["measure_id"]].append(SeriesChange(r["day"], BREAK, r["reason"], r["actor"], r["recorded_at"]))
+    for (scope, measure_id), found in out.items():
+        found.extend(by_measure.get(measure_id, []))
+        found.sort(key=lambda c: (c.date, c.kind))
+    return out
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Something done or something that happened, drawn on a goal's chart at
+    its date: an action agreed (always internal) or an event (public or
+    internal, as recorded)."""
+
+    date: dt.date
+    kind: str  # action | event
+    title: str
+    public: bool
+
+
+def goal_markers(
+    con: duckdb.DuckDBPyConnection, results: Sequence[GoalResult], as_of: dt.datetime | None = None
+) -> dict[str, list[Marker]]:
+    """Each goal's markers, by date: the actions linked to it (at the day they
+    were agreed), the events linked to it and its partnership's events linked
+    to no goal, as known at `as_of`. Actions are never public; an event is
+    public only when recorded so (the public gate keeps only those)."""
+    out: dict[str, list[Marker]] = {r.goal.goal_id: [] for r in results}
+    if not results:
+        return out
+    goal_ids = sorted(out)
+    partnership_ids = sorted({r.goal.partnership_id for r in results})
+    by_partnership: dict[str, list[Marker]] = defaultdict(list)
+    for r in dict_rows(
+        con,
+        f"""SELECT goal_id, partnership_id, date AS day, title, visibility FROM events
+            WHERE partnership_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}
+            ORDER BY date, event_id""",
+        [partnership_ids],
+    ):
+        marker = Marker(r["day"], "event", r["title"], r["visibility"] == "public")
+        if r["goal_id"] is None:
+            by_partnership[r["partnership_id"]].append(marker)
+        elif r["goal_id"] in out:
+            out[r["goal_id"]].append(marker)
+    for r in dict_rows(
+        con,
+        f"""SELECT goal_id, agreed_on, description FROM actions
+            WHERE goal_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)} ORDER BY agreed_on, action_id""",
+        [goal_ids],
+    ):
+        out[r["goal_id"]].append(Marker(r["agreed_on"], "action", r["description"], False))
+    for result in results:
+        found = out[result.goal.goal_id] + by_partnership.get(result.goal.partnership_id, [])
+        out[result.goal.goal_id] = sorted(found, key=lambda m: (m.date, m.kind != "action", m.title))
+    return out
 
 
 # -- dates: the latest data, and what arrived since a review -------------------------------
@@ -297,10 +401,10 @@ def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
             FROM observations ob
             JOIN pp ON pp.place_id = ob.place_id
             JOIN ({pairs}) want ON want.partnership_id = pp.partnership_id AND want.measure_id = ob.measure_id
-            WHERE {as_of_filter(as_of, 'ob')} AND ob.figure IS NOT NULL
+            WHERE {as_of_filter(as_of, 'ob')}
         ), agg AS (
             SELECT partnership_id, measure_id, period_start, period_end,
-                count(*) AS places_with_data, any_value(places_total) AS places_total,
+                count(figure) AS places_with_data, any_value(places_total) AS places_total,
                 bool_or(provisional) AS provisional,
                 bool_and(numerator IS NOT NULL AND denominator IS NOT NULL AND denominator > 0) AS has_parts,
                 bool_and(value IS NOT NULL) AS has_values,
@@ -346,8 +450,9 @@ def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.date
     return dict_rows(
         con,
         f"""SELECT ob.place_id, ob.measure_id, ob.period_start, ob.period_end, ob.value, ob.numerator, ob.denominator,
-                   ob.sample_size, ob.std_dev, ob.ci_low, ob.ci_high, ob.provisional, ob.figure
+                   ob.sample_size, ob.std_dev, ob.ci_low, ob.ci_high, ob.provisional, ob.figure, m.max_value
             FROM observations ob JOIN ({pairs}) want ON want.place_id = ob.place_id AND want.measure_id = ob.measure_id
+            LEFT JOIN (SELECT measure_id, max_value FROM measures WHERE {as_of_filter(as_of)}) m ON m.measure_id = ob.measure_id
             WHERE {as_of_filter(as_of, 'ob')}
             ORDER BY ob.place_id, ob.measure_id, ob.period_end, ob.period_start""",
         params,
@@ -394,6 +499,8 @@ def goal_results(
     if not gs:
         return []
     ms = measures(con, as_of)
+    day = as_of_day(as_of)
+    changes = series_changes(con, sorted({(g.scope, g.measure_id) for g in gs}), as_of)
     nation = nation_place(con, as_of)
     areas = scope_local_areas(con, gs, as_of)
 
@@ -406,7 +513,7 @@ def goal_results(
             fig = _aggregate_figure(unit, r) if complete else None
             series[(r["partnership_id"], r["measure_id"])].append(
                 series_point(unit, r["period_start"], r["period_end"], fig, derived_value(unit, fig) if fig else None,
-                             r["places_with_data"], r["places_total"], r["provisional"])
+                             r["places_with_data"], r["places_total"], r["provisional"], ms[r["measure_id"]].interval_model)
             )
     local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide})
     if local:
@@ -436,11 +543,12 @@ def goal_results(
         latest = latest_point(spec, sorted(points, key=lambda p: (p.period_end, p.period_start)))
         period = (latest.period_start, latest.period_end) if latest else None
         nation_value = benchmark_values[(nation, g.measure_id)].get(period) if latest and nation else None
-        a = goal_status(spec, points, nation_value)
+        found = changes.get((g.scope, g.measure_id), [])
+        a = goal_status(spec, points, nation_value, changes=found, as_of=day)
         area = areas.get(g.goal_id)
         area_value = benchmark_values[(area, g.measure_id)].get(period) if latest and area else None
         vs_area = benchmark_comparison(latest, area_value, m.direction, m.unit) if latest else "not_compared"
-        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation))
+        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation, list(found)))
     return results
 
 

@@ -59,13 +59,30 @@ def review_moment(con: duckdb.DuckDBPyConnection, partnership_id: str, day: dt.d
     return review_as_of(con, partnership_id, day) or end_of_day(day)
 
 
+def reviews_held(con: duckdb.DuckDBPyConnection, partnership_ids: list[str], today: dt.date | None = None) -> dict[str, list[dt.date]]:
+    """The reviews each partnership's board held up to `today` (default
+    today), in order: the dates in the reviews table (recorded as met, or
+    whose pack was made) on or before that day. The calendar's planned dates
+    are not reviews held (metrics.read.health)."""
+    today = today or dt.date.today()
+    out: dict[str, list[dt.date]] = {pid: [] for pid in partnership_ids}
+    for pid, day in con.execute(
+        "SELECT partnership_id, review_date FROM reviews WHERE partnership_id IN (SELECT unnest($1::VARCHAR[])) AND review_date <= $2 ORDER BY 1, 2",
+        [list(partnership_ids), today],
+    ).fetchall():
+        out[pid].append(day)
+    return out
+
+
 def last_reviews(con: duckdb.DuckDBPyConnection, partnerships: list[views.Partnership], today: dt.date | None = None) -> dict[str, tuple[dt.date, dt.datetime] | None]:
-    """Each partnership's latest review up to today (its date and what it
+    """Each partnership's last review held up to today (its date and what it
     knew), or None before the first: the `since` of "new data since the last
-    review" on the Overview (readmodel.new_data_since)."""
+    review" on the Overview (readmodel.new_data_since), and the last review
+    of its accountability health (metrics.read.health)."""
+    held = reviews_held(con, [p.partnership_id for p in partnerships], today)
     out: dict[str, tuple[dt.date, dt.datetime] | None] = {}
     for p in partnerships:
-        days = views.review_dates(con, p, until=today)
+        days = held[p.partnership_id]
         out[p.partnership_id] = (days[-1], review_moment(con, p.partnership_id, days[-1])) if days else None
     return out
 

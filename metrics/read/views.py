@@ -106,9 +106,12 @@ def place_series_by_measure(
         return {}
     rows = dict_rows(
         con,
-        f"""SELECT measure_id, place_id, period_start, period_end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure
-            FROM observations WHERE place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}
-            ORDER BY measure_id, place_id, period_end, period_start""",
+        f"""SELECT ob.measure_id, ob.place_id, ob.period_start, ob.period_end, ob.value, ob.numerator, ob.denominator, ob.sample_size,
+                   ob.std_dev, ob.ci_low, ob.ci_high, ob.provisional, ob.figure, m.max_value
+            FROM observations ob
+            LEFT JOIN (SELECT measure_id, max_value FROM measures WHERE {as_of_filter(as_of)}) m ON m.measure_id = ob.measure_id
+            WHERE ob.place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'ob')}
+            ORDER BY ob.measure_id, ob.place_id, ob.period_end, ob.period_start""",
         [list(place_ids)],
     )
     out: dict[str, dict[str, list[SeriesPoint]]] = {}
