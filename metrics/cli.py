@@ -137,12 +137,14 @@ def build_parser() -> Parser:
         parents=[common],
         help="the delivery board's pack for a review, as one self-contained HTML file",
         description="Write the board pack for a review: cover, every goal's status, changes since the last review, "
-        "each goal's chart and why, new notes and the actions log. The review's as-of time is frozen the first time "
-        "its pack is made, so the same command later gives the same bytes.",
+        "each goal's chart and why, new notes, the actions log and the methods used. The first pack of a review freezes its "
+        "as-of time and is archived in the database (its bytes, methods version and as-of time), so the same command later "
+        "gives the same bytes, whatever the code says since.",
     )
     p.add_argument("--partnership", required=True, metavar="P", help="the partnership")
     p.add_argument("--review-date", required=True, metavar="D", help="the review's date (YYYY-MM-DD)")
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the pack")
+    p.add_argument("--recompute", action="store_true", help="write what today's methods say about the review's data, beside what the archived pack said (the archive is not changed)")
     p.set_defaults(func=cmd_board_pack)
 
     p = sub.add_parser(
@@ -272,10 +274,13 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
         raise UsageError(f'--review-date "{args.review_date}" is not a date: write it as YYYY-MM-DD, e.g. 2026-11-26.') from None
     con = store.connect(args.db)
     try:
-        path = write_board_pack(con, args.partnership, review_date, args.out, actor=default_actor())
+        path = write_board_pack(con, args.partnership, review_date, args.out, actor=default_actor(), recompute=args.recompute)
     finally:
         con.close()
-    print(f"Wrote the board pack for {args.partnership}, review of {review_date}, to {path}.")
+    if args.recompute:
+        print(f"Wrote today's methods beside the archived pack for {args.partnership}, review of {review_date}, to {path}.")
+    else:
+        print(f"Wrote the board pack for {args.partnership}, review of {review_date}, to {path}.")
     return 0
 
 

@@ -11,6 +11,7 @@ gets exactly the checks and messages of an imported file.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import duckdb
 
@@ -122,3 +123,25 @@ def freeze_review(
             [partnership_id, review_date, as_of, now],
         )
     return as_of
+
+
+def archive_pack(
+    con: duckdb.DuckDBPyConnection, perms: Permissions, partnership_id: str, review_date: dt.date, as_of: dt.datetime,
+    html: str, methods_version: str, methods: str, summary: str, actor: str,
+) -> bool:
+    """Keep a review's pack as it was made (its bytes, the methods version and
+    parameters, its as-of time and what it said of each goal), so every
+    reprint is this archive whatever the code says later. Written once, by a
+    steward or admin, in an audited batch; returns False when the review
+    already has an archived pack (which is never replaced)."""
+    access.require(perms, "steward", partnership_id)
+    if reviews.archived_pack(con, partnership_id, review_date) is not None:
+        return False
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    reason = f"{partnership_id} pack for the review of {review_date.isoformat()} archived (methods version {methods_version}, sha256 {digest[:12]})"
+    with write_batch(con, actor=actor, action="pack archived", reason=reason, partnerships=[partnership_id]) as batch:
+        con.execute(
+            "INSERT INTO pack_archive VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [partnership_id, review_date, as_of, methods_version, methods, summary, html, digest, batch.at, batch.batch_id],
+        )
+    return True

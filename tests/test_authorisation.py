@@ -225,8 +225,8 @@ def test_freezing_and_recording_a_review_are_audited_batches(two_db):
     board_pack_html(two_db, "shire-board", day, perms=STEWARD, actor="steward@example.org")
     assert edits.record_review(two_db, STEWARD, "shire-board", dt.date(2025, 2, 1), actor="steward@example.org")
     log = access.audit_log(two_db, ADMIN)
-    assert list(log["action"][:2]) == ["review recorded", "review frozen"]
-    assert set(log["actor"][:2]) == {"steward@example.org"}
+    assert list(log["action"][:3]) == ["review recorded", "pack archived", "review frozen"]  # the pack is archived as it was made
+    assert set(log["actor"][:3]) == {"steward@example.org"}
     # Once frozen, a viewer may reprint it: nothing is written.
     before = snapshot(two_db)
     assert board_pack_html(two_db, "shire-board", day, perms=VIEWER, actor="viewer@example.org")

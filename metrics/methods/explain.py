@@ -58,16 +58,22 @@ def break_text(change: SeriesChange) -> str:
     return f"Series break: {change.reason_text}"
 
 
-def break_sentence(change: SeriesChange) -> str:
+def _about(subject: str | None, sentence: str) -> str:
+    return f"{subject}: {sentence}" if subject else sentence[:1].upper() + sentence[1:]
+
+
+def break_sentence(change: SeriesChange, subject: str | None = None) -> str:
     """A break in a sentence, for the pages: "The line stops before 1 September
-    2025: a new definition; figures either side are not joined."."""
-    return f"The line stops before {format_day(change.date)}: {change.reason_text}; figures either side are not joined."
+    2025: a new definition; figures either side are not joined." (or, about a
+    subject, "Feeling safe: the line stops before ...")."""
+    return _about(subject, f"the line stops before {format_day(change.date)}: {change.reason_text}; figures either side are not joined.")
 
 
-def phase_sentence(change: SeriesChange) -> str:
-    """An SPC change point in a sentence (internal views: with its reason and who recorded it)."""
+def phase_sentence(change: SeriesChange, subject: str | None = None) -> str:
+    """An SPC change point in a sentence, with its reason and who recorded it
+    (internal views only: the reason is the board's record)."""
     who = f", recorded by {change.recorded_by}" if change.recorded_by else ""
-    return f"Process limits worked out afresh from {format_day(change.date)}: {change.reason}{who}."
+    return _about(subject, f"process limits worked out afresh from {format_day(change.date)}: {change.reason}{who}.")
 
 
 def variation_high(code: str, direction: str) -> bool:

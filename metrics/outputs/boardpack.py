@@ -2,37 +2,61 @@
 
 One self-contained HTML file (styles inline, charts as SVG, no scripts, no
 external requests) that opens offline and prints to A4. Computed as of the
-review's frozen time (metrics.read.reviews), with no clock anywhere in it, so the
-pack of a past review is byte-identical however often it is reprinted, even
-after later revisions.
+review's frozen time (metrics.read.reviews), with no clock anywhere in it.
+
+The first pack made for a review is archived in the database (its bytes, the
+methods version and parameters that made it, its as-of time and what it said
+of each goal: metrics.edits.archive_pack), and every reprint is that archive,
+byte for byte, whatever the code says since. `recompute_pack_html` shows
+what today's methods say beside it, without changing it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
 import jinja2
 
-from metrics import edits
+from metrics import access, edits
 from metrics.access import LOCAL, Permissions
 from metrics.contract.demo import is_demo
-from metrics.methods.explain import assurance_label, format_month, format_value, variation_label
-from metrics.outputs.charts import goal_figure
+from metrics.methods.explain import (
+    assurance_label,
+    break_sentence,
+    format_day,
+    format_month,
+    format_value,
+    phase_sentence,
+    variation_label,
+)
+from metrics.methods.intervals import INTERVAL_MODEL_LABELS
+from metrics.methods.stamp import methods_stamp
+from metrics.outputs.charts import goal_figure, markers_of
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
-from metrics.read import readmodel, reviews, views
+from metrics.read import health, readmodel, reviews, views
 from metrics.store.db import StoreError, as_of_filter, dict_rows
 from metrics.vocab import BENCHMARK_LABELS, STATUS_ICONS, STATUS_LABELS
+
+PACK_TEMPLATE = "boardpack.html"
 
 
 def _env() -> jinja2.Environment:
     return environment(
         icons=STATUS_ICONS, labels=STATUS_LABELS, variation=variation_label, assurance=assurance_label,
-        bench=lambda c: BENCHMARK_LABELS.get(c or "not_compared"),
+        bench=lambda c: BENCHMARK_LABELS.get(c or "not_compared"), break_sentence=break_sentence, phase_sentence=phase_sentence,
     )
+
+
+def _partnership(con: duckdb.DuckDBPyConnection, partnership_id: str, perms: Permissions) -> views.Partnership:
+    parts = {p.partnership_id: p for p in views.partnerships(con)}
+    if partnership_id not in parts or not perms.can("viewer", partnership_id):
+        raise StoreError(f'There is no partnership "{partnership_id}" you may read. Partnerships: {", ".join(sorted(p for p in parts if perms.can("viewer", p))) or "(none yet)"}.')
+    return parts[partnership_id]
 
 
 def board_pack_html(
@@ -40,13 +64,56 @@ def board_pack_html(
 ) -> str:
     """The pack for one review, as HTML text.
 
-    The first pack of a review freezes its as-of time (a steward's audited
-    write, metrics.edits.freeze_review); later ones reprint it from there."""
-    parts = {p.partnership_id: p for p in views.partnerships(con)}
-    if partnership_id not in parts or not perms.can("viewer", partnership_id):
-        raise StoreError(f'There is no partnership "{partnership_id}" you may read. Partnerships: {", ".join(sorted(p for p in parts if perms.can("viewer", p))) or "(none yet)"}.')
+    The archived pack when the review has one (anyone who may read the
+    partnership). Otherwise the first pack of a review freezes its as-of time
+    and is archived (a steward's audited writes, metrics.edits); a review
+    frozen before packs were archived is drawn again from its frozen time, and
+    archived when a steward reprints it."""
+    _partnership(con, partnership_id, perms)
+    archived = reviews.archived_pack(con, partnership_id, review_date)
+    if archived is not None:
+        access.require(perms, "viewer", partnership_id)
+        return archived.html
     as_of = edits.freeze_review(con, perms, partnership_id, review_date, actor=actor)
-    partnership = {p.partnership_id: p for p in views.partnerships(con, as_of)}.get(partnership_id, parts[partnership_id])
+    html, summary = render_pack(con, partnership_id, review_date, as_of)
+    if perms.can("steward", partnership_id):
+        s = methods_stamp()
+        edits.archive_pack(con, perms, partnership_id, review_date, as_of, html, s.version, s.as_json(), summary, actor=actor)
+    return html
+
+
+def recompute_pack_html(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, perms: Permissions = LOCAL) -> str:
+    """What today's methods say about a review's data, beside what its archived
+    pack said: the same as-of time, every goal's status and icons side by side
+    (changes marked), then today's pack in full. Reads only: the archive stays
+    as it is."""
+    _partnership(con, partnership_id, perms)
+    archived = reviews.archived_pack(con, partnership_id, review_date)
+    if archived is None:
+        raise StoreError(
+            f"There is no archived pack for the review of {format_day(review_date)} yet: make it first "
+            f"(python -m metrics board-pack --partnership {partnership_id} --review-date {review_date.isoformat()} --out FILE.html), then recompute."
+        )
+    then = {g["goal_id"]: g for g in json.loads(archived.summary)}
+    html, summary = render_pack(con, partnership_id, review_date, archived.as_of, archived=archived, before=then)
+    return html
+
+
+def _summary(results: list[readmodel.GoalResult]) -> str:
+    """What the pack said of each goal: its `status --json` line and its statement (for the archive)."""
+    return json.dumps([{**r.status_json(), "statement": r.goal.statement} for r in results], ensure_ascii=False, sort_keys=True)
+
+
+def render_pack(
+    con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, as_of: dt.datetime,
+    archived: reviews.ArchivedPack | None = None, before: dict[str, dict] | None = None,
+) -> tuple[str, str]:
+    """The pack of a review as of its frozen time, with today's methods, and
+    its per-goal summary. With `archived`, a recomputation: a banner says so and
+    a table sets each goal beside what the archived pack said (`before`)."""
+    partnership = {p.partnership_id: p for p in views.partnerships(con, as_of)}.get(partnership_id) or next(
+        p for p in views.partnerships(con) if p.partnership_id == partnership_id
+    )
     previous = reviews.previous_review(con, partnership, review_date)
     previous_date, previous_as_of = previous if previous else (None, None)
     next_review = review_date + dt.timedelta(weeks=partnership.cadence_weeks)
@@ -54,12 +121,14 @@ def board_pack_html(
     places = views.places(con, as_of)
     changes = reviews.changes_between(con, partnership, previous_as_of, as_of)
     benchmarks = readmodel.benchmark_series(con, results, as_of)
+    markers = readmodel.goal_markers(con, results, as_of)
 
-    charts, summaries = {}, {}
+    charts, summaries, numbered = {}, {}, {}
     for r in results:
         summary = f"{r.measure.name}: " + r.explanation
-        charts[r.goal.goal_id] = figure_to_svg(goal_figure(r, benchmarks[r.goal.goal_id]), summary, chart_id=f"chart-{r.goal.goal_id}")
+        charts[r.goal.goal_id] = figure_to_svg(goal_figure(r, benchmarks[r.goal.goal_id], markers[r.goal.goal_id]), summary, chart_id=f"chart-{r.goal.goal_id}")
         summaries[r.goal.goal_id] = summary
+        numbered[r.goal.goal_id] = markers_of(markers[r.goal.goal_id])
     notes_since = dict_rows(
         con,
         f"""SELECT note_id, goal_id, recorded_on, voice, text, consent FROM notes
@@ -73,21 +142,32 @@ def board_pack_html(
         notes.setdefault(n["goal_id"], []).append(n)
     measures = readmodel.measures(con, as_of)
     cutoff = as_of.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/London"))
-    return _env().get_template("boardpack.html").render(
+    names = {partnership_id: partnership.name}
+    scope_names = {r.goal.scope: readmodel.scope_name(r.goal, names, places) for r in results}
+    compare = None
+    if archived is not None:
+        compare = [(r, (before or {}).get(r.goal.goal_id)) for r in results]
+    html = _env().get_template(PACK_TEMPLATE).render(
         partnership=partnership, review_date=review_date, previous_date=previous_date, next_review=next_review,
         cutoff=f"{cutoff.day} {cutoff:%B %Y, %H:%M}", neighbourhoods=[places.get(h, {}).get("name", h) for h in partnership.places],
-        results=results, changes=changes, charts=charts, summaries=summaries, notes=notes,
+        results=results, changes=changes, charts=charts, summaries=summaries, notes=notes, markers=numbered,
         actions=reviews.actions_for_review(con, partnership_id, review_date, as_of, previous_as_of, next_review),
         titles={r.goal.goal_id: r.goal.statement for r in results}, place_names={k: v["name"] for k, v in places.items()},
         measure_names={k: m.name for k, m in measures.items()}, units={k: m.unit for k, m in measures.items()},
+        scope_names=scope_names, intervals=INTERVAL_MODEL_LABELS, ages={r.goal.goal_id: health.promise_age(r) for r in results},
         latest=lambda r: f"{format_value(r.assessment.latest_value, r.measure.unit)} ({format_month(r.assessment.latest_period_end)})" if r.assessment.latest_value is not None else "–",
-        scope_name=lambda r: readmodel.scope_name(r.goal, {partnership_id: partnership.name}, places),
+        scope_name=lambda r: scope_names[r.goal.scope],
         css=(TEMPLATE_DIR / "boardpack.css").read_text(encoding="utf-8"), illustrative=is_demo(con),
+        stamp=methods_stamp(), archived=archived, compare=compare,
     )
+    return html, _summary(results)
 
 
-def write_board_pack(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, out: str | Path, actor: str = "cli") -> Path:
+def write_board_pack(
+    con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, out: str | Path, actor: str = "cli", recompute: bool = False
+) -> Path:
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(board_pack_html(con, partnership_id, review_date, actor=actor), encoding="utf-8")
+    html = recompute_pack_html(con, partnership_id, review_date) if recompute else board_pack_html(con, partnership_id, review_date, actor=actor)
+    path.write_text(html, encoding="utf-8")
     return path

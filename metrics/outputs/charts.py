@@ -95,10 +95,15 @@ class ChartMarker:
     kind: str  # action | event
 
     @property
-    def text(self) -> str:
-        """The marker in the list under the chart: "1. 5 November 2024: Breakfast club opens (action agreed)"."""
+    def label(self) -> str:
+        """The marker in words: "5 November 2024: Breakfast club opens (action agreed)"."""
         what = "action agreed" if self.kind == "action" else "event"
-        return f"{self.number}. {format_day(self.date)}: {self.title} ({what})"
+        return f"{format_day(self.date)}: {self.title} ({what})"
+
+    @property
+    def text(self) -> str:
+        """The marker as numbered under the chart (and in its hover text): "1. 5 November 2024: ..."."""
+        return f"{self.number}. {self.label}"
 
 
 def chart_markers(items: Sequence[tuple[dt.date, str, str]]) -> list[ChartMarker]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from metrics.methods.series import SeriesChange
 from metrics.read import readmodel, views
 from metrics.store.db import as_of_filter, dict_rows, parse_as_of
 
@@ -110,6 +111,23 @@ class Changes:
     new_data: list[tuple[str, str, dt.date]] = field(default_factory=list)  # goal_id, measure, latest new period_end
     revised_figures: list[dict] = field(default_factory=list)  # measure_id, place_id, period_end, old, new, when
     stale_goals: list[str] = field(default_factory=list)  # goal ids with no new data since the last review
+    change_points: list[tuple[str, str, SeriesChange]] = field(default_factory=list)  # measure_id, scope, the change point
+    breaks: list[tuple[str, SeriesChange]] = field(default_factory=list)  # measure_id, the break
+
+
+def recorded_changes(
+    con: duckdb.DuckDBPyConnection, results: list[readmodel.GoalResult], before: dt.datetime | None, after: dt.datetime
+) -> tuple[list[tuple[str, str, SeriesChange]], list[tuple[str, SeriesChange]]]:
+    """The SPC change points (for the goals' scopes) and series breaks (for
+    their measures) recorded after `before` and by `after` (every one known
+    at `after` when there is no earlier review), each once, in date order:
+    what the board's "changes since the last review" lists."""
+    changes = readmodel.series_changes(con, sorted({(r.goal.scope, r.goal.measure_id) for r in results}), after)
+    known = {(m, scope, c) for (scope, m), found in changes.items() for c in found}
+    new = [(m, scope, c) for m, scope, c in known if before is None or (c.recorded_at is not None and c.recorded_at > before)]
+    points = sorted(((m, scope, c) for m, scope, c in new if c.kind == "phase"), key=lambda t: (t[2].date, t[0], t[1]))
+    breaks = sorted({(m, c) for m, _, c in new if c.kind == "break"}, key=lambda t: (t[1].date, t[0]))
+    return points, breaks
 
 
 def changes_between(
@@ -126,6 +144,7 @@ def changes_between(
             out.new_goals.append(r.goal)
         elif old.assessment.status != r.assessment.status:
             out.status_changes.append((r.goal, old.assessment.status, r.assessment.status))
+    out.change_points, out.breaks = recorded_changes(con, list(now_results.values()), before, after)
     if before is None:
         return out
     for row in dict_rows(
@@ -177,3 +196,33 @@ def actions_for_review(
     due = [r for r in rows if r["status"] == "open" and review_date <= r["due_on"] <= next_review]
     closed = [r for r in rows if r["status"] in DONE and (previous_as_of is None or r["recorded_at"] > previous_as_of)]
     return {"overdue": overdue, "due": due, "closed": closed}
+
+
+# -- the archive of board packs -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchivedPack:
+    """A board pack as it was first made for a review (metrics.edits.archive_pack)."""
+
+    partnership_id: str
+    review_date: dt.date
+    as_of: dt.datetime
+    methods_version: str
+    methods: str  # JSON: the parameters of that version
+    summary: str  # JSON: each goal's line of `status --json`, with its statement
+    html: str
+    sha256: str
+    archived_at: dt.datetime
+
+
+def archived_pack(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date) -> ArchivedPack | None:
+    """The archived pack of a review, or None when none was made (or only by an
+    older version of the app, before packs were archived)."""
+    rows = dict_rows(
+        con,
+        """SELECT partnership_id, review_date, as_of, methods_version, methods, summary, html, sha256, archived_at
+           FROM pack_archive WHERE partnership_id = ? AND review_date = ?""",
+        [partnership_id, review_date],
+    )
+    return ArchivedPack(**rows[0]) if rows else None

@@ -226,7 +226,7 @@ class Batch:
 # Batches that write no versioned rows, only the review calendar: they keep
 # the time they happened and stay out of the clock that orders the data's
 # history (a seeded or back-dated history must not be pushed past them).
-CALENDAR_ACTIONS = ("review recorded", "review frozen")
+CALENDAR_ACTIONS = ("review recorded", "review frozen", "pack archived")
 
 
 def _next_batch_time(con: duckdb.DuckDBPyConnection, at: dt.datetime | None, action: str) -> dt.datetime:
