@@ -277,7 +277,8 @@ def data_version() -> int:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None) -> list[readmodel.GoalResult]:
+def _goal_results(version: int, partnership: str | None = None, goal_ids: tuple[str, ...] | None = None, today: dt.date | None = None) -> list[readmodel.GoalResult]:
+    # `today` keys the cache: how old a latest figure is changes with the day, not only with the data.
     return readmodel.goal_results(con(), partnership=partnership, goal_ids=list(goal_ids) if goal_ids else None)
 
 
@@ -300,7 +301,7 @@ def goal_results(version: int, partnership: str | None = None, goal_ids: tuple[s
     copy on every call. They are never changed in place; a new data version
     computes new ones."""
     p = perms()
-    return [r for r in _goal_results(version, partnership, goal_ids) if p.can("viewer", r.goal.partnership_id)]
+    return [r for r in _goal_results(version, partnership, goal_ids, dt.date.today()) if p.can("viewer", r.goal.partnership_id)]
 
 
 @st.cache_data(show_spinner=False)
@@ -465,7 +466,7 @@ def new_data(version: int, results: list[readmodel.GoalResult]) -> dict[str, boo
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _benchmark_lines(version: int, goal_ids: tuple[str, ...]) -> dict[str, list[readmodel.BenchmarkLine]]:
-    return readmodel.benchmark_series(con(), _goal_results(version, goal_ids=goal_ids))
+    return readmodel.benchmark_series(con(), _goal_results(version, goal_ids=goal_ids, today=dt.date.today()))
 
 
 def benchmark_lines(version: int, results: list[readmodel.GoalResult]) -> dict[str, list[readmodel.BenchmarkLine]]:
@@ -476,13 +477,26 @@ def benchmark_lines(version: int, results: list[readmodel.GoalResult]) -> dict[s
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _last_review(version: int, partnership_id: str, today: dt.date) -> dt.date | None:
-    p = next(x for x in _partnerships(version) if x.partnership_id == partnership_id)
-    return (views.review_dates(con(), p, today) or [None])[-1]
+    from metrics.read.reviews import reviews_held
+
+    return (reviews_held(con(), [partnership_id], today)[partnership_id] or [None])[-1]
 
 
 def last_review(version: int, partnership: views.Partnership) -> dt.date | None:
-    """The date of the partnership's last board review up to today."""
+    """The date of the last board review the partnership held, up to today (metrics.read.reviews.reviews_held)."""
     return _last_review(version, partnership.partnership_id, dt.date.today())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _board_health(version: int, partnership_ids: tuple[str, ...], today: dt.date):
+    from metrics.read.health import board_health
+
+    return board_health(con(), [p for p in _partnerships(version) if p.partnership_id in partnership_ids], today)
+
+
+def board_health(version: int, partnerships: list[views.Partnership]):
+    """Whether each partnership's board is still meeting by its cadence (metrics.read.health), for partnerships the user may read."""
+    return _board_health(version, tuple(sorted(p.partnership_id for p in partnerships)), dt.date.today())
 
 
 def html(template: str, **context) -> None:

@@ -12,10 +12,10 @@ import streamlit as st
 
 from app_pages.common import ui
 from app_pages.common.html import chart_images
-from metrics.methods.explain import format_day, format_month
+from metrics.methods.explain import break_sentence, format_day, format_month, phase_sentence
 from metrics.methods.spc import MIN_POINTS
 from metrics.outputs import dashboard
-from metrics.outputs.charts import goal_figure, goal_table
+from metrics.outputs.charts import goal_figure, goal_table, markers_of
 from metrics.read import readmodel, views
 
 CHARTS = ("svg", "plotly", "lazy")
@@ -42,12 +42,16 @@ ui.html(
 )
 
 benchmarks = ui.benchmark_lines(version, [result])[g.goal_id]
-fig = goal_figure(result, benchmarks)
+markers = readmodel.goal_markers(ui.con(), [result])[g.goal_id]
+fig = goal_figure(result, benchmarks, markers)
 numbers = dashboard.goal_numbers(result, places)
-captions = []
+captions = [break_sentence(c) if c.kind == "break" else phase_sentence(c) for c in result.changes]
 if a.spc is None:
     n = sum(1 for p in result.series if p.value is not None)
-    captions.append(f"Process limits need at least {MIN_POINTS} points; this series has {n}, so it is shown as a plain run chart.")
+    captions.append(f"Process limits need at least {MIN_POINTS} points in a phase; this series has {n}, so it is shown as a plain run chart.")
+elif a.variation is None:
+    n = a.spc.latest_phase.size
+    captions.append(f"The latest SPC phase has {n} point{'s' if n != 1 else ''}, fewer than {MIN_POINTS}: no variation or assurance icon until it has enough.")
 incomplete = [p for p in result.series if not p.complete]
 if incomplete:
     captions.append(
@@ -65,7 +69,10 @@ with left:
         later = st.empty()
         later.caption("The interactive chart is drawn once the rest of the page is ready.")
     if chart != "svg":
-        st.caption(" ".join([f"The chart in words: {numbers.chart_summary}", *captions]))
+        st.caption(ui.text(" ".join([f"The chart in words: {numbers.chart_summary}", *captions])))
+    if markers:
+        st.markdown("**Marked on the chart**")
+        st.markdown("\n".join(f"{m.number}. {ui.text(m.label)}" for m in markers_of(markers)))
 with right:
     ui.html("goal_numbers.html", numbers=numbers, card=dashboard.goal_card(result, places, {k: v.name for k, v in parts.items()}))
 

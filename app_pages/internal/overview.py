@@ -1,8 +1,10 @@
 """Overview: the state of every promise at a glance, per partnership: each
 goal's statement (the link to its page), its status as a shape and a word, a
 sparkline against the straight line to the target, latest and target, the
-Making Data Count variation and assurance icons, and whether any figure has
-arrived since the board last met. Rows on a wide screen, cards on a phone.
+Making Data Count variation and assurance icons, whether any figure has
+arrived since the board last met and whether none has for months; and for each
+partnership whether its board is still meeting by its own cadence. Rows on a
+wide screen, cards on a phone.
 
 With more partnerships than fit on a page (a national view), every
 partnership gets one line of counts, and the cards are those of the one
@@ -34,5 +36,5 @@ if len(parts) > CARDS_FOR_AT_MOST:
 ids = {p.partnership_id for p in shown}
 wanted = [r for r in results if r.goal.partnership_id in ids]
 reviews = {p.partnership_id: ui.last_review(version, p) for p in shown}
-for block in dashboard.overview_cards(shown, wanted, places, reviews, ui.new_data(version, wanted)):
+for block in dashboard.overview_cards(shown, wanted, places, reviews, ui.new_data(version, wanted), boards=ui.board_health(version, shown)):
     ui.html("overview_partnership.html", block=block)

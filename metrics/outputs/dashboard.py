@@ -27,8 +27,10 @@ from dataclasses import dataclass
 
 from metrics.methods.aggregate import derived_value, partnership_series
 from metrics.methods.explain import assurance_label, format_day, format_month, format_value, variation_label
+from metrics.methods.intervals import INTERVAL_MODEL_LABELS
 from metrics.methods.status import Point, benchmark_comparison, comparable
 from metrics.outputs.trustees import OUTCOME_ORDER, OUTCOMES, STATUS_SEVERITY, TrustView
+from metrics.read.health import BoardHealth, PromiseAge, promise_age
 from metrics.read.readmodel import BenchmarkLine, Goal, GoalResult, Measure, SeriesPoint, scope_name, series_point
 from metrics.read.views import Partnership
 from metrics.vocab import BENCHMARK_LABELS, STATUS_LABELS
@@ -81,6 +83,7 @@ class GoalCard:
     target_point: tuple[dt.date, float]
     summary: str
     href: str
+    age: PromiseAge | None = None  # how old its latest figure is (metrics.read.health)
 
     @property
     def stale(self) -> bool:
@@ -125,6 +128,7 @@ def goal_card(
         target_point=(g.target_date, g.target_value),
         summary=series_summary(m.name, result.series, unit, g.baseline_value, g.baseline_date, g.target_value, g.target_date),
         href=goal_href(g.goal_id),
+        age=promise_age(result),
     )
 
 
@@ -156,6 +160,7 @@ class PartnershipCards:
     last_review: dt.date | None
     cards: list[GoalCard]
     counts: list[tuple[str, int]]
+    board: BoardHealth | None = None  # is the board still meeting? (metrics.read.health)
 
 
 def status_counts(statuses: Iterable[str]) -> list[tuple[str, int]]:
@@ -175,9 +180,11 @@ def overview_cards(
     place_names: Mapping[str, dict],
     last_reviews: Mapping[str, dt.date | None],
     new_data: Mapping[str, bool | None],
+    boards: Mapping[str, BoardHealth] | None = None,
 ) -> list[PartnershipCards]:
     """Per partnership (in the order given), a card per goal, the most worrying
-    status first and then by statement, as a board reads its summary table."""
+    status first and then by statement, as a board reads its summary table,
+    with the board's health (metrics.read.health.board_health) where given."""
     by_partnership: dict[str, list[GoalResult]] = {p.partnership_id: [] for p in partnerships}
     for r in results:
         if r.goal.partnership_id in by_partnership:
@@ -186,7 +193,7 @@ def overview_cards(
     names = {p.partnership_id: p.name for p in partnerships}
     for p in partnerships:
         cards = goal_cards(by_partnership[p.partnership_id], place_names, names, last_reviews, new_data)
-        out.append(PartnershipCards(p, last_reviews.get(p.partnership_id), cards, status_counts(c.status for c in cards)))
+        out.append(PartnershipCards(p, last_reviews.get(p.partnership_id), cards, status_counts(c.status for c in cards), (boards or {}).get(p.partnership_id)))
     return out
 
 
@@ -482,6 +489,13 @@ def goal_numbers(result: GoalResult, place_names: Mapping[str, dict]) -> GoalNum
         facts.append(f"Share of the gap closed: {a.gap_closed:.0%}.")
     if a.projected_value is not None:
         facts.append(f"On the current trend: {format_value(a.projected_value, unit)} by {format_month(g.target_date)} (a projection; it does not change the status).")
+    facts.append(f"95% intervals by {INTERVAL_MODEL_LABELS[m.interval_model]}, the same for every period of this measure.")
+    if a.phase_start is not None:
+        began = next((c for c in result.changes if c.date == a.phase_start), None)
+        why = f" (a change point recorded: {began.reason})" if began is not None and began.kind == "phase" else (
+            f" (a series break: {began.reason_text})" if began is not None else "")
+        facts.append(f"The variation and assurance icons read the SPC phase from {format_day(a.phase_start)}{why}.")
+    facts.append(f"{promise_age(result).text}.")
     facts.append(
         f"Compared with England: {BENCHMARK_LABELS[a.vs_nation]}"
         + (f" (England {format_value(result.nation_value, unit)})." if result.nation_value is not None else ".")
