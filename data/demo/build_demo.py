@@ -601,6 +601,11 @@ COLUMNS = {
               "approved_on"],
     "actions": ["action_id", "partnership_id", "goal_id", "description", "owner", "agreed_on",
                 "due_on", "status"],
+    "events": ["event_id", "partnership_id", "goal_id", "date", "title", "visibility"],
+    "spc_phases": ["measure_id", "place_id", "start_date", "reason"],
+    "measure_breaks": ["measure_id", "date", "reason"],
+    "reviews_held": ["partnership_id", "review_date"],
+    "recorded_on": ["kind", "key", "recorded_on"],
 }
 
 
@@ -1017,6 +1022,83 @@ ACTIONS = [
 ]
 
 
+# ---------------------------------------------------------------------------
+# What the boards did, when the process changed, where a series breaks, and
+# when each board met (issue 17). All fictional.
+# ---------------------------------------------------------------------------
+
+# (event_id, partnership, goal or "" for the whole partnership, date, title, visibility)
+EVENTS = [
+    ("ce-minibus-pilot", "carrowfield-east", "ce-attendance", "2025-09-08",
+     "School minibus pilot starts from Pitbank", "public"),
+    ("ce-underpass-relit", "carrowfield-east", "pitbank-youth-violence", "2025-10-20",
+     "Pitbank underpass relit and hedges cut back", "public"),
+    ("ce-new-chair", "carrowfield-east", "", "2026-02-05",
+     "New chair of the delivery board", "internal"),
+    ("ce-register-audit", "carrowfield-east", "stoney-heath-attendance", "2026-09-28",
+     "Audit of part-time timetables in the attendance returns", "internal"),
+    ("lys-boxing-evenings", "lockgate-youth-safety", "lys-youth-violence", "2025-04-22",
+     "Boxing club opens on weekday evenings", "public"),
+    ("lys-walking-bus", "lockgate-youth-safety", "lys-feel-safe", "2026-01-12",
+     "Home-time walking bus starts at Lockgate Academy", "public"),
+    ("lys-dispersal-order", "lockgate-youth-safety", "lys-youth-violence", "2026-10-02",
+     "Police dispersal order around the Tanners Yard shops", "internal"),
+    ("hc-counsellors", "hollinsmere-convening", "hc-wellbeing", "2025-09-08",
+     "A counsellor in every secondary school one day a week", "public"),
+    ("hc-young-carers-protocol", "hollinsmere-convening", "saltmarsh-end-wellbeing", "2026-09-30",
+     "GP practices agree to tell schools about young carers", "internal"),
+]
+
+# SPC change points a steward recorded, with the reason, and the day they were
+# recorded (the board agreed it at its next meeting).
+SPC_PHASES = [
+    ("youth-violence", "lockgate-youth-safety", "2025-04-01",
+     "The ward's violence reduction programme began in April 2025: the walking route to "
+     "school, the boxing club's evening sessions and street-by-street policing", "2025-05-08"),
+]
+
+# Series breaks (the reason from the closed list) and the day they were recorded.
+MEASURE_BREAKS = [
+    ("feel-safe", "2025-09-01", "new_definition", "2025-08-20"),
+]
+
+# The reviews each board held (recorded in the app as the dates it met).
+# Lockgate last met on 17 September 2026: by its 8-week cadence the next was
+# due by 12 November, so on the demo date (23 November 2026) it is overdue.
+REVIEWS_HELD = {
+    "carrowfield-east": ["2025-04-10", "2025-06-12", "2025-10-09", "2025-12-04", "2026-02-05", "2026-04-02",
+                         "2026-05-28", "2026-07-16", "2026-09-24", "2026-11-19"],
+    "lockgate-youth-safety": ["2025-01-16", "2025-03-13", "2025-05-08", "2025-07-03", "2025-09-25", "2025-11-20",
+                              "2026-01-22", "2026-03-19", "2026-05-14", "2026-07-09", "2026-09-17"],
+    "hollinsmere-convening": ["2025-03-20", "2025-05-01", "2025-06-12", "2025-09-18", "2025-10-30", "2025-12-11",
+                              "2026-01-29", "2026-03-12", "2026-04-30", "2026-06-10", "2026-07-16", "2026-09-09",
+                              "2026-10-08", "2026-11-19"],
+}
+
+
+def event_rows() -> list[dict]:
+    return [dict(zip(COLUMNS["events"], e)) for e in EVENTS]
+
+
+def phase_rows() -> list[dict]:
+    return [dict(zip(COLUMNS["spc_phases"], p[:4])) for p in SPC_PHASES]
+
+
+def break_rows() -> list[dict]:
+    return [dict(zip(COLUMNS["measure_breaks"], b[:3])) for b in MEASURE_BREAKS]
+
+
+def recorded_on_rows() -> list[dict]:
+    """When each change point and break was recorded (the seed replays them then)."""
+    rows = [dict(kind="spc_phases", key=f"{m}|{place}|{start}", recorded_on=on) for m, place, start, _, on in SPC_PHASES]
+    rows += [dict(kind="measure_breaks", key=f"{m}|{day}", recorded_on=on) for m, day, _, on in MEASURE_BREAKS]
+    return rows
+
+
+def review_rows() -> list[dict]:
+    return [dict(partnership_id=pid, review_date=day) for pid, days in REVIEWS_HELD.items() for day in days]
+
+
 def note_rows() -> list[dict]:
     return [dict(zip(COLUMNS["notes"], n)) for n in NOTES]
 
@@ -1040,6 +1122,11 @@ def build(out: Path = HERE) -> None:
     write_csv(out / "goals.csv", "goals", goals)
     write_csv(out / "notes.csv", "notes", note_rows())
     write_csv(out / "actions.csv", "actions", action_rows())
+    write_csv(out / "events.csv", "events", event_rows())
+    write_csv(out / "spc_phases.csv", "spc_phases", phase_rows())
+    write_csv(out / "measure_breaks.csv", "measure_breaks", break_rows())
+    write_csv(out / "board" / "reviews_held.csv", "reviews_held", review_rows())
+    write_csv(out / "board" / "recorded_on.csv", "recorded_on", recorded_on_rows())
     write_csv(out / "revisions" / "observations.csv", "observations", revised_observation_rows(obs))
     write_csv(out / "revisions" / "goals.csv", "goals", revised_goal_rows(goals))
     (out / "revisions" / "REASON.txt").write_text(REVISION_REASON + "\n", encoding="utf-8")

@@ -6,8 +6,10 @@ board packs' "changes since the last review" and the goals' history would
 have nothing to show. So the seed replays the data as it would have arrived:
 places, measures and partnerships first; each month's figures about two weeks
 after the month ends; goals on the day they were stated; notes when recorded
-(and again when approved); actions when agreed (and again when closed); and
-finally the later corrections with their reason.
+(and again when approved); actions when agreed (and again when closed);
+events on their day; SPC change points and series breaks on the day they were
+recorded (board/recorded_on.csv); then the later corrections with their
+reason, and last the reviews each board held (board/reviews_held.csv).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
+import csv
+
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.contract.importer import import_sheets
+from metrics.contract.kinds import KINDS
 from metrics.contract.readers import Sheet, read_paths
 from metrics.store.db import PROJECT_ROOT
 
@@ -49,8 +54,17 @@ def _blank(table: pa.Table, columns: tuple[str, ...], value: str = "") -> pa.Tab
     return table
 
 
+def _board_rows(folder: Path, name: str) -> list[dict[str, str]]:
+    path = folder / "board" / name
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
 def demo_events(folder: Path = DEMO_DIR) -> list[tuple[dt.datetime, list[Sheet]]]:
     """The demo data as a time-ordered list of imports."""
+    recorded_on = {(r["kind"], r["key"]): r["recorded_on"] for r in _board_rows(folder, "recorded_on.csv")}
     read = read_paths(sorted(folder.glob("*.csv")))
     if read.problems:
         raise ValueError("The demo data set does not import cleanly: " + "; ".join(map(str, read.problems)))
@@ -83,6 +97,15 @@ def demo_events(folder: Path = DEMO_DIR) -> list[tuple[dt.datetime, list[Sheet]]
                     agreed, due = dt.date.fromisoformat(row["agreed_on"]), dt.date.fromisoformat(row["due_on"])
                     mask = pa.array([j == i for j in range(t.num_rows)])
                     events[_at(agreed + (due - agreed) / 2, 15)].append(_subset(sheet, mask))
+        elif kind == "events":
+            for day in sorted(set(t["date"].to_pylist())):
+                events[_at(day, 17)].append(_subset(sheet, pc.equal(t["date"], day)))
+        elif kind in ("spc_phases", "measure_breaks"):
+            # Recorded by a steward on the day board/recorded_on.csv gives (the board agreed it then).
+            for i, row in enumerate(t.to_pylist()):
+                key = "|".join(row[k] for k in KINDS[kind].key)
+                mask = pa.array([j == i for j in range(t.num_rows)])
+                events[_at(recorded_on[(kind, key)], 10)].append(_subset(sheet, mask))
     return sorted(events.items(), key=lambda e: e[0])
 
 
@@ -107,6 +130,11 @@ def seed_demo(con: duckdb.DuckDBPyConnection, folder: Path = DEMO_DIR) -> list[s
         if not result.ok:
             raise ValueError("Demo revisions failed: " + "; ".join(map(str, result.problems[:5])))
         counts["revisions"] = sum(c.revised for c in result.changes.values())
+    from metrics import edits
+    from metrics.access import LOCAL
+
+    for r in _board_rows(folder, "reviews_held.csv"):
+        counts["reviews held"] += edits.record_review(con, LOCAL, r["partnership_id"], dt.date.fromisoformat(r["review_date"]), actor=DEMO_ACTOR)
     con.execute("INSERT INTO meta VALUES ('dataset', 'demo') ON CONFLICT (key) DO UPDATE SET value = 'demo'")
     return [f"{kind}: {n:,}" for kind, n in counts.items()]
 
