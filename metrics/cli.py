@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from metrics.store.db import StoreError
+from metrics.store import StoreError
 
 
 class UsageError(Exception):
@@ -237,8 +237,8 @@ def build_parser() -> Parser:
 def cmd_status(args: argparse.Namespace) -> int:
     import json
 
+    from metrics import store
     from metrics.read.readmodel import goal_results
-    from metrics.store import db as store
     from metrics.vocab import STATUS_LABELS
 
     as_of = store.parse_as_of(args.as_of) if args.as_of else None
@@ -262,9 +262,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_board_pack(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from metrics import store
     from metrics.contract.importer import default_actor
     from metrics.outputs.boardpack import write_board_pack
-    from metrics.store import db as store
 
     try:
         review_date = dt.date.fromisoformat(args.review_date)
@@ -297,9 +297,8 @@ def known_partnership(con, partnership: str) -> None:
 
 
 def cmd_access(args: argparse.Namespace) -> int:
-    from metrics import access
+    from metrics import access, store
     from metrics.contract.importer import default_actor
-    from metrics.store import db as store
 
     verb = getattr(args, "access_verb", None)
     if verb is None:
@@ -360,7 +359,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from metrics.store import db as store
+    from metrics import store
 
     path = store.resolve_db_path(args.db)
     existed = path.exists()
@@ -385,8 +384,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from metrics import store
     from metrics.contract.importer import import_paths
-    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -397,8 +396,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_dfe_attendance(args: argparse.Namespace) -> int:
+    from metrics import store
     from metrics.contract.sources.dfe import import_dfe_attendance
-    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -416,8 +415,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_import_source(args: argparse.Namespace) -> int:
+    from metrics import store
     from metrics.contract.sources import import_source
-    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -447,8 +446,8 @@ def report_import(result) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from metrics.store import resolve_db_path
     from metrics.store.backup import backup
-    from metrics.store.db import resolve_db_path
 
     for line in backup(resolve_db_path(args.db), args.out).summary_lines():
         print(line)
@@ -464,8 +463,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from metrics import store
     from metrics.contract.export import export_csv
-    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:

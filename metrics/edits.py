@@ -19,7 +19,7 @@ from metrics.access import PermissionDenied, Permissions
 from metrics.contract.importer import ImportResult, import_sheets
 from metrics.contract.readers import sheet_from_records
 from metrics.read import reviews
-from metrics.store.db import StoreError, dict_rows, utc_now, write_batch
+from metrics.store import StoreError, dict_rows, utc_now, write_batch
 
 NOTE_FIELDS = ("note_id", "recorded_on", "partnership_id", "place_id", "goal_id", "domain", "voice", "text", "source", "consent")
 ACTION_FIELDS = ("action_id", "partnership_id", "goal_id", "description", "owner", "agreed_on", "due_on", "status")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from metrics import store
 from metrics.contract.importer import import_paths
-from metrics.store import db as store
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -21,10 +21,10 @@ from conftest import BASE_FILES, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths, import_sheets
 from metrics.contract.readers import sheet_from_records
-from metrics.store import db as store
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
 

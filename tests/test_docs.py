@@ -8,7 +8,7 @@ import re
 
 from metrics.cli import build_parser
 from metrics.contract.templates import formats_markdown
-from metrics.store.db import PROJECT_ROOT
+from metrics.store import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -47,9 +47,9 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from metrics import store
 from metrics.contract.importer import import_paths
 from metrics.outputs.publish import publish
-from metrics.store import db as store
 from metrics.vocab import STATUS_LABELS
 
 Z = 1.959964

@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 from conftest import snapshot, write_files
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths
 from metrics.read import views
-from metrics.store import db as store
 
 HEAD = "place_id,area_code,valid_from,valid_to"
 

@@ -17,12 +17,12 @@ from conftest import BASE_FILES, REPO, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics import store
 from metrics.cli import main
 from metrics.contract.importer import import_paths
 from metrics.methods.aggregate import Figure
 from metrics.methods.disclosure import Cell, LinkedCell, is_primary_suppressed, linked_suppression
 from metrics.outputs.publish import publish
-from metrics.store import db as store
 
 NOTE_HEAD = "note_id,recorded_on,partnership_id,place_id,goal_id,domain,voice,text,source,consent,approved_wording,approved_by,approved_on"
 SENTINELS = {
@@ -364,7 +364,7 @@ def test_the_snapshot_holds_exactly_the_public_site(demo_copy):
 
 HOLD_AND_SNAPSHOT = """
 import sys, time
-from metrics.store import db as store
+from metrics import store
 from metrics.outputs.publish import keep_public_snapshot
 con = store.connect(sys.argv[1])
 keep_public_snapshot(con, sys.argv[1], every_s=0.2)

@@ -12,9 +12,9 @@ import os
 import pandas as pd
 import streamlit as st
 
+from metrics import store
 from metrics.contract import demo
 from metrics.read import readmodel, views
-from metrics.store import db as store
 from metrics.vocab import status_text
 
 PAGE_OVERVIEW = "app_pages/internal/overview.py"

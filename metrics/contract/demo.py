@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from metrics.contract.importer import import_sheets
 from metrics.contract.readers import Sheet, read_paths
-from metrics.store.db import PROJECT_ROOT
+from metrics.store import PROJECT_ROOT
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 DEMO_ACTOR = "demo seed"

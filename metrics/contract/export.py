@@ -19,7 +19,7 @@ import duckdb
 
 from metrics.contract.csvsafe import write_rows
 from metrics.contract.kinds import KINDS
-from metrics.store.db import VERSIONED_TABLES, as_of_filter
+from metrics.store import VERSIONED_TABLES, as_of_filter
 
 
 def format_cell(value: Any) -> str:

@@ -30,7 +30,7 @@ from metrics.contract.kinds import KINDS
 from metrics.contract.models import MODELS, ImportRow, ObservationRow, validation_errors
 from metrics.contract.problems import Problem
 from metrics.contract.readers import ROW, Sheet, Upload, read_paths, source_name
-from metrics.store.db import VERSIONED_TABLES, one, scalar, serialised, write_batch
+from metrics.store import VERSIONED_TABLES, one, scalar, serialised, write_batch
 from metrics.vocab import LEVEL_RANK, is_gss_code
 
 BOOKKEEPING = ("recorded_at", "superseded_at", "batch_id", "change_reason")

@@ -20,7 +20,7 @@ import pyarrow as pa
 from metrics.contract.control_chars import REFUSED_RE2
 from metrics.contract.kinds import OBSERVATIONS
 from metrics.contract.models import VALUE_TOLERANCE
-from metrics.store.db import scalar
+from metrics.store import scalar
 from metrics.vocab import GSS_SYMBOL_CELLS, SLUG_PATTERN, UNIT_SCALE
 
 NUM = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"

@@ -24,7 +24,7 @@ from metrics.outputs.charts import goal_figure
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
 from metrics.read import readmodel, reviews, views
-from metrics.store.db import StoreError, as_of_filter, dict_rows
+from metrics.store import StoreError, as_of_filter, dict_rows
 from metrics.vocab import BENCHMARK_LABELS, STATUS_ICONS, STATUS_LABELS
 
 

@@ -38,7 +38,7 @@ from metrics.methods.spc import SpcLimits, XmrChart, xmr_chart
 from metrics.methods.status import Point, projected_value
 from metrics.read import readmodel, views
 from metrics.read.readmodel import GoalResult, SeriesPoint
-from metrics.store.db import as_of_filter, dict_rows
+from metrics.store import as_of_filter, dict_rows
 from metrics.vocab import PUBLIC_STATUS_LABELS, public_status_text
 
 TOO_FEW = "too_few_to_publish"

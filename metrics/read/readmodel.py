@@ -30,7 +30,7 @@ from metrics.methods.aggregate import Figure, derived_value
 from metrics.methods.explain import status_explanation
 from metrics.methods.intervals import figure_interval
 from metrics.methods.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, goal_status, latest_point
-from metrics.store.db import as_of_filter, dict_rows
+from metrics.store import as_of_filter, dict_rows
 from metrics.vocab import UNIT_SCALE
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from metrics.read import readmodel, views
-from metrics.store.db import as_of_filter, dict_rows, parse_as_of
+from metrics.store import as_of_filter, dict_rows, parse_as_of
 
 DONE = ("done", "dropped")
 

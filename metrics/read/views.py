@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from metrics.read.readmodel import PAIRS_SQL, SeriesPoint, pairs_params, place_series_rows, row_point
-from metrics.store.db import as_of_filter, dict_rows
+from metrics.store import as_of_filter, dict_rows
 from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, area_type
 
 

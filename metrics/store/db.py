@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,8 +138,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return len(pending)
 
 
-def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating and migrating when needed) the database.
+def open_database(
+    db: str | os.PathLike[str] | None = None,
+    read_only: bool = False,
+    before_upgrade: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating and migrating when needed) the database; metrics.store.connect
+    is this with a backup taken before an upgrade (`before_upgrade`).
 
     DuckDB lets one process write a file at a time; when another program holds
     it the error says which and what to do instead of a traceback.
@@ -172,10 +177,9 @@ def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -
             "Check the --db path; a new database is created when the file does not exist."
         ) from None
     if not read_only:
-        from metrics.store.backup import backup_before_migration  # imported here: metrics.store.backup imports this module
-
         try:
-            backup_before_migration(con)  # an older database is copied to backups/ beside it first
+            if before_upgrade is not None and 0 < schema_version(con) < LATEST_SCHEMA_VERSION:
+                before_upgrade(con)  # an older database is copied to backups/ beside it first
             migrate(con)
         except BaseException as exc:
             con.close()
