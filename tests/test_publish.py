@@ -448,9 +448,9 @@ def test_publishing_from_the_app_is_an_audited_batch(demo_copy, tmp_path, monkey
     assert not at.exception, [e.value for e in at.exception]
     assert [s.value for s in at.success] == [f"Published {len(list((tmp_path / 'published').rglob('*.*')))} files. It is recorded in the audit trail."]
     assert (tmp_path / "published" / "index.html").exists()
-    from app_pages.common import ui  # AppTest ran in this process: read the audit trail through the app's connection
+    from app_pages.common import connection  # AppTest ran in this process: read the audit trail through the app's connection
 
-    rows = ui._connection(str(demo_copy)).execute("SELECT actor, action, files FROM batches WHERE action = 'publish'").fetchall()
+    rows = connection._connection(str(demo_copy)).execute("SELECT actor, action, files FROM batches WHERE action = 'publish'").fetchall()
     assert rows == [("local", "publish", str(tmp_path / "published"))]
 
 
