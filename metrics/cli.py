@@ -21,7 +21,7 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but usage mistakes exit with 1 (DESIGN.md: exit codes 0/1)."""
+    """argparse, but usage mistakes exit with 1 (docs/architecture.md: exit codes 0/1)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -123,13 +123,13 @@ def build_parser() -> Parser:
     p = sub.add_parser(
         "status",
         parents=[common],
-        help="every goal's status (METHODS.md section 4)",
+        help="every goal's status (docs/methods.md, how we decide a goal's status)",
         description="Judge every goal: status, latest value and interval, expected value on the straight line, "
         "progress ratio, share of the gap closed, SPC icons, comparison with England and the projection.",
     )
     p.add_argument("--partnership", metavar="P", help="only this partnership's goals")
     p.add_argument("--as-of", metavar="DATE_OR_TIME", help="what was known then: a date means the end of that day (UK time); default now")
-    p.add_argument("--json", action="store_true", help="one JSON object per goal (keys as in DESIGN.md), instead of a table")
+    p.add_argument("--json", action="store_true", help="one JSON object per goal (keys as in docs/architecture.md), instead of a table")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser(

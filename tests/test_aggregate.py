@@ -1,4 +1,4 @@
-"""Derived values and partnership aggregates (METHODS.md sections 1 and 2)."""
+"""Derived values and partnership aggregates (docs/methods.md)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_partnership_rate_per_1000_is_ratio_of_sums():
 
 def test_rate_row_without_numerator_and_denominator_is_not_aggregable():
     assert aggregate_figures("percent", [Figure(90.0, numerator=90, denominator=100), Figure(95.0)]) is None
-    # a single neighbourhood is no exception: DATA_FORMATS.md, a value-only row "cannot be aggregated"
+    # a single neighbourhood is no exception: docs/data-contract.md, a value-only row "cannot be aggregated"
     assert aggregate_figures("percent", [Figure(95.0)]) is None
 
 
@@ -199,7 +199,7 @@ def test_period_figure_is_incomplete_with_no_neighbourhoods():
 
 
 # The same rule reproduces DfE's published regional attendance rates from its
-# local authority rows (METHODS.md s.2), wherever the regional row covers the same
+# local authority rows (docs/methods.md, "Figures for a whole partnership"), wherever the regional row covers the same
 # authorities: every authority's row is published (no `c`) and their possible
 # sessions add up to the region's.
 

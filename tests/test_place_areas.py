@@ -1,5 +1,5 @@
 """place_areas: neighbourhoods made of official areas, as a kind like every
-other (DATA_FORMATS.md): row-level messages, nothing written on error,
+other (docs/data-contract.md): row-level messages, nothing written on error,
 revisions, as-of, the workbook, export and import back."""
 
 from __future__ import annotations

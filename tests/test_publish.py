@@ -1,4 +1,4 @@
-"""Publishing: only what METHODS.md section 7 allows reaches the public site,
+"""Publishing: only what docs/methods.md, "What we publish" allows reaches the public site,
 every small number is hidden (with complementary suppression), and the same
 data gives the same bytes."""
 

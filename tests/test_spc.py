@@ -1,4 +1,4 @@
-"""XmR charts and SPC icons (METHODS.md section 5).
+"""XmR charts and SPC icons (docs/methods.md, "Variation over time").
 
 Vectors marked "NHSR" are NHSRplotthedots' own, from
 tests/testthat/test-ptd_calculate_point_type.R, test-ptd_spc_standard.R and
@@ -70,7 +70,7 @@ def test_moving_ranges_above_3_267_mean_are_screened_once():
 
 
 def test_flat_series_has_zero_width_limits_and_only_common_cause():
-    # NHSRplotthedots screens with "<" and so has no limits here; METHODS.md leaves out only ranges *above*
+    # NHSRplotthedots screens with "<" and so has no limits here; docs/methods.md leaves out only ranges *above*
     limits = spc_limits([5.0] * 15)
     assert (limits.lower, limits.centre, limits.upper) == (5.0, 5.0, 5.0)
     assert point_types([5.0] * 15, HIGHER) == ["common_cause"] * 15

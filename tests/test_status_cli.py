@@ -1,7 +1,7 @@
 """`python -m metrics status --json` on the demo data and on hand-built cases.
 
 Expected statuses come from data/demo/check_demo.py, an independent
-implementation of METHODS.md written from the text alone (it shares no code
+implementation of docs/methods.md written from the text alone (it shares no code
 with metrics/), and from hand calculation.
 """
 

@@ -1,6 +1,6 @@
 """Export the current data as CSV files in the import formats.
 
-One file per kind, rows sorted by key, exactly the columns of DATA_FORMATS.md,
+One file per kind, rows sorted by key, exactly the columns of docs/data-contract.md,
 so that `init` followed by `import DIR/*.csv` rebuilds the same data. Numbers
 are written in their shortest exact form (a stored 93.25 is written 93.25, a
 whole number without ".0"), GSS symbols as stored, lists joined with ";".

@@ -373,7 +373,7 @@ class Plan:
     def _check_areas_counted_once(self) -> None:
         """No area may belong to two neighbourhoods of one partnership at the
         same time: the partnership's figures add up its neighbourhoods, so the
-        area would be counted twice (METHODS.md section 2)."""
+        area would be counted twice (docs/methods.md, "Figures for a whole partnership")."""
         areas: dict[str, list[tuple[str, Any, Any]]] = defaultdict(list)
         for (place_id, code), a in self.merged["place_areas"].items():
             areas[place_id].append((code, a["valid_from"], a["valid_to"]))
@@ -592,7 +592,7 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 
 
 def apply_stage(con: duckdb.DuckDBPyConnection, table: str, stage: str, batch_id: int, at: dt.datetime, reason: str | None) -> KindChange:
-    """Write a staged set of rows into a versioned table (METHODS.md section 6).
+    """Write a staged set of rows into a versioned table (docs/methods.md, "What did we know on that day?").
 
     New keys are inserted; keys whose values differ close the current row
     (superseded_at = at) and insert the new one; identical rows are left alone.

@@ -3,7 +3,7 @@
 A partnership network's observations file can hold a million rows; checking
 each row with pydantic takes tens of seconds. Here DuckDB classifies every
 row at once as *clean* (every cell well formed and every figure rule of
-DATA_FORMATS.md met, written as SQL) or not. Only the rows that are not clean
+docs/data-contract.md met, written as SQL) or not. Only the rows that are not clean
 go through `ObservationRow`, the row-by-row statement of the same rules, which
 also words the messages. Rows holding GSS symbols are never "clean" here, so
 the rarely used paths stay in the one Python implementation.

@@ -1,4 +1,4 @@
-"""95% confidence intervals (METHODS.md section 3).
+"""95% confidence intervals (docs/methods.md, "Confidence intervals").
 
 The methods of England's public health indicators (PHEindicatormethods, and
 PHE's "Technical Guide: Confidence Intervals"): Wilson's score interval for a
@@ -20,7 +20,7 @@ Z95 = 1.959964
 def wilson_interval(
     numerator: float, denominator: float, scale: float = 100.0, z: float = Z95
 ) -> tuple[float, float]:
-    """Wilson's score interval for numerator / denominator, times `scale` (METHODS.md s.3).
+    """Wilson's score interval for numerator / denominator, times `scale` (docs/methods.md, "Confidence intervals").
 
     (2x + z^2 -+ z sqrt(z^2 + 4x(1 - x/n))) / (2 (n + z^2)). Unlike the textbook
     p -+ z sqrt(p(1-p)/n) it never leaves [0, 1] and stays sensible near 0% and
@@ -40,7 +40,7 @@ def wilson_interval(
 
 
 def byar_interval(count: float, z: float = Z95) -> tuple[float, float]:
-    """Byar's approximation to the exact Poisson interval for a count (METHODS.md s.3).
+    """Byar's approximation to the exact Poisson interval for a count (docs/methods.md, "Confidence intervals").
 
     lower x (1 - 1/(9x) - z/(3 sqrt x))^3 (0 when x = 0), upper
     (x+1) (1 - 1/(9(x+1)) + z/(3 sqrt(x+1)))^3. PHE's technical guide puts it
@@ -61,7 +61,7 @@ def byar_interval(count: float, z: float = Z95) -> tuple[float, float]:
 def mean_interval(
     mean: float, std_dev: float | None, sample_size: float | None, z: float = Z95
 ) -> tuple[float, float] | None:
-    """mean -+ z x sd / sqrt(n) for a mean score; None without sd or a positive n (METHODS.md s.3)."""
+    """mean -+ z x sd / sqrt(n) for a mean score; None without sd or a positive n (docs/methods.md, "Confidence intervals")."""
     if std_dev is None or sample_size is None or sample_size <= 0:
         return None
     half_width = z * std_dev / math.sqrt(sample_size)
@@ -69,13 +69,13 @@ def mean_interval(
 
 
 def rate_interval(unit: str, numerator: float, denominator: float, z: float = Z95) -> tuple[float, float]:
-    """The interval of a percent or rate from its numerator and denominator (METHODS.md s.3).
+    """The interval of a percent or rate from its numerator and denominator (docs/methods.md, "Confidence intervals").
 
     Wilson's interval while the numerator is a share of the denominator. A rate
     per 1,000 can count more events than its base (incidents per 1,000 young
     people); then the numerator is modelled as a Poisson count, Byar's interval
     divided by the denominator, "the numerator of a rate when that is the better
-    model" in METHODS.md s.3.
+    model" in docs/methods.md, "Confidence intervals".
     """
     scale = UNIT_SCALE[unit]
     if numerator <= denominator:
@@ -85,7 +85,7 @@ def rate_interval(unit: str, numerator: float, denominator: float, z: float = Z9
 
 
 def figure_interval(unit: str, fig: Figure) -> tuple[float, float] | None:
-    """The 95% interval of one figure, by its unit; None where none is defined (METHODS.md s.3).
+    """The 95% interval of one figure, by its unit; None where none is defined (docs/methods.md, "Confidence intervals").
 
     A publisher's own interval (Fingertips publishes one with every figure) is
     used as given: it may rest on counts the publisher rounded before

@@ -19,7 +19,7 @@ import jinja2
 from metrics import edits
 from metrics.access import LOCAL, Permissions
 from metrics.contract.demo import is_demo
-from metrics.methods.explain import assurance_label, format_month, format_value, variation_label
+from metrics.methods.explain import assurance_label, format_day, format_month, format_value, variation_label
 from metrics.outputs.charts import goal_figure
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
@@ -75,7 +75,7 @@ def board_pack_html(
     cutoff = as_of.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/London"))
     return _env().get_template("boardpack.html").render(
         partnership=partnership, review_date=review_date, previous_date=previous_date, next_review=next_review,
-        cutoff=f"{cutoff.day} {cutoff:%B %Y, %H:%M}", neighbourhoods=[places.get(h, {}).get("name", h) for h in partnership.places],
+        cutoff=f"{format_day(cutoff)}, {cutoff:%H:%M}", neighbourhoods=[places.get(h, {}).get("name", h) for h in partnership.places],
         results=results, changes=changes, charts=charts, summaries=summaries, notes=notes,
         actions=reviews.actions_for_review(con, partnership_id, review_date, as_of, previous_as_of, next_review),
         titles={r.goal.goal_id: r.goal.statement for r in results}, place_names={k: v["name"] for k, v in places.items()},

@@ -10,8 +10,7 @@ the name of its scope (`scope_name`), the date of its latest data
 (`data_date`) and whether anything new arrived since the last review
 (`new_data_since`) are defined here too, and nowhere else.
 
-The SQL fetches only what a judgement needs, as of a time (METHODS.md
-section 6), and lets DuckDB do the partnership aggregation (ratio of sums,
+The SQL fetches only what a judgement needs, as of a time (docs/methods.md, "What did we know on that day?"), and lets DuckDB do the partnership aggregation (ratio of sums,
 sums, weighted means) in one pass over every partnership goal.
 """
 
@@ -139,7 +138,7 @@ def series_point(
 ) -> SeriesPoint:
     """One period of a series: its figure, the value judged (a row's stored
     `figure`, or a partnership aggregate's derived value) and its 95% interval
-    (METHODS.md s.3). The one way a SeriesPoint is made."""
+    (docs/methods.md, "Confidence intervals"). The one way a SeriesPoint is made."""
     if fig is None or value is None:
         return SeriesPoint(start, end, None, None, None, with_data, total, provisional, fig)
     ci = figure_interval(unit, fig)
@@ -286,8 +285,7 @@ def exact_sums(sql: str) -> str:
 
 def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
     """Per partnership, measure and exact period: how many neighbourhoods have
-    a figure, and the sums the partnership figure is built from (METHODS.md
-    s.2). `pairs` is a query of (partnership_id, measure_id) to compute."""
+    a figure, and the sums the partnership figure is built from (docs/methods.md, "Figures for a whole partnership"). `pairs` is a query of (partnership_id, measure_id) to compute."""
     return exact_sums(f"""
         WITH pp AS (
             SELECT partnership_id, unnest(places) AS place_id, len(places) AS places_total
@@ -382,7 +380,7 @@ def goal_results(
     partnership: str | None = None,
     goal_ids: list[str] | None = None,
 ) -> list[GoalResult]:
-    """Every goal's judgement (METHODS.md s.4-5) as known at `as_of`.
+    """Every goal's judgement (docs/methods.md, "How we decide a goal's status"-5) as known at `as_of`.
 
     One query aggregates all partnership-wide series, one fetches all
     neighbourhood series and one the nation's figures; each goal is then
@@ -413,7 +411,7 @@ def goal_results(
         for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(local)):
             series[(r["place_id"], r["measure_id"])].append(row_point(ms[r["measure_id"]].unit, r))
     # A benchmark is read only at a goal's latest period: its judged figure
-    # (METHODS.md s.1, stored as `figure`), without a series or intervals.
+    # (docs/methods.md, "Units", stored as `figure`), without a series or intervals.
     benchmarks = {(nation, g.measure_id) for g in gs} if nation else set()
     benchmarks |= {(areas[g.goal_id], g.measure_id) for g in gs if areas.get(g.goal_id)}
     benchmark_values: dict[tuple[str, str], dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)

@@ -24,7 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = PROJECT_ROOT / "data" / "schema"
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
 
-# Every kind that keeps history (METHODS.md section 6), with its key.
+# Every kind that keeps history (docs/methods.md, "What did we know on that day?"), with its key.
 VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
     "places": ("place_id",),
     "place_areas": ("place_id", "area_code"),
@@ -69,7 +69,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
-    """`--db PATH`, else `$OUTCOMES_DB`, else `data/outcomes.duckdb` (DESIGN.md)."""
+    """`--db PATH`, else `$OUTCOMES_DB`, else `data/outcomes.duckdb` (docs/architecture.md)."""
     if db:
         return Path(db)
     env = os.environ.get("OUTCOMES_DB")
@@ -309,7 +309,7 @@ LONDON = "Europe/London"
 
 
 def parse_as_of(text: str) -> dt.datetime:
-    """`--as-of` as a UTC time (METHODS.md section 6).
+    """`--as-of` as a UTC time (docs/methods.md, "What did we know on that day?").
 
     A date (2026-03-31) means the end of that day in Europe/London; a time
     without an offset (2026-03-31T14:00) is London time; a time with an offset
@@ -333,7 +333,7 @@ def parse_as_of(text: str) -> dt.datetime:
 
 
 def as_of_filter(as_of: dt.datetime | None, alias: str = "") -> str:
-    """SQL condition selecting the rows known at `as_of` (METHODS.md section 6).
+    """SQL condition selecting the rows known at `as_of` (docs/methods.md, "What did we know on that day?").
 
     Without a time, the current rows. The time is formatted into the SQL as a
     literal so the condition can be used inside views and CTEs.

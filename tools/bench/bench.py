@@ -2,7 +2,7 @@
 into a temporary database, and the time each way of reading a partnership's
 figures takes.
 
-`generate` writes import files (DATA_FORMATS.md) for England at a chosen
+`generate` writes import files (docs/data-contract.md) for England at a chosen
 scale: the nation, 9 regions, local areas, neighbourhoods (MSOA-sized), 8
 measures of every unit, partnerships of 3 to 10 neighbourhoods within one
 local area, goals on them, and a monthly figure for every place and measure.
