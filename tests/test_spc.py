@@ -24,7 +24,6 @@ from metrics.methods.spc import (
     trend_run_ends,
     two_in_three,
     two_in_three_windows,
-    variation_icon,
     xmr_chart,
 )
 
@@ -219,12 +218,12 @@ def test_trend_points_are_classed_by_the_trend_direction_not_the_side_of_the_cen
 def test_variation_icon_is_the_type_of_the_last_point():
     # [10, 11] x 7 then 30: mR 1 after screening the 19; centre 177/15 = 11.8; upper limit 14.46
     values = [10, 11] * 7 + [30]
-    assert variation_icon(values, HIGHER) == "improvement"
-    assert variation_icon(values, LOWER) == "concern"
+    assert xmr_chart(values, HIGHER).variation == "improvement"
+    assert xmr_chart(values, LOWER).variation == "concern"
 
 
 def test_variation_icon_needs_15_points():
-    assert variation_icon([10, 11] * 7, HIGHER) is None
+    assert xmr_chart([10, 11] * 7, HIGHER) is None
 
 
 @pytest.mark.parametrize(

@@ -367,10 +367,6 @@ class NoteRow(ImportRow):
     approved_by: OptText = None
     approved_on: OptDate = None
 
-    @property
-    def approved(self) -> bool:
-        return self.consent == "public" and None not in (self.approved_wording, self.approved_by, self.approved_on)
-
     @model_validator(mode="after")
     def _approval(self) -> NoteRow:
         approval = {"approved_wording": self.approved_wording, "approved_by": self.approved_by, "approved_on": self.approved_on}

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from metrics.contract.control_chars import REFUSED_RE2
+from metrics.methods.aggregate import derived_value_sql
 from metrics.contract.kinds import OBSERVATIONS
 from metrics.contract.models import VALUE_TOLERANCE
 from metrics.store import scalar
@@ -64,10 +65,7 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
             LEFT JOIN ({places_sql}) pl ON pl.place_id = r.place_id
         ), f AS (
             SELECT *,
-                CASE WHEN lo IS NOT NULL AND hi IS NOT NULL AND v IS NOT NULL THEN v
-                     WHEN unit IN {RATIO_UNITS_SQL} AND n IS NOT NULL AND d IS NOT NULL AND d <> 0
-                     THEN n / d * ({SCALE_SQL})
-                     ELSE v END AS fig,
+                {derived_value_sql("unit", "v", "n", "d", "lo", "hi")} AS fig,
                 regexp_full_match(measure_id, '{SLUG_PATTERN}')
                 AND regexp_full_match(place_id, '{SLUG_PATTERN}')
                 AND regexp_full_match(period_start, '{DATE}') AND TRY_CAST(period_start AS DATE) IS NOT NULL

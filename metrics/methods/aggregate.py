@@ -102,6 +102,20 @@ def derived_value(unit: str, fig: Figure) -> float | None:
     return fig.value
 
 
+def derived_value_sql(unit: str, value: str, numerator: str, denominator: str, ci_low: str, ci_high: str) -> str:
+    """`derived_value` as a DuckDB expression over columns (SQL text), for the
+    importer, which stores every row's judged figure in bulk. The same rules in
+    the same order; tests/test_aggregate.py checks the two agree on random rows."""
+    scale = "CASE " + unit + " " + " ".join(f"WHEN '{u}' THEN {s!r}" for u, s in UNIT_SCALE.items()) + " END"
+    ratio_units = "(" + ", ".join(f"'{u}'" for u in UNIT_SCALE) + ")"
+    return (
+        f"CASE WHEN {value} IS NOT NULL AND {ci_low} IS NOT NULL AND {ci_high} IS NOT NULL THEN {value} "
+        f"WHEN {unit} IN {ratio_units} AND {numerator} IS NOT NULL AND {denominator} IS NOT NULL AND {denominator} > 0 "
+        f"THEN {numerator} / {denominator} * ({scale}) "
+        f"ELSE {value} END"
+    )
+
+
 def is_available(unit: str, fig: Figure | None) -> bool:
     """True when an observation has a figure at all.
 

@@ -272,13 +272,6 @@ def point_types(values: Sequence[float], direction: str) -> list[str]:
     return [point_type_from_side(side, direction) for side in special_cause_sides(values, limits)]
 
 
-def variation_icon(values: Sequence[float], direction: str, min_points: int = MIN_POINTS) -> str | None:
-    """The type of the last point; None for fewer than 15 points (docs/methods.md, "Variation over time"; geom_ptd_icon)."""
-    if len(values) < min_points:
-        return None
-    return point_types(values, direction)[-1]
-
-
 def assurance_icon(limits: SpcLimits, target: float | None, direction: str) -> str | None:
     """Whether the process will meet the target: consistently passing, failing, or hit and miss.
 

@@ -130,7 +130,7 @@ def public_goal_figure(g: PublicGoal) -> go.Figure:
 def draw_goal_chart(c: GoalChart) -> go.Figure:
     """The goal chart (the richest chart): the series with its 95% interval
     band, the baseline and target points, the straight line between them, the
-    projection, the benchmark and, with 15+ points, SPC limits with
+    projection, the benchmark and, with enough points (spc.MIN_POINTS), SPC limits with
     special-cause points marked by shape. Hover text shows each figure as the
     table does."""
     unit = c.unit

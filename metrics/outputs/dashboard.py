@@ -243,13 +243,6 @@ class RugCell:
     href: str | None
     goal_id: str | None
 
-    @property
-    def vs_partnership_label(self) -> str:
-        return BENCHMARK_LABELS[self.vs_partnership]
-
-    @property
-    def vs_england_label(self) -> str:
-        return BENCHMARK_LABELS[self.vs_england]
 
 
 @dataclass(frozen=True)

@@ -164,9 +164,15 @@ def goal_places(goal: Goal, partnership_places: Mapping[str, Sequence[str]]) -> 
 def scope_name(goal: Goal, partnership_names: Mapping[str, str], places: Mapping[str, Mapping[str, Any]]) -> str:
     """What a goal covers, in words: its partnership's name for a
     partnership-wide goal, else its neighbourhood's name."""
-    if goal.partnership_wide:
-        return partnership_names.get(goal.partnership_id, goal.partnership_id)
-    return str(places.get(goal.scope, {}).get("name", goal.scope))
+    return scope_label(goal.scope, goal.partnership_id, partnership_names, places)
+
+
+def scope_label(scope: str, partnership_id: str, partnership_names: Mapping[str, str], places: Mapping[str, Mapping[str, Any]]) -> str:
+    """A scope (a partnership id or one of its neighbourhoods) in words, as
+    `scope_name` writes it (for choosing a scope before there is a goal)."""
+    if scope == partnership_id:
+        return partnership_names.get(partnership_id, partnership_id)
+    return str(places.get(scope, {}).get("name", scope))
 
 
 def benchmark_places(result: GoalResult) -> list[str]:
