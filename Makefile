@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DB := $(or $(OUTCOMES_DB),data/outcomes.duckdb)
 PORT ?= 8501
 
-.PHONY: setup run test chromium oidc demo clean
+.PHONY: setup run test test-fast chromium oidc demo clean
 
 # Re-install only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -39,6 +39,10 @@ oidc: $(OIDC)/node_modules/.package-lock.json
 
 test: setup chromium oidc
 	$(PY) -m pytest -q
+
+# Everything but the browser tests: a quick check while working (CI runs `make test`).
+test-fast: setup
+	$(PY) -m pytest -q -m "not browser"
 
 demo: setup
 	$(PY) -m metrics init --demo --db "$(DB)"

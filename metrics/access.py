@@ -26,7 +26,7 @@ import pandas as pd
 
 from metrics.contract.problems import Problem
 from metrics.read import views
-from metrics.store.db import StoreError, write_batch
+from metrics.store import StoreError, write_batch
 
 ROLES = ("viewer", "steward", "admin")
 ROLE_RANK = {r: i for i, r in enumerate(ROLES)}

@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from metrics.store.db import StoreError
+from metrics.store import StoreError
 
 
 class UsageError(Exception):
@@ -21,7 +21,7 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but usage mistakes exit with 1 (DESIGN.md: exit codes 0/1)."""
+    """argparse, but usage mistakes exit with 1 (docs/architecture.md: exit codes 0/1)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -123,13 +123,13 @@ def build_parser() -> Parser:
     p = sub.add_parser(
         "status",
         parents=[common],
-        help="every goal's status (METHODS.md section 4)",
+        help="every goal's status (docs/methods.md, how we decide a goal's status)",
         description="Judge every goal: status, latest value and interval, expected value on the straight line, "
         "progress ratio, share of the gap closed, SPC icons, comparison with England and the projection.",
     )
     p.add_argument("--partnership", metavar="P", help="only this partnership's goals")
     p.add_argument("--as-of", metavar="DATE_OR_TIME", help="what was known then: a date means the end of that day (UK time); default now")
-    p.add_argument("--json", action="store_true", help="one JSON object per goal (keys as in DESIGN.md), instead of a table")
+    p.add_argument("--json", action="store_true", help="one JSON object per goal (keys as in docs/architecture.md), instead of a table")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser(
@@ -239,8 +239,8 @@ def build_parser() -> Parser:
 def cmd_status(args: argparse.Namespace) -> int:
     import json
 
+    from metrics import store
     from metrics.read.readmodel import goal_results
-    from metrics.store import db as store
     from metrics.vocab import STATUS_LABELS
 
     as_of = store.parse_as_of(args.as_of) if args.as_of else None
@@ -264,9 +264,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_board_pack(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from metrics import store
     from metrics.contract.importer import default_actor
     from metrics.outputs.boardpack import write_board_pack
-    from metrics.store import db as store
 
     try:
         review_date = dt.date.fromisoformat(args.review_date)
@@ -302,9 +302,8 @@ def known_partnership(con, partnership: str) -> None:
 
 
 def cmd_access(args: argparse.Namespace) -> int:
-    from metrics import access
+    from metrics import access, store
     from metrics.contract.importer import default_actor
-    from metrics.store import db as store
 
     verb = getattr(args, "access_verb", None)
     if verb is None:
@@ -365,7 +364,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from metrics.store import db as store
+    from metrics import store
 
     path = store.resolve_db_path(args.db)
     existed = path.exists()
@@ -390,8 +389,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from metrics import store
     from metrics.contract.importer import import_paths
-    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -402,8 +401,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_dfe_attendance(args: argparse.Namespace) -> int:
+    from metrics import store
     from metrics.contract.sources.dfe import import_dfe_attendance
-    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -421,8 +420,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_import_source(args: argparse.Namespace) -> int:
+    from metrics import store
     from metrics.contract.sources import import_source
-    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:
@@ -452,8 +451,8 @@ def report_import(result) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from metrics.store import resolve_db_path
     from metrics.store.backup import backup
-    from metrics.store.db import resolve_db_path
 
     for line in backup(resolve_db_path(args.db), args.out).summary_lines():
         print(line)
@@ -469,8 +468,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from metrics import store
     from metrics.contract.export import export_csv
-    from metrics.store import db as store
 
     con = store.connect(args.db)
     try:

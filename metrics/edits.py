@@ -19,8 +19,9 @@ from metrics import access
 from metrics.access import PermissionDenied, Permissions
 from metrics.contract.importer import ImportResult, import_sheets
 from metrics.contract.readers import sheet_from_records
+from metrics.methods.explain import format_day
 from metrics.read import reviews
-from metrics.store.db import StoreError, dict_rows, utc_now, write_batch
+from metrics.store import StoreError, dict_rows, utc_now, write_batch
 
 NOTE_FIELDS = ("note_id", "recorded_on", "partnership_id", "place_id", "goal_id", "domain", "voice", "text", "source", "consent")
 ACTION_FIELDS = ("action_id", "partnership_id", "goal_id", "description", "owner", "agreed_on", "due_on", "status")
@@ -110,7 +111,7 @@ def freeze_review(
         return frozen
     if not perms.can("steward", partnership_id):
         raise PermissionDenied(
-            f"The pack for the review of {review_date:%d %B %Y} has not been made yet. Making it freezes what it will say, "
+            f"The pack for the review of {format_day(review_date)} has not been made yet. Making it freezes what it will say, "
             f"so a steward or admin of {partnership_id} makes it first; after that you can download it."
         )
     now = now or utc_now()

@@ -1,4 +1,4 @@
-"""The closed vocabularies of DATA_FORMATS.md and METHODS.md, in one place.
+"""The closed vocabularies of docs/data-contract.md and docs/methods.md, in one place.
 
 Every enumerated value a steward may type, and every status code the methods
 may return, is defined here once so the importer, the methods, the pages and
@@ -28,7 +28,7 @@ DOMAINS: tuple[str, ...] = (
     "other",
 )
 UNITS: tuple[str, ...] = ("percent", "rate_per_1000", "rate_per_10000", "rate_per_100000", "count", "score")
-# The ratio units: value = numerator / denominator x scale (METHODS.md section 1).
+# The ratio units: value = numerator / denominator x scale (docs/methods.md, "Units").
 UNIT_SCALE: dict[str, float] = {"percent": 100.0, "rate_per_1000": 1000.0, "rate_per_10000": 10000.0, "rate_per_100000": 100000.0}
 # How a reader sees each unit after a figure ("93.7%", "12.3 per 1,000").
 UNIT_SUFFIX: dict[str, str] = {
@@ -51,7 +51,7 @@ BREAK_REASON_LABELS: dict[str, str] = {
     "boundary_change": "a boundary change",
 }
 
-# The official areas a place can be made of (DATA_FORMATS.md, place_areas), by
+# The official areas a place can be made of (docs/data-contract.md, place_areas), by
 # the first three characters of their ONS GSS code.
 AREA_TYPES: dict[str, str] = {
     "E00": "output area", "W00": "output area",
@@ -83,7 +83,7 @@ GSS_SYMBOL_CELLS: frozenset[str] = frozenset(
     list(GSS_SYMBOLS) + [f"[{s}]" for s in GSS_SYMBOLS if s not in (":", "~")]
 )
 
-# Goal status codes and their labels (METHODS.md section 4), in the order a
+# Goal status codes and their labels (docs/methods.md, "How we decide a goal's status"), in the order a
 # board reads them: from "no judgement yet" to the literal outcomes.
 STATUS_LABELS: dict[str, str] = {
     "awaiting_data": "Awaiting data",
@@ -96,7 +96,7 @@ STATUS_LABELS: dict[str, str] = {
     "too_uncertain": "Too uncertain to judge yet",
 }
 
-# A shape for each status, so status never rests on colour (DESIGN.md): the
+# A shape for each status, so status never rests on colour (docs/architecture.md): the
 # shape and the word always appear together.
 STATUS_ICONS: dict[str, str] = {
     "awaiting_data": "…",
@@ -109,12 +109,12 @@ STATUS_ICONS: dict[str, str] = {
     "too_uncertain": "?",
 }
 
-# The public site's one extra status (METHODS.md section 7): the latest figure
+# The public site's one extra status (docs/methods.md, "What we publish"): the latest figure
 # is hidden and saying how the goal is doing would narrow it down.
 PUBLIC_STATUS_LABELS: dict[str, str] = {**STATUS_LABELS, "too_few_to_publish": "Too few to publish safely"}
 PUBLIC_STATUS_ICONS: dict[str, str] = {**STATUS_ICONS, "too_few_to_publish": "◌"}
 
-# SPC icons (METHODS.md section 5).
+# SPC icons (docs/methods.md, "Variation over time").
 VARIATION_LABELS: dict[str, str] = {
     "common_cause": "Common cause variation",
     "improvement": "Special cause variation: improvement",
@@ -148,7 +148,7 @@ def public_status_text(code: str) -> str:
 
 
 def is_slug(text: str) -> bool:
-    """True when `text` is a valid id (DATA_FORMATS.md: lower-case slug)."""
+    """True when `text` is a valid id (docs/data-contract.md: lower-case slug)."""
     return SLUG_RE.fullmatch(text) is not None
 
 
@@ -159,10 +159,10 @@ def is_gss_code(text: str | None) -> bool:
 
 def area_type(code: str) -> str | None:
     """"LSOA", "ward", ...: the kind of official area a GSS code names, or None
-    when it is not one a place can be made of (DATA_FORMATS.md, place_areas)."""
+    when it is not one a place can be made of (docs/data-contract.md, place_areas)."""
     return AREA_TYPES.get(code[:3]) if is_gss_code(code) else None
 
 
 def direction_sign(direction: str) -> int:
-    """+1 where higher is better, -1 where lower is better (METHODS.md s)."""
+    """+1 where higher is better, -1 where lower is better (docs/methods.md s)."""
     return 1 if direction == "higher_is_better" else -1

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from metrics import store
 from metrics.contract.importer import import_paths
-from metrics.store import db as store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ REAL_POLICE = REAL / "police_uk" / "2016-07-west-yorkshire-street.csv"
 REAL_MET_2025_12 = REAL / "met_ward" / "met_ward_crime_release_2025-12_camden_islington.csv"
 REAL_MET_2026_01 = REAL / "met_ward" / "met_ward_crime_release_2026-01_camden_islington.csv"
 REAL_FINGERTIPS = REAL / "fingertips" / "fingertips_90284_england_regions.csv"
-# A copy of the methods contract (METHODS.md), for the methods page's own-words test.
+# A copy of the methods contract the project was given (METHODS.md), for the methods page's own-words test.
 CONTRACT = REPO / "tests" / "fixtures" / "contract"
 ARTIFACTS = REPO / "tests" / "artifacts"
 

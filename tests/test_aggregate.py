@@ -1,4 +1,4 @@
-"""Derived values and partnership aggregates (METHODS.md sections 1 and 2)."""
+"""Derived values and partnership aggregates (docs/methods.md)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import math
 import statistics
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
+import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 
-from metrics.methods.aggregate import Figure, PeriodFigure, aggregate_figures, derived_value, partnership_series
+from metrics.methods.aggregate import Figure, PeriodFigure, aggregate_figures, derived_value, derived_value_sql, partnership_series
 
 AUTUMN = (date(2025, 9, 1), date(2025, 12, 19))
 SPRING = (date(2026, 1, 5), date(2026, 3, 27))
@@ -63,7 +65,7 @@ def test_partnership_rate_per_1000_is_ratio_of_sums():
 
 def test_rate_row_without_numerator_and_denominator_is_not_aggregable():
     assert aggregate_figures("percent", [Figure(90.0, numerator=90, denominator=100), Figure(95.0)]) is None
-    # a single neighbourhood is no exception: DATA_FORMATS.md, a value-only row "cannot be aggregated"
+    # a single neighbourhood is no exception: docs/data-contract.md, a value-only row "cannot be aggregated"
     assert aggregate_figures("percent", [Figure(95.0)]) is None
 
 
@@ -199,7 +201,7 @@ def test_period_figure_is_incomplete_with_no_neighbourhoods():
 
 
 # The same rule reproduces DfE's published regional attendance rates from its
-# local authority rows (METHODS.md s.2), wherever the regional row covers the same
+# local authority rows (docs/methods.md, "Figures for a whole partnership"), wherever the regional row covers the same
 # authorities: every authority's row is published (no `c`) and their possible
 # sessions add up to the region's.
 
@@ -237,3 +239,21 @@ def test_ratio_of_sums_reproduces_dfe_regional_attendance_rates():
         assert aggregate_figures("percent", las).value == pytest.approx(region.value, abs=1e-9), key
         checked += 1
     assert checked >= 20
+
+
+# --- one definition of a row's figure, in Python and in the importer's SQL ------------
+
+_NUMBER = hst.one_of(hst.none(), hst.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(unit=hst.sampled_from(["percent", "rate_per_1000", "rate_per_10000", "rate_per_100000", "count", "score"]),
+       value=_NUMBER, numerator=_NUMBER, denominator=_NUMBER, ci_low=_NUMBER, ci_high=_NUMBER)
+def test_the_importers_sql_figure_is_derived_value(unit, value, numerator, denominator, ci_low, ci_high):
+    """The importer stores each row's figure with derived_value_sql; every
+    view reads that column. Both must give derived_value's answer."""
+
+    sql = derived_value_sql("$1", "$2::DOUBLE", "$3::DOUBLE", "$4::DOUBLE", "$5::DOUBLE", "$6::DOUBLE")
+    got = duckdb.execute(f"SELECT {sql}", [unit, value, numerator, denominator, ci_low, ci_high]).fetchone()[0]
+    expected = derived_value(unit, Figure(value, numerator, denominator, None, None, ci_low, ci_high))
+    assert got == expected or (got is not None and expected is not None and math.isclose(got, expected, rel_tol=1e-15))

@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
-from metrics.store import db as store
+from metrics import store
 
 
 @pytest.fixture

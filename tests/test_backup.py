@@ -17,10 +17,10 @@ import pytest
 from conftest import REPO, snapshot
 from fixtures.schema_v1 import NEXT_VERSION_SQL, schema_dir_with_next_version
 
+from metrics import store
 from metrics.read.readmodel import goal_results
-from metrics.store import db as store
+from metrics.store import StoreError
 from metrics.store.backup import MANIFEST, backup, read_manifest, restore
-from metrics.store.db import StoreError
 
 # Moments across the demo's replayed history (its figures arrive monthly from
 # autumn 2023; its corrections on 20 November 2026), and "now".
@@ -271,8 +271,8 @@ def test_backup_from_an_older_schema_is_restored_then_migrated(seeded_db, tmp_pa
     expected = snapshot(seeded_db)
     made_by = store.LATEST_SCHEMA_VERSION
     folder, version = schema_dir_with_next_version(tmp_path / "schema", NEXT_VERSION_SQL)
-    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
-    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    monkeypatch.setattr(store.db, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store.db, "LATEST_SCHEMA_VERSION", version)
     info = restore(tmp_path / "old-backup", tmp_path / "r.duckdb")
     assert info.migrated_from == made_by and info.schema_version == version
     got = read_snapshot(tmp_path / "r.duckdb")

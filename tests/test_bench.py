@@ -70,7 +70,7 @@ def test_browser_hook_gets_a_closed_database_and_what_to_open(tmp_path):
     seen = {}
 
     def browser(db_path, targets):
-        from metrics.store import db as store
+        from metrics import store
 
         con = store.connect(db_path, read_only=True)  # the bench no longer holds the file
         seen["goals"] = store.scalar(con, "SELECT count(*) FROM goals WHERE goal_id = ?", [targets["goal_id"]])
@@ -87,7 +87,7 @@ def test_browser_hook_gets_a_closed_database_and_what_to_open(tmp_path):
 
 
 def test_bench_refuses_an_existing_database(tmp_path):
-    from metrics.store.db import StoreError
+    from metrics.store import StoreError
 
     (tmp_path / "mine.duckdb").write_bytes(b"")
     with pytest.raises(StoreError, match="already exists"):

@@ -15,7 +15,6 @@ from metrics.cli import main
 from metrics.contract.importer import import_paths
 from metrics.outputs.boardpack import board_pack_html
 from metrics.read import reviews, views
-from metrics.store import db as store
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
 R1, R2 = dt.date(2024, 12, 10), dt.date(2025, 2, 4)  # the board's 8-weekly calendar from the first goal (stated 2024-10-15)

@@ -105,7 +105,7 @@ def test_export_then_reimport_via_the_command_line(tmp_path):
 
 
 def test_schema_version_is_recorded_and_not_reapplied(tmp_path):
-    from metrics.store import db as store
+    from metrics import store
 
     con = store.connect(tmp_path / "v.duckdb")
     assert store.schema_version(con) == store.LATEST_SCHEMA_VERSION

@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths
-from metrics.store import db as store
 
 NEIGHBOURHOODS = 100
 DAYS = 1500  # x 100 places x 2 measures = 300,000 rows

@@ -21,10 +21,10 @@ from conftest import BASE_FILES, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths, import_sheets
 from metrics.contract.readers import sheet_from_records
-from metrics.store import db as store
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
 
@@ -213,10 +213,10 @@ def test_a_file_with_a_hand_typed_apostrophe_keeps_it(seeded_db, tmp_path):
 
 
 def test_a_download_under_a_table_neutralises_formulas(monkeypatch):
-    from app_pages.common import ui
+    from app_pages.common import ui, widgets
 
     captured = {}
-    monkeypatch.setattr(ui.st, "download_button", lambda label, data, **kw: captured.update(data=data, **kw))
+    monkeypatch.setattr(widgets.st, "download_button", lambda label, data, **kw: captured.update(data=data, **kw))
     frame = pd.DataFrame({"place": ["=HYPERLINK(\"http://x\")", "Ashby", "'quoted"], "value": [-1.5, 2.0, None], "=col": ["@a", "b", "-c"]})
     ui.download_csv(frame, "Download", "figures.csv", key="k")
     rows = read_csv_bytes(captured["data"])

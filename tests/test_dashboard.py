@@ -53,7 +53,7 @@ def test_a_card_says_latest_and_target_in_the_measures_unit_and_links_the_statem
     assert card.href == "goal?goal=g1"
     assert card.where == "The Partnership"  # readmodel.scope_name: the partnership's name
     assert card.new_data is True and not card.stale
-    assert card.variation is None and "fewer than 15 points" in card.variation_label  # METHODS.md s.5's minimum
+    assert card.variation is None and "fewer than 15 points" in card.variation_label  # the minimum of docs/methods.md, "Variation over time"
 
 
 def test_a_card_without_a_figure_after_the_baseline_awaits_data():

@@ -11,9 +11,9 @@ import importlib.util
 import duckdb
 import pytest
 
+from metrics.methods.series import BREAK, PHASE
 from metrics.outputs.public import public_site
 from metrics.read import readmodel
-from metrics.methods.series import BREAK, PHASE
 
 AS_OF = dt.datetime(2026, 11, 30, 12, 0)
 

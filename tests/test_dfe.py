@@ -109,7 +109,7 @@ def test_the_caller_can_say_which_period_the_figures_cover(fresh_db):
     assert periods == [("2025-09-01", "2026-07-17")]
 
 
-# --- METHODS.md section 2: regions are ratios of sums of their authorities -----
+# --- docs/methods.md, "Figures for a whole partnership": regions are ratios of sums of their authorities -----
 
 def regional_check_cases() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     """From DfE's file alone: the (region, phase) pairs whose regional row can be

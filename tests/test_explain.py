@@ -1,4 +1,4 @@
-"""Plain-English figures and status explanations (METHODS.md section 4)."""
+"""Plain-English figures and status explanations (docs/methods.md, "How we decide a goal's status")."""
 
 from __future__ import annotations
 

@@ -35,11 +35,11 @@ from conftest import BASE_FILES, REPO, snapshot, write_files
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths
 from metrics.contract.kinds import KINDS, Column
 from metrics.read.readmodel import goal_results
-from metrics.store import db as store
 from metrics.vocab import GSS_SYMBOLS
 
 # About 20 s in all; FUZZ_EXAMPLES=500 for a deeper hunt.

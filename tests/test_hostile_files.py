@@ -21,7 +21,6 @@ import datetime as dt
 import os
 import re
 import tempfile
-from pathlib import Path
 
 import pytest
 import tomllib

@@ -12,10 +12,10 @@ import pytest
 from conftest import snapshot, write_files
 from test_authorisation import OTHER, STEWARD, perms
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths
 from metrics.contract.kinds import KINDS
-from metrics.store import db as store
 
 EVENT_HEAD = "event_id,partnership_id,goal_id,date,title,visibility"
 PHASE_HEAD = "measure_id,place_id,start_date,reason"
@@ -23,7 +23,7 @@ BREAK_HEAD = "measure_id,date,reason"
 
 
 def test_the_new_kinds_have_exactly_the_contract_columns():
-    """DATA_FORMATS.md gives the events columns; the other two follow the issue."""
+    """The data contract gives the events columns; the other two follow the issue."""
     assert KINDS["events"].column_names == ("event_id", "partnership_id", "goal_id", "date", "title", "visibility")
     assert KINDS["spc_phases"].column_names == ("measure_id", "place_id", "start_date", "reason")
     assert KINDS["measure_breaks"].column_names == ("measure_id", "date", "reason")

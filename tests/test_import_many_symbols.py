@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 
+from metrics import store
 from metrics.contract.importer import MAX_OBSERVATION_PROBLEMS, import_paths
-from metrics.store import db as store
 from tools.bench import bench
 
 

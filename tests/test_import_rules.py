@@ -1,4 +1,4 @@
-"""Every validation rule of DATA_FORMATS.md, each broken by one small file.
+"""Every validation rule of docs/data-contract.md, each broken by one small file.
 
 Each case imports one hostile file into a database that already holds a
 valid partnership, and checks that the import fails, that a problem names the

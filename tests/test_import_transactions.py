@@ -9,10 +9,10 @@ import filecmp
 import openpyxl
 from conftest import BASE_FILES, snapshot, write_files
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths
 from metrics.contract.kinds import KINDS
-from metrics.store import db as store
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
 
@@ -212,7 +212,7 @@ def test_workbook_problems_name_the_sheet_and_excel_row(seeded_db, tmp_path):
 
 def test_blank_templates_import_cleanly_and_match_the_generator(tmp_path, fresh_db):
     from metrics.contract.templates import write_templates
-    from metrics.store.db import PROJECT_ROOT
+    from metrics.store import PROJECT_ROOT
 
     committed = PROJECT_ROOT / "data" / "templates"
     write_templates(tmp_path / "t")

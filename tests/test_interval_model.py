@@ -1,4 +1,4 @@
-"""The interval model is chosen once per measure and stated (METHODS.md s.3;
+"""The interval model is chosen once per measure and stated (docs/methods.md, "Confidence intervals";
 docs/methods.md, "Which method each measure uses"): Wilson for a share of its
 base, Byar for events that can outnumber their base. Never one month Wilson
 and the next Byar for the same measure, as when the choice was made figure by

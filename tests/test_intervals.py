@@ -1,4 +1,4 @@
-"""Confidence intervals (METHODS.md section 3), against published examples and hand calculation."""
+"""Confidence intervals (docs/methods.md, "Confidence intervals"), against published examples and hand calculation."""
 
 from __future__ import annotations
 
@@ -168,5 +168,5 @@ def test_unavailable_figure_has_no_interval():
 
 
 def test_z_is_the_95_percent_normal_quantile():
-    # Phi(1.959964) = 0.975, to the precision METHODS.md states.
+    # Phi(1.959964) = 0.975, to the precision docs/methods.md states.
     assert 0.5 * math.erfc(-Z95 / math.sqrt(2)) == pytest.approx(0.975, abs=1e-7)

@@ -47,9 +47,9 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from metrics import store
 from metrics.contract.importer import import_paths
 from metrics.outputs.publish import publish
-from metrics.store import db as store
 from metrics.vocab import STATUS_LABELS
 
 Z = 1.959964
@@ -543,7 +543,7 @@ def byar(x: float) -> Interval:
 
 
 def judge(v: float, ci: Interval | None, g: GoalPage, t: dt.date) -> str:
-    """METHODS.md s.4, step by step, for a value the hidden figure might have."""
+    """docs/methods.md, "How we decide a goal's status", step by step, for a value the hidden figure might have."""
     s = 1 if g.target > g.baseline else -1
     if s * (v - g.target) >= -1e-9:
         return "met"

@@ -1,4 +1,4 @@
-"""Properties of the methods that must hold for any data (METHODS.md sections 2-5)."""
+"""Properties of the methods that must hold for any data (docs/methods.md)."""
 
 from __future__ import annotations
 

@@ -28,9 +28,9 @@ from fixtures.schema_v1 import (
     v1_rows,
 )
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.read.readmodel import goal_results, goals
-from metrics.store import db as store
 from metrics.store.backup import backup_before_migration, read_manifest, restore
 
 
@@ -43,8 +43,8 @@ def v1_db(tmp_path):
 def next_version(tmp_path, monkeypatch):
     """Pretend the app has one more schema version than it has."""
     folder, version = schema_dir_with_next_version(tmp_path / "schema", NEXT_VERSION_SQL)
-    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
-    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    monkeypatch.setattr(store.db, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store.db, "LATEST_SCHEMA_VERSION", version)
     return version
 
 
@@ -139,8 +139,8 @@ def test_a_failing_migration_is_rolled_back_whole(v1_db, tmp_path, monkeypatch):
         tmp_path / "bad-schema",
         "ALTER TABLE notes ADD COLUMN redacted BOOLEAN DEFAULT false;\nSELECT * FROM no_such_table;\n",
     )
-    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
-    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    monkeypatch.setattr(store.db, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store.db, "LATEST_SCHEMA_VERSION", version)
     con = duckdb.connect(str(v1_db), read_only=True)
     before = snapshot(con)
     con.close()
@@ -203,8 +203,8 @@ def test_opening_an_older_database_backs_it_up_then_migrates(v1_db, next_version
 
 def test_a_failed_upgrade_is_a_message_naming_the_backup(v1_db, tmp_path, monkeypatch):
     folder, version = schema_dir_with_next_version(tmp_path / "bad-schema", "SELECT * FROM no_such_table;\n")
-    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
-    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    monkeypatch.setattr(store.db, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store.db, "LATEST_SCHEMA_VERSION", version)
     with pytest.raises(store.StoreError, match="(?s)could not be upgraded.*backups"):
         store.connect(v1_db)
     con = duckdb.connect(str(v1_db), read_only=True)
@@ -229,7 +229,7 @@ def test_v1_database_gains_place_areas_and_interval_columns_and_old_figures_have
 def test_two_schema_files_with_the_same_version_are_refused_naming_both(tmp_path, monkeypatch):
     folder, _ = schema_dir_with_next_version(tmp_path / "schema", "SELECT 1;\n")
     (folder / "003_from_another_branch.sql").write_text("SELECT 1;\n", encoding="utf-8")
-    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store.db, "SCHEMA_DIR", folder)
     with pytest.raises(store.StoreError, match="003_from_another_branch.sql"):
         store.migrations()
 
@@ -241,8 +241,8 @@ def test_a_next_version_that_alters_observations_again_migrates_and_imports(v1_d
     folder, version = schema_dir_with_next_version(
         tmp_path / "schema", "ALTER TABLE observations ADD COLUMN IF NOT EXISTS reviewed BOOLEAN DEFAULT false;\n"
     )
-    monkeypatch.setattr(store, "SCHEMA_DIR", folder)
-    monkeypatch.setattr(store, "LATEST_SCHEMA_VERSION", version)
+    monkeypatch.setattr(store.db, "SCHEMA_DIR", folder)
+    monkeypatch.setattr(store.db, "LATEST_SCHEMA_VERSION", version)
     con = store.connect(v1_db)
     try:
         assert store.schema_version(con) == version  # the version after the last in data/schema

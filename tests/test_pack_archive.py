@@ -18,7 +18,7 @@ import pytest
 from conftest import BASE_FILES, write_files
 from test_authorisation import perms
 
-from metrics import edits
+from metrics import edits, store
 from metrics.access import LOCAL, PermissionDenied
 from metrics.cli import main
 from metrics.contract.importer import import_paths
@@ -26,7 +26,6 @@ from metrics.methods import stamp, status
 from metrics.outputs import boardpack
 from metrics.outputs.boardpack import board_pack_html, recompute_pack_html
 from metrics.read import reviews
-from metrics.store import db as store
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
 R1, R2 = dt.date(2024, 12, 10), dt.date(2025, 2, 4)

@@ -1,5 +1,5 @@
 """place_areas: neighbourhoods made of official areas, as a kind like every
-other (DATA_FORMATS.md): row-level messages, nothing written on error,
+other (docs/data-contract.md): row-level messages, nothing written on error,
 revisions, as-of, the workbook, export and import back."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 from conftest import snapshot, write_files
 
+from metrics import store
 from metrics.contract.export import export_csv
 from metrics.contract.importer import import_paths
 from metrics.read import views
-from metrics.store import db as store
 
 HEAD = "place_id,area_code,valid_from,valid_to"
 

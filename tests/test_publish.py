@@ -1,4 +1,4 @@
-"""Publishing: only what METHODS.md section 7 allows reaches the public site,
+"""Publishing: only what docs/methods.md, "What we publish" allows reaches the public site,
 every small number is hidden (with complementary suppression), and the same
 data gives the same bytes."""
 
@@ -13,16 +13,16 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import BASE_FILES, REPO, write_files
+from conftest import REPO, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics import store
 from metrics.cli import main
 from metrics.contract.importer import import_paths
 from metrics.methods.aggregate import Figure
 from metrics.methods.disclosure import Cell, LinkedCell, is_primary_suppressed, linked_suppression
 from metrics.outputs.publish import publish
-from metrics.store import db as store
 
 NOTE_HEAD = "note_id,recorded_on,partnership_id,place_id,goal_id,domain,voice,text,source,consent,approved_wording,approved_by,approved_on"
 SENTINELS = {
@@ -412,7 +412,7 @@ def test_the_snapshot_holds_exactly_the_public_site(demo_copy):
 
 HOLD_AND_SNAPSHOT = """
 import sys, time
-from metrics.store import db as store
+from metrics import store
 from metrics.outputs.publish import keep_public_snapshot
 con = store.connect(sys.argv[1])
 keep_public_snapshot(con, sys.argv[1], every_s=0.2)
@@ -496,9 +496,9 @@ def test_publishing_from_the_app_is_an_audited_batch(demo_copy, tmp_path, monkey
     assert not at.exception, [e.value for e in at.exception]
     assert [s.value for s in at.success] == [f"Published {len(list((tmp_path / 'published').rglob('*.*')))} files. It is recorded in the audit trail."]
     assert (tmp_path / "published" / "index.html").exists()
-    from app_pages.common import ui  # AppTest ran in this process: read the audit trail through the app's connection
+    from app_pages.common import connection  # AppTest ran in this process: read the audit trail through the app's connection
 
-    rows = ui._connection(str(demo_copy)).execute("SELECT actor, action, files FROM batches WHERE action = 'publish'").fetchall()
+    rows = connection._connection(str(demo_copy)).execute("SELECT actor, action, files FROM batches WHERE action = 'publish'").fetchall()
     assert rows == [("local", "publish", str(tmp_path / "published"))]
 
 

@@ -12,7 +12,7 @@ from metrics.contract.importer import import_paths
 from metrics.methods.aggregate import Figure, aggregate_figures, derived_value
 from metrics.methods.disclosure import is_primary_suppressed
 from metrics.methods.explain import format_value
-from metrics.methods.intervals import byar_interval, figure_interval, wilson_interval
+from metrics.methods.intervals import byar_interval, figure_interval
 from metrics.read.readmodel import goal_results
 from metrics.vocab import UNIT_SCALE, UNITS
 

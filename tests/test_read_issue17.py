@@ -11,12 +11,12 @@ import datetime as dt
 import pytest
 from conftest import BASE_FILES, write_files
 
+from metrics import store
 from metrics.contract.importer import import_paths
 from metrics.methods.aggregate import Figure, partnership_series
 from metrics.outputs.charts import goal_table
 from metrics.read import readmodel
 from metrics.read.readmodel import goal_markers, goal_results
-from metrics.store import db as store
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
 

@@ -14,13 +14,12 @@ import re
 import pytest
 from conftest import BASE_FILES, write_files
 
-from metrics import edits
+from metrics import edits, store
 from metrics.access import LOCAL
 from metrics.contract.importer import import_paths
 from metrics.outputs.boardpack import board_pack_html
 from metrics.outputs.publish import publish
 from metrics.read import readmodel, reviews, views
-from metrics.store import db as store
 
 OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
 

@@ -1,6 +1,6 @@
 """A goal's series with its recorded changes: SPC change points (phases) and
 series breaks, and projections bounded by what the unit allows
-(METHODS.md sections 4 and 5; docs/methods.md, "When the process changed",
+(docs/methods.md, "When the process changed",
 "When a series breaks" and "The trend line"). Expected values by hand.
 """
 

@@ -1,4 +1,4 @@
-"""XmR charts and SPC icons (METHODS.md section 5).
+"""XmR charts and SPC icons (docs/methods.md, "Variation over time").
 
 Vectors marked "NHSR" are NHSRplotthedots' own, from
 tests/testthat/test-ptd_calculate_point_type.R, test-ptd_spc_standard.R and
@@ -24,7 +24,6 @@ from metrics.methods.spc import (
     trend_run_ends,
     two_in_three,
     two_in_three_windows,
-    variation_icon,
     xmr_chart,
 )
 
@@ -70,7 +69,7 @@ def test_moving_ranges_above_3_267_mean_are_screened_once():
 
 
 def test_flat_series_has_zero_width_limits_and_only_common_cause():
-    # NHSRplotthedots screens with "<" and so has no limits here; METHODS.md leaves out only ranges *above*
+    # NHSRplotthedots screens with "<" and so has no limits here; docs/methods.md leaves out only ranges *above*
     limits = spc_limits([5.0] * 15)
     assert (limits.lower, limits.centre, limits.upper) == (5.0, 5.0, 5.0)
     assert point_types([5.0] * 15, HIGHER) == ["common_cause"] * 15
@@ -219,12 +218,12 @@ def test_trend_points_are_classed_by_the_trend_direction_not_the_side_of_the_cen
 def test_variation_icon_is_the_type_of_the_last_point():
     # [10, 11] x 7 then 30: mR 1 after screening the 19; centre 177/15 = 11.8; upper limit 14.46
     values = [10, 11] * 7 + [30]
-    assert variation_icon(values, HIGHER) == "improvement"
-    assert variation_icon(values, LOWER) == "concern"
+    assert xmr_chart(values, HIGHER).variation == "improvement"
+    assert xmr_chart(values, LOWER).variation == "concern"
 
 
 def test_variation_icon_needs_15_points():
-    assert variation_icon([10, 11] * 7, HIGHER) is None
+    assert xmr_chart([10, 11] * 7, HIGHER) is None
 
 
 @pytest.mark.parametrize(

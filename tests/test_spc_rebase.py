@@ -1,5 +1,5 @@
 """SPC change points: limits recalculated per phase, as NHSRplotthedots' `rebase`
-(METHODS.md section 5; docs/methods.md, "When the process changed").
+(docs/methods.md, "When the process changed").
 
 The expected values are NHSRplotthedots' own rebase examples:
 - tests/testthat/test-ptd_spc_standard.R, "it sets the rebase_group field": 20
@@ -22,8 +22,6 @@ The expected values are NHSRplotthedots' own rebase examples:
 from __future__ import annotations
 
 import datetime as dt
-
-import pytest
 
 from metrics.methods.spc import phase_groups, xmr_chart
 
@@ -102,7 +100,7 @@ def test_assurance_uses_the_limits_of_the_latest_phase():
 
 
 def test_a_latest_phase_shorter_than_the_minimum_has_no_limits_and_no_icons():
-    """METHODS.md s.5's minimum of 15 points holds in each phase: the earlier
+    """The methods' minimum of 15 points holds in each phase: the earlier
     phase keeps its limits; the icons, which read the latest phase, are not given."""
     values = [10, 11] * 8 + [20, 21, 20]
     chart = xmr_chart(values, LOWER, target=15, groups=[0] * 16 + [1] * 3)

@@ -1,4 +1,4 @@
-"""Goal status (METHODS.md section 4): every status code by hand calculation.
+"""Goal status (docs/methods.md, "How we decide a goal's status"): every status code by hand calculation.
 
 The goal used throughout: attendance from B = 92.0% on 31 Jul 2025 (t0) to
 T = 95.0% by 31 Jul 2027 (t1), higher is better. t1 - t0 = 730 days; a figure

@@ -1,7 +1,7 @@
 """`python -m metrics status --json` on the demo data and on hand-built cases.
 
 Expected statuses come from data/demo/check_demo.py, an independent
-implementation of METHODS.md written from the text alone (it shares no code
+implementation of docs/methods.md written from the text alone (it shares no code
 with metrics/), and from hand calculation.
 """
 
@@ -16,13 +16,13 @@ from conftest import write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics import store
 from metrics.cli import main
 from metrics.contract.demo import DEMO_DIR
 from metrics.contract.importer import import_paths
 from metrics.methods.aggregate import Figure, partnership_series
 from metrics.methods.status import STATUS_JSON_KEYS
 from metrics.read.readmodel import goal_results
-from metrics.store import db as store
 from metrics.vocab import STATUS_LABELS
 
 

@@ -7,6 +7,7 @@ from conftest import write_files
 
 from metrics.contract.importer import import_paths
 from metrics.outputs import trustees
+from metrics.read import readmodel, views
 
 
 def test_a_trust_sees_the_goals_of_every_partnership_it_belongs_to(seeded_db, tmp_path):
@@ -19,7 +20,7 @@ def test_a_trust_sees_the_goals_of_every_partnership_it_belongs_to(seeded_db, tm
     }
     assert import_paths(seeded_db, write_files(tmp_path / "o", other)).ok
     assert trustees.members(seeded_db) == ["Another Trust", "Oak Learning Trust", "Shire Council"]
-    view = trustees.trust_view(seeded_db, "Oak Learning Trust")
+    view = trustees.trust_view("Oak Learning Trust", views.partnerships(seeded_db), readmodel.goal_results(seeded_db), views.places(seeded_db))
     assert sorted(r.goal.goal_id for r in view.results) == ["attend-up", "north-safer"]
     assert {place: [r.goal.goal_id for r in rs] for place, rs in view.by_place().items()} == {
         "North End": ["north-safer"], "Shire Delivery Board": ["attend-up"],

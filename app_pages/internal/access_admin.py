@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.common import ui
 from metrics import access
-from metrics.store.db import StoreError
+from metrics.store import StoreError
 
 version = ui.frame("Access", need="admin")
 p = ui.perms()

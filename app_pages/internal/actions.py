@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages.common import ui
 from metrics import edits
+from metrics.methods.explain import format_day
 from metrics.read import views
 from metrics.vocab import ACTION_STATUSES
 
@@ -19,7 +20,7 @@ goals = {g.goal_id: g.statement for g in ui.goal_list(version, partnership=chose
 overdue = acts[acts["overdue"] == True]  # noqa: E712 (a pandas column)
 st.markdown(f"**{len(acts)} actions**, **{len(overdue)} overdue** (open and past their due date).")
 for _, a in overdue.iterrows():
-    st.error(f"⚠ Overdue since {a['due_on']:%d %B %Y}: " + ui.text(f"{a['description']} ({a['owner']})"), icon=":material/schedule:")
+    st.error(f"⚠ Overdue since {format_day(a['due_on'])}: " + ui.text(f"{a['description']} ({a['owner']})"), icon=":material/schedule:")
 if not acts.empty:
     shown = acts.assign(overdue=acts["overdue"].map({True: "⚠ overdue", False: ""}))
     st.dataframe(shown[["action_id", "description", "owner", "agreed_on", "due_on", "status", "overdue"]], hide_index=True, width="stretch")

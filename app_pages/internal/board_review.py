@@ -11,6 +11,7 @@ import streamlit as st
 
 from app_pages.common import ui
 from metrics import edits
+from metrics.methods.explain import format_day
 from metrics.outputs.boardpack import board_pack_html
 from metrics.read import reviews, views
 
@@ -21,11 +22,11 @@ steward = ui.perms().can("steward", p.partnership_id)
 today = dt.date.today()
 past = views.review_dates(ui.con(), p, until=today)
 upcoming = (past[-1] if past else today) + dt.timedelta(weeks=p.cadence_weeks)
-st.markdown(f"Reviews every **{p.cadence_weeks} weeks**. Last review: **{past[-1]:%d %B %Y}**." if past else "No review yet.")
-st.markdown(f"Next review (by the cadence): **{upcoming:%d %B %Y}**.")
+st.markdown(f"Reviews every **{p.cadence_weeks} weeks**. Last review: **{format_day(past[-1])}**." if past else "No review yet.")
+st.markdown(f"Next review (by the cadence): **{format_day(upcoming)}**.")
 
 dates = list(reversed(past)) + [upcoming] if upcoming not in past else list(reversed(past))
-review_date = st.selectbox("Review", dates, format_func=lambda d: f"{d:%d %B %Y}" + (" (next)" if d > today else ""))
+review_date = st.selectbox("Review", dates, format_func=lambda d: format_day(d) + (" (next)" if d > today else ""))
 frozen = reviews.review_as_of(ui.con(), p.partnership_id, review_date)
 st.caption(
     "The pack is computed as of the end of the review day (UK time), or now if that day has not ended, and that time is "
@@ -49,6 +50,6 @@ if steward:
             day = st.date_input("Date the board met", value=today)
             if st.form_submit_button("Record the review"):
                 if ui.edit(edits.record_review, p.partnership_id, day):
-                    st.success(f"Recorded a review on {day:%d %B %Y}.")
+                    st.success(f"Recorded a review on {format_day(day)}.")
                 else:
-                    st.info(f"A review on {day:%d %B %Y} was already recorded.")
+                    st.info(f"A review on {format_day(day)} was already recorded.")

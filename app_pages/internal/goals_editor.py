@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.common import ui
 from metrics import edits
+from metrics.read import readmodel
 from metrics.vocab import VISIBILITIES
 
 version = ui.frame("Goals editor", need="steward")
@@ -18,6 +19,7 @@ if not parts or not measures:
     ui.empty_database_message()
     st.stop()
 
+names = {p.partnership_id: p.name for p in parts}
 goals = {g.goal_id: g for g in ui.goal_list(version) if perms.can("steward", g.partnership_id)}
 NEW = "(new goal)"
 choice = st.selectbox("Goal to edit", [NEW] + list(goals), format_func=lambda i: i if i == NEW else f"{i}: {goals[i].statement}")
@@ -27,7 +29,7 @@ with st.form("goal_form"):
     goal_id = st.text_input("Goal id (lower-case letters, digits, - and _)", value=current.goal_id if current else "", disabled=current is not None)
     partnership_id = st.selectbox("Partnership", [p.partnership_id for p in parts], index=[p.partnership_id for p in parts].index(current.partnership_id) if current else 0, format_func=lambda i: next(p.name for p in parts if p.partnership_id == i))
     scopes = [partnership_id] + next(p.places for p in parts if p.partnership_id == partnership_id)
-    scope = st.selectbox("Scope (the whole partnership, or one of its neighbourhoods)", scopes, index=scopes.index(current.scope) if current and current.scope in scopes else 0, format_func=lambda i: "Whole partnership" if i == partnership_id else places.get(i, {}).get("name", i))
+    scope = st.selectbox("Scope (the whole partnership, or one of its neighbourhoods)", scopes, index=scopes.index(current.scope) if current and current.scope in scopes else 0, format_func=lambda i: readmodel.scope_label(i, partnership_id, names, places))
     measure_id = st.selectbox("Measure", list(measures), index=list(measures).index(current.measure_id) if current else 0, format_func=lambda i: measures[i].name)
     statement = st.text_area("The promise, in plain words, as stated publicly", value=current.statement if current else "")
     c1, c2 = st.columns(2)

@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.common import ui
+from metrics.methods.explain import format_day
 from metrics.outputs.charts import multi_series_figure
 from metrics.read import views
 from metrics.vocab import DOMAINS, VOICES
@@ -43,12 +44,12 @@ with left:
             ui.quote(n["text"])
             where = places.get(n["place_id"], {}).get("name") if n["place_id"] else None
             if n["publishable"]:
-                consent = f"✔ Approved for publication by {n['approved_by']} on {n['approved_on']:%d %b %Y}"
+                consent = f"✔ Approved for publication by {n['approved_by']} on {format_day(n['approved_on'])}"
             elif n["consent"] == "public":
                 consent = "Public consent, not yet approved: not published"
             else:
                 consent = f"Consent: {n['consent']}: never published"
-            st.caption(ui.text(" · ".join(x for x in (n["voice"].replace("_", " "), n["domain"], where, f"{n['recorded_on']:%d %b %Y}", n["source"]) if x)))
+            st.caption(ui.text(" · ".join(x for x in (n["voice"].replace("_", " "), n["domain"], where, format_day(n['recorded_on']), n["source"]) if x)))
             st.caption(ui.text(consent))
 with right:
     st.markdown("**Measures of the same domain and place**")

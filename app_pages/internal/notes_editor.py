@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages.common import ui
 from metrics import edits
+from metrics.methods.explain import format_day
 from metrics.read import views
 from metrics.vocab import CONSENTS, DOMAINS, VOICES
 
@@ -60,7 +61,7 @@ with approve_tab:
         with st.container(border=True):
             with st.form(f"approve_{n['note_id']}"):
                 ui.quote(n["text"])
-                st.caption(ui.text(f"{n['note_id']} · {n['voice'].replace('_', ' ')} · {n['recorded_on']:%d %b %Y}"))
+                st.caption(ui.text(f"{n['note_id']} · {n['voice'].replace('_', ' ')} · {format_day(n['recorded_on'])}"))
                 wording = st.text_area("Wording approved for publication (remove names of private individuals)", value=n["text"], key=f"w_{n['note_id']}")
                 by = st.text_input("Approved by (a role or organisation, not a person's name)", key=f"b_{n['note_id']}")
                 on = st.date_input("Approved on", value=dt.date.today(), key=f"o_{n['note_id']}")

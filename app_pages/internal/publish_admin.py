@@ -4,9 +4,8 @@ recorded in the audit trail), the same files `python -m metrics publish` writes.
 import streamlit as st
 
 from app_pages.common import ui
-from metrics import access
+from metrics import access, store
 from metrics.outputs import publish
-from metrics.store import db as store
 
 version = ui.frame("Publish the site", need="admin")
 p = ui.perms()

@@ -18,9 +18,8 @@ if not orgs:
 default = trustees.likeliest_trust(parts)
 trust = ui.choose("Trust (or any member organisation)", {o: o for o in sorted(orgs, key=lambda o: (o != default, o))}, "trust")
 places = ui.places(version)
-theirs = [p for p in parts if trust in p.members]
-ids = {p.partnership_id for p in theirs}
-view = trustees.TrustView(trust, theirs, [r for r in ui.goal_results(version) if r.goal.partnership_id in ids], {k: v["name"] for k, v in places.items()})
+view = trustees.trust_view(trust, parts, ui.goal_results(version), places)
+theirs = view.partnerships
 st.markdown(f"**{len(view.results)} goals** in **{len(view.partnerships)}** partnership(s): {ui.text(', '.join(p.name for p in view.partnerships))}.")
 
 st.header("Place by outcome")

@@ -4,12 +4,11 @@ Run from the repository root:
 
     .venv/bin/python data/demo/build_demo.py
 
-It writes the import files of DATA_FORMATS.md next to this script
+It writes the import files of docs/data-contract.md next to this script
 (places, partnerships, measures, goals, observations, notes, actions) and a
 later import in `revisions/` (late register corrections and one moved goal
 date, with its reason in `revisions/REASON.txt`). It then checks the files
-with `check_demo.py` (every format rule, and every goal status of METHODS.md
-section 4 present before and after the revisions) and exits non-zero if a
+with `check_demo.py` (every format rule, and every goal status of docs/methods.md, "How we decide a goal's status" present before and after the revisions) and exits non-zero if a
 check fails.
 
 Everything is deterministic: the only randomness is Python's `random.Random`
@@ -636,7 +635,7 @@ def partnership_rows() -> list[dict]:
 # Each goal's baseline is the observed figure for its scope at baseline_date
 # (read back from the generated observations, so it always agrees); the target,
 # dates and wording are the partnership's promise. The comment after each goal
-# is the status it is designed to show on this data (METHODS.md section 4);
+# is the status it is designed to show on this data (docs/methods.md, "How we decide a goal's status");
 # check_demo.py recomputes them from the files and fails if any code is missing.
 GOALS = [
     # Carrowfield East Delivery Board
@@ -810,7 +809,7 @@ REGISTER_CORRECTIONS = [
 
 
 def observed_figure(obs: list[dict], partnerships: dict, goal: dict) -> float:
-    """The scope's figure for the period ending on the baseline date (METHODS.md section 2)."""
+    """The scope's figure for the period ending on the baseline date (docs/methods.md, "Figures for a whole partnership")."""
     unit = MEASURE_BY_ID[goal["measure_id"]]["unit"]
     hoods = partnerships[goal["scope"]] if goal["scope"] in partnerships else [goal["scope"]]
     rows = [r for r in obs if r["measure_id"] == goal["measure_id"]

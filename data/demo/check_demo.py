@@ -1,13 +1,13 @@
-"""Check the demo data set: the file rules of DATA_FORMATS.md and the goal statuses.
+"""Check the demo data set: the file rules of docs/data-contract.md and the goal statuses.
 
     .venv/bin/python data/demo/check_demo.py
 
 An independent re-reading of the CSV files written by `build_demo.py`, using
-only the standard library and the written contracts (DATA_FORMATS.md,
-METHODS.md sections 1, 2 and 4), not the generator's internals. It prints
+only the standard library and the written contracts (docs/data-contract.md,
+docs/methods.md), not the generator's internals. It prints
 each goal's status before and after the revision import in `revisions/` and
 exits non-zero when a file breaks a rule or when the goals, before or after
-the revisions, do not show every status code of METHODS.md section 4.
+the revisions, do not show every status code of docs/methods.md, "How we decide a goal's status".
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def date(text: str) -> dt.date:
 
 
 # ---------------------------------------------------------------------------
-# Validation (DATA_FORMATS.md)
+# Validation (docs/data-contract.md)
 # ---------------------------------------------------------------------------
 
 
@@ -161,7 +161,7 @@ def check_cells(kind: str, header: list[str], rows: list[dict], probs: Problems,
 
 
 def validate(data: dict[str, list[dict]], probs: Problems, label: str) -> None:
-    """Cross-row rules of DATA_FORMATS.md on a whole data set (after any revisions)."""
+    """Cross-row rules of docs/data-contract.md on a whole data set (after any revisions)."""
     places = {r["place_id"]: r for r in data["places"]}
     for pid, r in places.items():
         if r["level"] not in LEVELS:
@@ -296,7 +296,7 @@ def validate(data: dict[str, list[dict]], probs: Problems, label: str) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Goal status (METHODS.md sections 1, 2 and 4)
+# Goal status (docs/methods.md)
 # ---------------------------------------------------------------------------
 
 
@@ -325,7 +325,7 @@ def figure(row: dict, unit: str) -> dict | None:
 
 
 def aggregate(figs: list[dict], unit: str) -> dict | None:
-    """A partnership figure from its neighbourhoods' figures (METHODS.md section 2)."""
+    """A partnership figure from its neighbourhoods' figures (docs/methods.md, "Figures for a whole partnership")."""
     if unit in SCALE:
         if any("num" not in f for f in figs):
             return None
@@ -377,7 +377,7 @@ def scope_series(data: dict, goal: dict) -> list[dict]:
 
 
 def interval(point: dict, unit: str) -> tuple[float, float] | None:
-    """95% interval of one figure (METHODS.md section 3)."""
+    """95% interval of one figure (docs/methods.md, "Confidence intervals")."""
     if unit in SCALE and "num" in point:
         x, n = point["num"], point["den"]
         root = Z * math.sqrt(Z * Z + 4 * x * (1 - x / n))
@@ -396,7 +396,7 @@ def interval(point: dict, unit: str) -> tuple[float, float] | None:
 
 
 def goal_status(data: dict, goal: dict) -> dict:
-    """METHODS.md section 4, step by step."""
+    """docs/methods.md, "How we decide a goal's status", step by step."""
     measure = next(m for m in data["measures"] if m["measure_id"] == goal["measure_id"])
     unit = measure["unit"]
     s = 1 if measure["direction"] == "higher_is_better" else -1
@@ -561,7 +561,7 @@ def main(folder: Path = HERE, quiet: bool = False) -> int:
     for label, data in (("before revisions", before), ("after revisions", after)):
         rows = status_table(data)
         if not quiet:
-            print(f"\nGoal statuses {label} (METHODS.md section 4):")
+            print(f"\nGoal statuses {label} (docs/methods.md, how we decide a goal's status):")
             print(format_table(rows))
         missing = [s for s in STATUSES if s not in {r["status"] for r in rows}]
         if missing:
@@ -575,7 +575,7 @@ def main(folder: Path = HERE, quiet: bool = False) -> int:
         print("\nProblems:\n" + "\n".join(probs))
         return 1
     if not quiet:
-        print("\nAll files follow DATA_FORMATS.md; every status code is present before and after the revisions.")
+        print("\nAll files follow docs/data-contract.md; every status code is present before and after the revisions.")
     return 0
 
 

@@ -1,6 +1,6 @@
 -- Schema version 1: the store behind the dashboard.
 --
--- Every kind a steward imports is kept with its history (METHODS.md section 6):
+-- Every kind a steward imports is kept with its history (docs/methods.md, "What did we know on that day?"):
 -- a row is never updated in place or deleted. A revision closes the current row
 -- (superseded_at) and inserts the new one, so "what did we know on day A" is
 -- the rows with recorded_at <= A and (superseded_at IS NULL OR superseded_at > A).
@@ -80,7 +80,7 @@ CREATE TABLE IF NOT EXISTS goals (
 -- Figures are stored as given. A figure cell that held a GSS symbol ("c",
 -- "x", ...) keeps the symbol in <column>_symbol and NULL in the number.
 -- figure is the value the methods judge: numerator / denominator x scale for
--- percent and rate_per_1000 when both are known, else value (METHODS.md s.1).
+-- percent and rate_per_1000 when both are known, else value (docs/methods.md, "Units").
 CREATE TABLE IF NOT EXISTS observations (
     measure_id         VARCHAR NOT NULL,
     place_id           VARCHAR NOT NULL,
@@ -141,7 +141,7 @@ CREATE TABLE IF NOT EXISTS actions (
 );
 
 -- A delivery board's review. as_of is frozen the first time its pack is made
--- so the pack can be reproduced exactly (METHODS.md section 6).
+-- so the pack can be reproduced exactly (docs/methods.md, "What did we know on that day?").
 CREATE TABLE IF NOT EXISTS reviews (
     partnership_id VARCHAR NOT NULL,
     review_date    DATE NOT NULL,

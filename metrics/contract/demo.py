@@ -14,11 +14,10 @@ reason, and last the reviews each board held (board/reviews_held.csv).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
-
-import csv
 
 import duckdb
 import pyarrow as pa
@@ -27,7 +26,7 @@ import pyarrow.compute as pc
 from metrics.contract.importer import import_sheets
 from metrics.contract.kinds import KINDS
 from metrics.contract.readers import Sheet, read_paths
-from metrics.store.db import PROJECT_ROOT
+from metrics.store import PROJECT_ROOT
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 DEMO_ACTOR = "demo seed"

@@ -1,6 +1,6 @@
 """Export the current data as CSV files in the import formats.
 
-One file per kind, rows sorted by key, exactly the columns of DATA_FORMATS.md,
+One file per kind, rows sorted by key, exactly the columns of docs/data-contract.md,
 so that `init` followed by `import DIR/*.csv` rebuilds the same data. Numbers
 are written in their shortest exact form (a stored 93.25 is written 93.25, a
 whole number without ".0"), GSS symbols as stored, lists joined with ";".
@@ -19,7 +19,7 @@ import duckdb
 
 from metrics.contract.csvsafe import write_rows
 from metrics.contract.kinds import KINDS
-from metrics.store.db import VERSIONED_TABLES, as_of_filter
+from metrics.store import VERSIONED_TABLES, as_of_filter
 
 
 def format_cell(value: Any) -> str:

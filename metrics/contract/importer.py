@@ -30,7 +30,7 @@ from metrics.contract.kinds import KINDS
 from metrics.contract.models import MODELS, ImportRow, ObservationRow, validation_errors
 from metrics.contract.problems import Problem
 from metrics.contract.readers import ROW, Sheet, Upload, read_paths, source_name
-from metrics.store.db import VERSIONED_TABLES, one, scalar, serialised, write_batch
+from metrics.store import VERSIONED_TABLES, one, scalar, serialised, write_batch
 from metrics.vocab import LEVEL_RANK, is_gss_code
 
 BOOKKEEPING = ("recorded_at", "superseded_at", "batch_id", "change_reason")
@@ -374,7 +374,7 @@ class Plan:
     def _check_areas_counted_once(self) -> None:
         """No area may belong to two neighbourhoods of one partnership at the
         same time: the partnership's figures add up its neighbourhoods, so the
-        area would be counted twice (METHODS.md section 2)."""
+        area would be counted twice (docs/methods.md, "Figures for a whole partnership")."""
         areas: dict[str, list[tuple[str, Any, Any]]] = defaultdict(list)
         for (place_id, code), a in self.merged["place_areas"].items():
             areas[place_id].append((code, a["valid_from"], a["valid_to"]))
@@ -484,7 +484,7 @@ class Plan:
 
     def _check_phases_and_breaks(self) -> None:
         """A change point is for a measure and a goal's scope (a partnership, or
-        a neighbourhood); a break for a measure (DATA_FORMATS.md, issue 17)."""
+        a neighbourhood); a break for a measure (docs/data-contract.md)."""
         for kind in ("spc_phases", "measure_breaks"):
             for row in self.rows.get(kind, []):
                 m = row.model
@@ -614,7 +614,7 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 
 
 def apply_stage(con: duckdb.DuckDBPyConnection, table: str, stage: str, batch_id: int, at: dt.datetime, reason: str | None) -> KindChange:
-    """Write a staged set of rows into a versioned table (METHODS.md section 6).
+    """Write a staged set of rows into a versioned table (docs/methods.md, "What did we know on that day?").
 
     New keys are inserted; keys whose values differ close the current row
     (superseded_at = at) and insert the new one; identical rows are left alone.

@@ -1,4 +1,4 @@
-"""The import kinds of DATA_FORMATS.md: their columns, keys and column types.
+"""The import kinds of docs/data-contract.md: their columns, keys and column types.
 
 This is the single description of the file contract. The readers check
 headers against it, the importer validates and stores by it, the exporter
@@ -235,7 +235,7 @@ KINDS: dict[str, Kind] = {
 
 
 def kind_from_filename(stem: str) -> str | None:
-    """The kind a CSV file holds, from its file name stem (DATA_FORMATS.md).
+    """The kind a CSV file holds, from its file name stem (docs/data-contract.md).
 
     `observations`, `observations_2026_spring` and `observations-june` are all
     observations. Case is ignored, so `Observations.csv` from Windows works.

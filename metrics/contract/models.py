@@ -1,4 +1,4 @@
-"""pydantic models of the import rows of DATA_FORMATS.md, one per kind.
+"""pydantic models of the import rows of docs/data-contract.md, one per kind.
 
 Each model takes a row of text cells exactly as the steward typed them and
 either gives typed values or errors that say what is wrong and how to fix it.
@@ -42,7 +42,7 @@ from metrics.vocab import (
 
 NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# How far a stated value may be from numerator / denominator x scale (DATA_FORMATS.md).
+# How far a stated value may be from numerator / denominator x scale (docs/data-contract.md).
 VALUE_TOLERANCE = 0.05
 
 
@@ -157,7 +157,7 @@ def parse_text_list(raw: str) -> list[str]:
 
 
 def parse_area_code(raw: str) -> str:
-    """An official area's GSS code, of a type a place can be made of (DATA_FORMATS.md, place_areas)."""
+    """An official area's GSS code, of a type a place can be made of (docs/data-contract.md, place_areas)."""
     if area_type(raw) is not None:
         return raw
     kinds = "output area (E00/W00), LSOA (E01/W01), MSOA (E02/W02), ward (E05/W05) or local authority (E06-E10/W06)"
@@ -368,10 +368,6 @@ class NoteRow(ImportRow):
     approved_by: OptText = None
     approved_on: OptDate = None
 
-    @property
-    def approved(self) -> bool:
-        return self.consent == "public" and None not in (self.approved_wording, self.approved_by, self.approved_on)
-
     @model_validator(mode="after")
     def _approval(self) -> NoteRow:
         approval = {"approved_wording": self.approved_wording, "approved_by": self.approved_by, "approved_on": self.approved_on}
@@ -481,7 +477,7 @@ UNIT_FIGURES = {
 
 
 def interval_problems(cells: dict[str, float | str | None]) -> list[tuple[str, str, str, str]]:
-    """The rules of a publisher's interval (DATA_FORMATS.md, observations: ci_low,
+    """The rules of a publisher's interval (docs/data-contract.md, observations: ci_low,
     ci_high): both ends or neither, in order, around a stated value."""
     low, high, value = cells.get("ci_low"), cells.get("ci_high"), cells.get("value")
     if low is None and high is None:
@@ -499,7 +495,7 @@ def interval_problems(cells: dict[str, float | str | None]) -> list[tuple[str, s
 
 
 def observation_figure_problems(measure: dict, cells: dict[str, float | str | None]) -> list[tuple[str, str, str, str]]:
-    """The figure rules of DATA_FORMATS.md for one row, given its measure.
+    """The figure rules of docs/data-contract.md for one row, given its measure.
 
     `cells` holds numbers (float), GSS symbols (str) or None (empty). Returns
     (code, column, message, fix) tuples in a fixed order; the SQL bulk path
@@ -567,7 +563,7 @@ def observation_figure_problems(measure: dict, cells: dict[str, float | str | No
 
 
 def derived_figure(unit: str, cells: dict[str, float | str | None]) -> float | None:
-    """The value judged (METHODS.md section 1): numerator / denominator x scale
+    """The value judged (docs/methods.md, "Units"): numerator / denominator x scale
     for rates when both are numbers, otherwise the stated value; None when
     the figure is not available. A value given with its publisher's interval is
     judged as published: the interval belongs to that value, and counts may be

@@ -3,7 +3,7 @@
 A partnership network's observations file can hold a million rows; checking
 each row with pydantic takes tens of seconds. Here DuckDB classifies every
 row at once as *clean* (every cell well formed and every figure rule of
-DATA_FORMATS.md met, written as SQL) or not. Only the rows that are not clean
+docs/data-contract.md met, written as SQL) or not. Only the rows that are not clean
 go through `ObservationRow`, the row-by-row statement of the same rules, which
 also words the messages. Rows holding GSS symbols are never "clean" here, so
 the rarely used paths stay in the one Python implementation.
@@ -20,7 +20,8 @@ import pyarrow as pa
 from metrics.contract.control_chars import REFUSED_RE2
 from metrics.contract.kinds import OBSERVATIONS
 from metrics.contract.models import VALUE_TOLERANCE
-from metrics.store.db import scalar
+from metrics.methods.aggregate import derived_value_sql
+from metrics.store import scalar
 from metrics.vocab import GSS_SYMBOL_CELLS, SLUG_PATTERN, UNIT_SCALE
 
 NUM = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
@@ -64,10 +65,7 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
             LEFT JOIN ({places_sql}) pl ON pl.place_id = r.place_id
         ), f AS (
             SELECT *,
-                CASE WHEN lo IS NOT NULL AND hi IS NOT NULL AND v IS NOT NULL THEN v
-                     WHEN unit IN {RATIO_UNITS_SQL} AND n IS NOT NULL AND d IS NOT NULL AND d <> 0
-                     THEN n / d * ({SCALE_SQL})
-                     ELSE v END AS fig,
+                {derived_value_sql("unit", "v", "n", "d", "lo", "hi")} AS fig,
                 regexp_full_match(measure_id, '{SLUG_PATTERN}')
                 AND regexp_full_match(place_id, '{SLUG_PATTERN}')
                 AND regexp_full_match(period_start, '{DATE}') AND TRY_CAST(period_start AS DATE) IS NOT NULL

@@ -1,4 +1,4 @@
-"""Figures, derived values and partnership-wide aggregates (METHODS.md sections 1 and 2).
+"""Figures, derived values and partnership-wide aggregates (docs/methods.md).
 
 A partnership's figure for a period is built from its neighbourhoods' figures
 for exactly that period, and only when every neighbourhood has one. Rates are
@@ -24,7 +24,7 @@ class Figure:
     `value` is the figure as given (a percentage, a rate per 1,000, 10,000 or
     100,000, a count or a mean score). `numerator` and `denominator` carry a
     percent or rate; `sample_size` and `std_dev` carry a score; `ci_low` and
-    `ci_high` a publisher's own 95% interval (DATA_FORMATS.md, observations).
+    `ci_high` a publisher's own 95% interval (docs/data-contract.md, observations).
     """
 
     value: float | None
@@ -49,7 +49,7 @@ class PeriodFigure:
 
     `figure` is None when the period is incomplete or, though complete, cannot
     be aggregated (for example a percent row without a numerator). Pages show an
-    incomplete period as "incomplete (k of n neighbourhoods)" (METHODS.md s.2).
+    incomplete period as "incomplete (k of n neighbourhoods)" (docs/methods.md, "Figures for a whole partnership").
     """
 
     period_start: date
@@ -65,7 +65,7 @@ class PeriodFigure:
 
 
 def unit_scale(unit: str) -> float:
-    """The multiplier of a ratio unit: 100 for percent, 1,000 for rate_per_1000, ... (METHODS.md s.1)."""
+    """The multiplier of a ratio unit: 100 for percent, 1,000 for rate_per_1000, ... (docs/methods.md, "Units")."""
     if unit not in UNIT_SCALE:
         raise ValueError(f"unit {unit!r} is not a ratio unit; ratio units are {sorted(UNIT_SCALE)}")
     return UNIT_SCALE[unit]
@@ -80,7 +80,7 @@ def has_ratio_parts(fig: Figure) -> bool:
     """True when a figure carries both a numerator and a positive denominator.
 
     Only such a figure can be summed into a partnership rate or given a Wilson
-    interval (METHODS.md sections 2 and 3; DATA_FORMATS.md, observations).
+    interval (docs/methods.md; docs/data-contract.md, observations).
     """
     return fig.numerator is not None and fig.denominator is not None and fig.denominator > 0
 
@@ -88,7 +88,7 @@ def has_ratio_parts(fig: Figure) -> bool:
 def derived_value(unit: str, fig: Figure) -> float | None:
     """The value the methods judge: numerator / denominator x scale when both are known, else value.
 
-    METHODS.md section 1: for percent and the rates the figure is derived
+    docs/methods.md, "Units": for percent and the rates the figure is derived
     from its parts so that a rounded `value` in a source file never outranks the
     counts it was rounded from. Counts and scores are their value. A value that
     came with its publisher's interval is the publisher's estimate and is used
@@ -102,18 +102,32 @@ def derived_value(unit: str, fig: Figure) -> float | None:
     return fig.value
 
 
+def derived_value_sql(unit: str, value: str, numerator: str, denominator: str, ci_low: str, ci_high: str) -> str:
+    """`derived_value` as a DuckDB expression over columns (SQL text), for the
+    importer, which stores every row's judged figure in bulk. The same rules in
+    the same order; tests/test_aggregate.py checks the two agree on random rows."""
+    scale = "CASE " + unit + " " + " ".join(f"WHEN '{u}' THEN {s!r}" for u, s in UNIT_SCALE.items()) + " END"
+    ratio_units = "(" + ", ".join(f"'{u}'" for u in UNIT_SCALE) + ")"
+    return (
+        f"CASE WHEN {value} IS NOT NULL AND {ci_low} IS NOT NULL AND {ci_high} IS NOT NULL THEN {value} "
+        f"WHEN {unit} IN {ratio_units} AND {numerator} IS NOT NULL AND {denominator} IS NOT NULL AND {denominator} > 0 "
+        f"THEN {numerator} / {denominator} * ({scale}) "
+        f"ELSE {value} END"
+    )
+
+
 def is_available(unit: str, fig: Figure | None) -> bool:
     """True when an observation has a figure at all.
 
     A row stored as unavailable (a GSS symbol such as `c` in place of the
     number) has no value and no numerator/denominator, and counts as missing
-    for completeness and for the latest value (METHODS.md sections 2 and 4).
+    for completeness and for the latest value (docs/methods.md).
     """
     return fig is not None and derived_value(unit, fig) is not None
 
 
 def ratio_of_sums(unit: str, figures: Sequence[Figure]) -> Figure | None:
-    """Sum of numerators / sum of denominators x scale (METHODS.md s.2, percent and the rates).
+    """Sum of numerators / sum of denominators x scale (docs/methods.md, "Figures for a whole partnership", percent and the rates).
 
     Never the mean of the rates: each place counts in proportion to its base.
     A row without numerator and denominator makes the period not aggregable.
@@ -130,7 +144,7 @@ def ratio_of_sums(unit: str, figures: Sequence[Figure]) -> Figure | None:
 
 
 def sum_of_counts(figures: Sequence[Figure]) -> Figure | None:
-    """A partnership count is the sum of its neighbourhoods' counts (METHODS.md s.2)."""
+    """A partnership count is the sum of its neighbourhoods' counts (docs/methods.md, "Figures for a whole partnership")."""
     if not figures or any(f.value is None for f in figures):
         return None
     return Figure(value=math.fsum(f.value for f in figures))  # type: ignore[misc]
@@ -139,7 +153,7 @@ def sum_of_counts(figures: Sequence[Figure]) -> Figure | None:
 def pooled_std_dev(figures: Sequence[Figure], mean: float) -> float | None:
     """The standard deviation of all respondents pooled, from each group's n, mean and sd.
 
-    METHODS.md s.2: sqrt((sum((n_i - 1) s_i^2) + sum(n_i (x_i - x)^2)) / (N - 1)),
+    docs/methods.md, "Figures for a whole partnership": sqrt((sum((n_i - 1) s_i^2) + sum(n_i (x_i - x)^2)) / (N - 1)),
     the within-group plus the between-group sum of squares. Defined only when
     every s_i is known and N > 1; otherwise None (no interval can follow).
     """
@@ -154,7 +168,7 @@ def pooled_std_dev(figures: Sequence[Figure], mean: float) -> float | None:
 
 
 def weighted_mean_score(figures: Sequence[Figure]) -> Figure | None:
-    """A partnership score: the sample-weighted mean sum(n_i x_i) / sum(n_i) (METHODS.md s.2).
+    """A partnership score: the sample-weighted mean sum(n_i x_i) / sum(n_i) (docs/methods.md, "Figures for a whole partnership").
 
     This is the mean of every respondent's score, as if the surveys were one.
     Every row needs its value and sample size; the pooled standard deviation
@@ -170,7 +184,7 @@ def weighted_mean_score(figures: Sequence[Figure]) -> Figure | None:
 
 
 def aggregate_figures(unit: str, figures: Sequence[Figure]) -> Figure | None:
-    """One figure for a set of places in one period, by the unit's rule (METHODS.md s.2).
+    """One figure for a set of places in one period, by the unit's rule (docs/methods.md, "Figures for a whole partnership").
 
     percent / rates: ratio of sums; count: sum; score: sample-weighted
     mean with pooled sd. None when any row lacks what its unit's rule needs.
@@ -190,7 +204,7 @@ def partnership_series(
 ) -> list[PeriodFigure]:
     """Every period any neighbourhood reported, with the partnership figure where it exists.
 
-    METHODS.md s.2: a period is the exact pair (period_start, period_end); it is
+    docs/methods.md, "Figures for a whole partnership": a period is the exact pair (period_start, period_end); it is
     complete only when every neighbourhood has a row with an available figure
     for it. Rows for other places are ignored; two rows for the same place and
     period are an error (the store resolves revisions before this point).

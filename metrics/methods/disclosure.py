@@ -1,4 +1,4 @@
-"""Disclosure control for every published figure (METHODS.md section 7).
+"""Disclosure control for every published figure (docs/methods.md, "What we publish").
 
 Primary suppression hides a figure whose base is small or whose count is 1 or
 2. Secondary suppression then treats every figure published for one measure
@@ -65,7 +65,7 @@ _TOL = 1e-7
 
 
 def threshold(suppress_below: int | None) -> int:
-    """The measure's smallest publishable base (DATA_FORMATS.md: default 10)."""
+    """The measure's smallest publishable base (docs/data-contract.md: default 10)."""
     return DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
 
 
@@ -83,7 +83,7 @@ def figure_base(unit: str, fig: Figure | None) -> float | None:
 
 
 def is_primary_suppressed(unit: str, fig: Figure | None, suppress_below: int | None) -> bool:
-    """METHODS.md s.7: suppress when the base (denominator, or sample size for a
+    """docs/methods.md, "What we publish": suppress when the base (denominator, or sample size for a
     score) is below the measure's threshold (default 10), or when a count (the
     numerator, or the value of a count measure) is 1 or 2.
 
@@ -407,7 +407,7 @@ def protected_figures(unit: str, fig: Figure | None, suppress_below: int | None)
 
 
 def status_gives_nothing_away(spec: GoalSpec, status: str, fig: Figure | None, period: tuple, suppress_below: int | None) -> bool:
-    """True when a hidden latest figure's status may be published (METHODS.md s.7):
+    """True when a hidden latest figure's status may be published (docs/methods.md, "What we publish"):
     every figure the suppression protects would have given the same status, so
     the status cannot tell them apart, nor tell a small figure from the real one."""
     zone = protected_figures(spec.unit, fig, suppress_below)

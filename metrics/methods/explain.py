@@ -1,4 +1,4 @@
-"""Plain-English explanations of figures and statuses (METHODS.md section 4).
+"""Plain-English explanations of figures and statuses (docs/methods.md, "How we decide a goal's status").
 
 Every sentence is built from the same numbers as the status, so the words can
 never disagree with the badge. Aimed at a reading age of about 12: short
@@ -83,7 +83,7 @@ def variation_high(code: str, direction: str) -> bool:
 
 
 def variation_label(code: str | None, direction: str | None = None) -> str:
-    """The SPC variation icon in words (METHODS.md s.5), with the side of a
+    """The SPC variation icon in words (docs/methods.md, "Variation over time"), with the side of a
     special cause when the measure's direction is given, or why there is none."""
     if code is None:
         return f"No SPC icon: fewer than {MIN_POINTS} points"
@@ -128,7 +128,7 @@ def _on_track_ending(goal: GoalSpec, a: GoalAssessment) -> str:
 
 
 def status_explanation(goal: GoalSpec, a: GoalAssessment, measure_name: str) -> str:
-    """One or two plain sentences saying why the goal has its status (METHODS.md s.4).
+    """One or two plain sentences saying why the goal has its status (docs/methods.md, "How we decide a goal's status").
 
     For example: "Attendance rate is 93.7% (Mar 2026). To be on the straight
     line from 92.0% to 95.0% by Jul 2027 it would need to be 93.0%: ahead of plan."

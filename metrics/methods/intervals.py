@@ -1,4 +1,4 @@
-"""95% confidence intervals (METHODS.md section 3).
+"""95% confidence intervals (docs/methods.md, "Confidence intervals").
 
 The methods of England's public health indicators (PHEindicatormethods, and
 PHE's "Technical Guide: Confidence Intervals"): Wilson's score interval for a
@@ -20,7 +20,7 @@ Z95 = 1.959964
 def wilson_interval(
     numerator: float, denominator: float, scale: float = 100.0, z: float = Z95
 ) -> tuple[float, float]:
-    """Wilson's score interval for numerator / denominator, times `scale` (METHODS.md s.3).
+    """Wilson's score interval for numerator / denominator, times `scale` (docs/methods.md, "Confidence intervals").
 
     (2x + z^2 -+ z sqrt(z^2 + 4x(1 - x/n))) / (2 (n + z^2)). Unlike the textbook
     p -+ z sqrt(p(1-p)/n) it never leaves [0, 1] and stays sensible near 0% and
@@ -40,7 +40,7 @@ def wilson_interval(
 
 
 def byar_interval(count: float, z: float = Z95) -> tuple[float, float]:
-    """Byar's approximation to the exact Poisson interval for a count (METHODS.md s.3).
+    """Byar's approximation to the exact Poisson interval for a count (docs/methods.md, "Confidence intervals").
 
     lower x (1 - 1/(9x) - z/(3 sqrt x))^3 (0 when x = 0), upper
     (x+1) (1 - 1/(9(x+1)) + z/(3 sqrt(x+1)))^3. PHE's technical guide puts it
@@ -61,14 +61,14 @@ def byar_interval(count: float, z: float = Z95) -> tuple[float, float]:
 def mean_interval(
     mean: float, std_dev: float | None, sample_size: float | None, z: float = Z95
 ) -> tuple[float, float] | None:
-    """mean -+ z x sd / sqrt(n) for a mean score; None without sd or a positive n (METHODS.md s.3)."""
+    """mean -+ z x sd / sqrt(n) for a mean score; None without sd or a positive n (docs/methods.md, "Confidence intervals")."""
     if std_dev is None or sample_size is None or sample_size <= 0:
         return None
     half_width = z * std_dev / math.sqrt(sample_size)
     return mean - half_width, mean + half_width
 
 
-# The interval models (METHODS.md s.3), each in words for the pages.
+# The interval models (docs/methods.md, "Confidence intervals"), each in words for the pages.
 INTERVAL_MODEL_LABELS: dict[str, str] = {
     "wilson": "Wilson's score method (a share of its base)",
     "byar": "Byar's method (a count of events)",
@@ -78,7 +78,7 @@ INTERVAL_MODEL_LABELS: dict[str, str] = {
 
 def interval_model(unit: str, max_value: float | None = None) -> str:
     """The interval model of a measure, chosen once for all its figures
-    (METHODS.md s.3): "wilson" for a percentage, and for a rate whose measure
+    (docs/methods.md, "Confidence intervals"): "wilson" for a percentage, and for a rate whose measure
     cannot exceed its whole base (a max_value of at most the scale: pupils
     suspended per 1,000 pupils); "byar" for every other rate (events that can
     outnumber the base: incidents per 1,000 young people) and for a count;
@@ -94,12 +94,12 @@ def interval_model(unit: str, max_value: float | None = None) -> str:
 
 
 def rate_interval(unit: str, numerator: float, denominator: float, model: str, z: float = Z95) -> tuple[float, float] | None:
-    """The interval of a percent or rate from its numerator and denominator (METHODS.md s.3).
+    """The interval of a percent or rate from its numerator and denominator (docs/methods.md, "Confidence intervals").
 
     Wilson's interval for a measure whose figures are shares of their base;
     for a measure of events, the numerator modelled as a Poisson count: Byar's
     interval divided by the denominator, "the numerator of a rate when that is
-    the better model" in METHODS.md s.3. A share with more in it than its base
+    the better model" in docs/methods.md. A share with more in it than its base
     has no interval."""
     scale = UNIT_SCALE[unit]
     if model == "wilson":
@@ -109,7 +109,7 @@ def rate_interval(unit: str, numerator: float, denominator: float, model: str, z
 
 
 def figure_interval(unit: str, fig: Figure, model: str | None = None) -> tuple[float, float] | None:
-    """The 95% interval of one figure, by its measure's model; None where none is defined (METHODS.md s.3).
+    """The 95% interval of one figure, by its measure's model; None where none is defined (docs/methods.md, "Confidence intervals").
 
     A publisher's own interval (Fingertips publishes one with every figure) is
     used as given: it may rest on counts the publisher rounded before

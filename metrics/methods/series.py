@@ -1,5 +1,5 @@
 """Recorded changes in a series: SPC change points and series breaks
-(METHODS.md section 5; docs/methods.md, "When the process changed" and
+(docs/methods.md, "When the process changed" and
 "When a series breaks").
 
 A change point (kind `spc_phases`) says the process itself changed from a

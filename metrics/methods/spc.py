@@ -1,4 +1,4 @@
-"""XmR charts and the NHS "Making Data Count" icons (METHODS.md section 5).
+"""XmR charts and the NHS "Making Data Count" icons (docs/methods.md, "Variation over time").
 
 Each rule is its own function with the name of its NHSRplotthedots twin (the
 NHS-R community's R package, files R/ptd_spc_standard.R,
@@ -79,7 +79,7 @@ NO_TYPE = ""
 @dataclass(frozen=True)
 class XmrChart:
     """An XmR chart: its phases and their limits, each point's type and the
-    two icons, which read the latest phase (METHODS.md s.5). A series with no
+    two icons, which read the latest phase (docs/methods.md, "Variation over time"). A series with no
     change point has one phase."""
 
     phases: tuple[SpcPhase, ...]
@@ -102,18 +102,18 @@ def _sign(x: float) -> int:
 
 
 def moving_ranges(values: Sequence[float]) -> list[float]:
-    """|x_i - x_(i-1)| for each point after the first (METHODS.md s.5)."""
+    """|x_i - x_(i-1)| for each point after the first (docs/methods.md, "Variation over time")."""
     return [abs(b - a) for a, b in zip(values, values[1:])]
 
 
 def screened_mean_moving_range(values: Sequence[float]) -> float:
     """The mean moving range after leaving out, once, moving ranges above 3.267 x their mean.
 
-    METHODS.md s.5, as ptd_spc_standard with screen_outliers: one jump (a data
+    docs/methods.md, "Variation over time", as ptd_spc_standard with screen_outliers: one jump (a data
     error or a one-off event) should not widen the limits for every other
     point. 3.267 is the D4 constant, the upper limit of a moving-range chart.
     NHSRplotthedots keeps ranges strictly below 3.267 x mean; we leave out
-    those strictly above, as METHODS.md says, so a range exactly at the bound is
+    those strictly above, as docs/methods.md says, so a range exactly at the bound is
     kept and a flat series has a mean moving range of 0 rather than none.
     """
     ranges = moving_ranges(values)
@@ -127,7 +127,7 @@ def screened_mean_moving_range(values: Sequence[float]) -> float:
 def spc_limits(values: Sequence[float]) -> SpcLimits:
     """Centre = mean; limits = centre -+ 2.66 x screened mean mR; near = centre -+ (2/3) 2.66 mR.
 
-    METHODS.md s.5 and ptd_spc_standard. 2.66 = 3 / d2 (d2 = 1.128 for ranges
+    docs/methods.md, "Variation over time" and ptd_spc_standard. 2.66 = 3 / d2 (d2 = 1.128 for ranges
     of 2), so the limits sit 3 estimated standard deviations from the centre.
     """
     mean_mr = screened_mean_moving_range(values)
@@ -148,12 +148,12 @@ def relative_to_mean(values: Sequence[float], centre: float) -> list[int]:
 
 
 def outside_limits(values: Sequence[float], limits: SpcLimits) -> list[bool]:
-    """A point strictly beyond a process limit is special cause (METHODS.md s.5; ptd_spc_standard)."""
+    """A point strictly beyond a process limit is special cause (docs/methods.md, "Variation over time"; ptd_spc_standard)."""
     return [v > limits.upper or v < limits.lower for v in values]
 
 
 def close_to_limits(values: Sequence[float], limits: SpcLimits) -> list[bool]:
-    """Strictly beyond the near limits but not outside the limits (METHODS.md s.5; ptd_spc_standard)."""
+    """Strictly beyond the near limits but not outside the limits (docs/methods.md, "Variation over time"; ptd_spc_standard)."""
     outside = outside_limits(values, limits)
     return [
         not out and (v < limits.lower_near or v > limits.upper_near)
@@ -190,7 +190,7 @@ def one_side_run_ends(signs: Sequence[int], run_length: int = RUN_LENGTH) -> lis
 
 
 def seven_point_one_side(values: Sequence[float], centre: float, run_length: int = RUN_LENGTH) -> list[bool]:
-    """Points in a run of 7 or more consecutive points on the same side of the centre (METHODS.md s.5).
+    """Points in a run of 7 or more consecutive points on the same side of the centre (docs/methods.md, "Variation over time").
 
     Every point of the run is flagged (ptd_seven_point_one_side_mean followed by
     ptd_part_of_seven_trend); a point exactly on the centre breaks the run.
@@ -216,7 +216,7 @@ def trend_run_ends(values: Sequence[float], run_length: int = RUN_LENGTH) -> lis
 def seven_point_trend(values: Sequence[float], run_length: int = RUN_LENGTH) -> list[bool]:
     """Points in a trend of 7 or more consecutive points each higher (or each lower) than the one before.
 
-    METHODS.md s.5. Every point of the trend is flagged (ptd_seven_point_trend
+    docs/methods.md, "Variation over time". Every point of the trend is flagged (ptd_seven_point_trend
     followed by ptd_part_of_seven_trend); a tie breaks the trend.
     """
     return part_of_run(trend_run_ends(values, run_length), run_length)
@@ -239,7 +239,7 @@ def two_in_three_windows(close: Sequence[bool], signs: Sequence[int]) -> list[bo
 
 
 def two_in_three(values: Sequence[float], limits: SpcLimits) -> list[bool]:
-    """Special cause: 2 of 3 consecutive points close to the same limit, all 3 on that side (METHODS.md s.5).
+    """Special cause: 2 of 3 consecutive points close to the same limit, all 3 on that side (docs/methods.md, "Variation over time").
 
     As ptd_two_in_three then ptd_part_of_two_in_three: only the points that are
     themselves close to the limit are flagged, not the third point of the window.
@@ -295,29 +295,22 @@ def special_cause_sides(values: Sequence[float], limits: SpcLimits) -> list[int]
 
 
 def point_type_from_side(side: int, direction: str) -> str:
-    """'improvement' when a special cause moves the way the measure should go, else 'concern' (METHODS.md s.5)."""
+    """'improvement' when a special cause moves the way the measure should go, else 'concern' (docs/methods.md, "Variation over time")."""
     if side == 0:
         return "common_cause"
     return "improvement" if side * direction_sign(direction) > 0 else "concern"
 
 
 def point_types(values: Sequence[float], direction: str) -> list[str]:
-    """'common_cause', 'improvement' or 'concern' for every point (METHODS.md s.5; ptd_calculate_point_type)."""
+    """'common_cause', 'improvement' or 'concern' for every point (docs/methods.md, "Variation over time"; ptd_calculate_point_type)."""
     limits = spc_limits(values)
     return [point_type_from_side(side, direction) for side in special_cause_sides(values, limits)]
-
-
-def variation_icon(values: Sequence[float], direction: str, min_points: int = MIN_POINTS) -> str | None:
-    """The type of the last point; None for fewer than 15 points (METHODS.md s.5; geom_ptd_icon)."""
-    if len(values) < min_points:
-        return None
-    return point_types(values, direction)[-1]
 
 
 def assurance_icon(limits: SpcLimits, target: float | None, direction: str) -> str | None:
     """Whether the process will meet the target: consistently passing, failing, or hit and miss.
 
-    METHODS.md s.5 and ptd_calculate_assurance_type. A target beyond the limits
+    docs/methods.md, "Variation over time" and ptd_calculate_assurance_type. A target beyond the limits
     on the good side is consistently passed (every point the process produces
     beats it), on the bad side consistently failed; a target within the limits
     (inclusive) is hit and miss. None without a target.
@@ -363,7 +356,7 @@ def xmr_chart(
     values: Sequence[float], direction: str, target: float | None = None, min_points: int = MIN_POINTS,
     groups: Sequence[int] | None = None,
 ) -> XmrChart | None:
-    """The XmR chart of a series in period order, phase by phase (METHODS.md s.5).
+    """The XmR chart of a series in period order, phase by phase (docs/methods.md, "Variation over time").
 
     `groups` (from `phase_groups`) splits the series at its recorded change
     points; without it the series is one phase. Each phase with at least

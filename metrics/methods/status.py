@@ -1,4 +1,4 @@
-"""Goal status: the headline judgement and the numbers beside it (METHODS.md section 4).
+"""Goal status: the headline judgement and the numbers beside it (docs/methods.md, "How we decide a goal's status").
 
 A goal says "from B at t0 to T by t1". The expected path is the straight line
 between them; the latest value V at t is judged against where that line is at
@@ -25,7 +25,7 @@ ACCELERATION_RATIO = 0.6
 # decimal places, so floating-point noise (95.00000000000001) never flips a status.
 COMPARE_DECIMALS = 9
 
-# The keys of `status --json`, in order (DESIGN.md, command line), after goal_id.
+# The keys of `status --json`, in order (docs/architecture.md, command line), after goal_id.
 STATUS_JSON_KEYS: tuple[str, ...] = (
     "status",
     "latest_value",
@@ -120,7 +120,7 @@ def _at_least(a: float, b: float) -> bool:
 
 
 def elapsed_fraction(goal: GoalSpec, t: date) -> float:
-    """f = (t - t0) / (t1 - t0), counted in days (METHODS.md s.4)."""
+    """f = (t - t0) / (t1 - t0), counted in days (docs/methods.md, "How we decide a goal's status")."""
     span = (goal.target_date - goal.baseline_date).days
     if span <= 0:
         raise ValueError(
@@ -130,7 +130,7 @@ def elapsed_fraction(goal: GoalSpec, t: date) -> float:
 
 
 def expected_value(goal: GoalSpec, t: date) -> float:
-    """Where the straight line from B to T is at t: B + (T - B) min(f, 1) (METHODS.md s.4).
+    """Where the straight line from B to T is at t: B + (T - B) min(f, 1) (docs/methods.md, "How we decide a goal's status").
 
     After the target date the expected value is the target. Before the
     baseline date (f < 0, outside the method) it is the baseline.
@@ -140,7 +140,7 @@ def expected_value(goal: GoalSpec, t: date) -> float:
 
 
 def progress_ratio(goal: GoalSpec, value: float, t: date) -> float:
-    """R = s(V - B) / (s(T - B) f): progress made as a share of the progress due by t (METHODS.md s.4).
+    """R = s(V - B) / (s(T - B) f): progress made as a share of the progress due by t (docs/methods.md, "How we decide a goal's status").
 
     1 means exactly on the straight line; 0 no change; negative, a move away
     from the target. Undefined when T = B or t is not after the baseline date.
@@ -154,7 +154,7 @@ def progress_ratio(goal: GoalSpec, value: float, t: date) -> float:
 
 
 def gap_closed(goal: GoalSpec, value: float) -> float:
-    """The share of the gap from baseline to target closed so far: s(V - B) / s(T - B) (METHODS.md s.4)."""
+    """The share of the gap from baseline to target closed so far: s(V - B) / s(T - B) (docs/methods.md, "How we decide a goal's status")."""
     gap = goal.target_value - goal.baseline_value
     if gap == 0:
         raise ValueError("the share of the gap closed needs target != baseline")
@@ -163,7 +163,7 @@ def gap_closed(goal: GoalSpec, value: float) -> float:
 
 
 def status_from_ratio(r: float) -> str:
-    """Open SDG's thresholds on R: 0.95 on track, 0.6 acceleration needed, 0 limited progress (METHODS.md s.4)."""
+    """Open SDG's thresholds on R: 0.95 on track, 0.6 acceleration needed, 0 limited progress (docs/methods.md, "How we decide a goal's status")."""
     if _at_least(r, ON_TRACK_RATIO):
         return "on_track"
     if _at_least(r, ACCELERATION_RATIO):
@@ -174,12 +174,12 @@ def status_from_ratio(r: float) -> str:
 
 
 def is_met(goal: GoalSpec, value: float) -> bool:
-    """s(V - T) >= 0: the target is met, whatever the date (METHODS.md s.4, step 2)."""
+    """s(V - T) >= 0: the target is met, whatever the date (docs/methods.md, "How we decide a goal's status", step 2)."""
     return _at_least(direction_sign(goal.direction) * (value - goal.target_value), 0.0)
 
 
 def is_too_uncertain(goal: GoalSpec, point: Point) -> bool:
-    """True when V's 95% interval holds both B and the expected value B + (T - B) f (METHODS.md s.4, step 5).
+    """True when V's 95% interval holds both B and the expected value B + (T - B) f (docs/methods.md, "How we decide a goal's status", step 5).
 
     The data then cannot tell "no progress" from "on track". Inclusive at both
     ends. False when the point has no interval.
@@ -192,7 +192,7 @@ def is_too_uncertain(goal: GoalSpec, point: Point) -> bool:
 
 
 def is_clear_change(goal: GoalSpec, point: Point) -> bool | None:
-    """True when the baseline lies outside V's 95% interval; None without an interval (METHODS.md s.4)."""
+    """True when the baseline lies outside V's 95% interval; None without an interval (docs/methods.md, "How we decide a goal's status")."""
     if not point.has_interval:
         return None
     return not (point.ci_low <= goal.baseline_value <= point.ci_high)  # type: ignore[operator]
@@ -206,7 +206,7 @@ def comparable(unit: str | None) -> bool:
 
 
 def benchmark_comparison(point: Point, benchmark_value: float | None, direction: str, unit: str | None = None) -> str:
-    """'similar' when the benchmark lies inside V's 95% interval, else 'better' or 'worse' (METHODS.md s.4).
+    """'similar' when the benchmark lies inside V's 95% interval, else 'better' or 'worse' (docs/methods.md, "How we decide a goal's status").
 
     As Fingertips compares an area with England: 'better' when the whole
     interval is on the good side of the benchmark. 'not_compared' when the
@@ -237,7 +237,7 @@ def projection_bounds(unit: str, min_value: float | None = None, max_value: floa
     100; a rate or a count at least 0; a score unbounded), narrowed by the
     measure's plausible range (min_value, max_value) where it has one."""
     low = 0.0 if unit in UNIT_SCALE or unit == "count" else None
-    high = 100.0 if unit == "percent" else None
+    high = UNIT_SCALE["percent"] if unit == "percent" else None  # a share of its whole
     if min_value is not None:
         low = min_value if low is None else max(low, min_value)
     if max_value is not None:
@@ -255,7 +255,7 @@ def _bounded(value: float, bounds: tuple[float | None, float | None]) -> float:
 
 
 def projected_value(goal: GoalSpec, series: Sequence[Point], breaks: Sequence[SeriesChange] = ()) -> float | None:
-    """On the current trend, the value at the target date (METHODS.md s.4, projection).
+    """On the current trend, the value at the target date (docs/methods.md, "The trend line").
 
     An OLS line through the baseline point (t0, B) and every observation after
     t0 with a value, dates as day numbers (date.toordinal), evaluated at t1,
@@ -299,7 +299,7 @@ def _ordered(series: Sequence[Point]) -> list[Point]:
 
 
 def latest_point(goal: GoalSpec, ordered: Sequence[Point]) -> Point | None:
-    """V: the point with a value and the greatest period_end after the baseline date (METHODS.md s.4).
+    """V: the point with a value and the greatest period_end after the baseline date (docs/methods.md, "How we decide a goal's status").
 
     Points without a value (stored as unavailable, or an incomplete
     partnership period) are skipped. Of two periods ending on the same day the
@@ -310,7 +310,7 @@ def latest_point(goal: GoalSpec, ordered: Sequence[Point]) -> Point | None:
 
 
 def judge_latest(goal: GoalSpec, latest: Point | None) -> tuple[str, float | None]:
-    """The status code and, when step 4 computed it, R: the steps of METHODS.md s.4 in order.
+    """The status code and, when step 4 computed it, R: the steps of docs/methods.md, "How we decide a goal's status" in order.
 
     1 no V: awaiting_data; 2 s(V - T) >= 0: met (also before the target date);
     3 t >= t1: missed; 4 otherwise by the progress ratio R; 5 too_uncertain
@@ -348,7 +348,7 @@ def goal_status(
     goal: GoalSpec, series: Sequence[Point], nation_value_at_latest: float | None = None,
     changes: Sequence[SeriesChange] = (), as_of: date | None = None,
 ) -> GoalAssessment:
-    """The status of a goal and every number beside it (METHODS.md s.4), with its SPC icons (s.5).
+    """The status of a goal and every number beside it (docs/methods.md, "How we decide a goal's status"), with its SPC icons (s.5).
 
     `series` is every complete period of the goal's measure for its scope,
     before and after the baseline, each point with its 95% interval where one

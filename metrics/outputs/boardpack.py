@@ -39,7 +39,7 @@ from metrics.outputs.charts import goal_figure, markers_of
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
 from metrics.read import health, readmodel, reviews, views
-from metrics.store.db import StoreError, as_of_filter, dict_rows
+from metrics.store import StoreError, as_of_filter, dict_rows
 from metrics.vocab import BENCHMARK_LABELS, STATUS_ICONS, STATUS_LABELS
 
 PACK_TEMPLATE = "boardpack.html"
@@ -149,7 +149,7 @@ def render_pack(
         compare = [(r, (before or {}).get(r.goal.goal_id)) for r in results]
     html = _env().get_template(PACK_TEMPLATE).render(
         partnership=partnership, review_date=review_date, previous_date=previous_date, next_review=next_review,
-        cutoff=f"{cutoff.day} {cutoff:%B %Y, %H:%M}", neighbourhoods=[places.get(h, {}).get("name", h) for h in partnership.places],
+        cutoff=f"{format_day(cutoff)}, {cutoff:%H:%M}", neighbourhoods=[places.get(h, {}).get("name", h) for h in partnership.places],
         results=results, changes=changes, charts=charts, summaries=summaries, notes=notes, markers=numbered,
         actions=reviews.actions_for_review(con, partnership_id, review_date, as_of, previous_as_of, next_review),
         titles={r.goal.goal_id: r.goal.statement for r in results}, place_names={k: v["name"] for k, v in places.items()},

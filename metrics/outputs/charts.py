@@ -188,7 +188,7 @@ def _gapped(xs: Sequence, ys: Sequence, pieces: Sequence[int]) -> tuple[list, li
 def draw_goal_chart(c: GoalChart) -> go.Figure:
     """The goal chart (the richest chart): the series with its 95% interval
     band, the baseline and target points, the straight line between them, the
-    projection, the benchmark and, with 15+ points in a phase, SPC limits for
+    projection, the benchmark and, with enough points in a phase (spc.MIN_POINTS), SPC limits for
     each phase with special-cause points marked by shape. The line and the
     band stop at a series break, with the reason in the legend; actions and
     events stand at their dates as numbered dotted lines (their titles in the

@@ -7,7 +7,7 @@ and grid cell says, computed once here so the pages only draw.
   board last met);
 - the Partnership page's neighbourhood-by-measure grid (Fingertips' "tartan
   rug"): each neighbourhood's latest figure compared with the partnership and
-  with England, by the one comparison rule of METHODS.md section 4
+  with England, by the one comparison rule of docs/methods.md, "How we decide a goal's status"
   (`metrics.methods.status.benchmark_comparison`);
 - the trustees' place-by-outcome grid, the most worrying status first
   (`metrics.outputs.trustees.STATUS_SEVERITY`).
@@ -250,13 +250,6 @@ class RugCell:
     href: str | None
     goal_id: str | None
 
-    @property
-    def vs_partnership_label(self) -> str:
-        return BENCHMARK_LABELS[self.vs_partnership]
-
-    @property
-    def vs_england_label(self) -> str:
-        return BENCHMARK_LABELS[self.vs_england]
 
 
 @dataclass(frozen=True)
@@ -309,7 +302,7 @@ def tartan_rug(
 
     Per measure, the latest period any neighbourhood has a figure for; each
     neighbourhood's figure for exactly that period, compared with the
-    partnership's figure (METHODS.md s.2, only when every neighbourhood
+    partnership's figure (docs/methods.md, "Figures for a whole partnership", only when every neighbourhood
     reported) and with England's, by `benchmark_comparison` (similar when the
     benchmark lies inside the neighbourhood's 95% interval). Counts are not
     compared. A cell links to that neighbourhood's goal for the measure when
@@ -463,7 +456,7 @@ class GoalNumbers:
 
 
 def goal_numbers(result: GoalResult, place_names: Mapping[str, dict]) -> GoalNumbers:
-    """What the goal page writes beside its chart (METHODS.md s.4): the latest
+    """What the goal page writes beside its chart (docs/methods.md, "How we decide a goal's status"): the latest
     figure, the baseline, the target and where the straight line is by now;
     the interval, progress ratio, share of the gap closed, projection and the
     comparisons with England and the local area, each in words."""

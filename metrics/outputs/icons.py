@@ -1,5 +1,5 @@
 """Icons as small SVG drawings: a shape for every goal status, and the NHS
-"Making Data Count" variation and assurance icons (METHODS.md section 5).
+"Making Data Count" variation and assurance icons (docs/methods.md, "Variation over time").
 
 Why SVG and not Unicode glyphs: a glyph's look depends on the reader's fonts
 (some draw ◑ and ▼ as emoji, some not at all), and a screen reader reads

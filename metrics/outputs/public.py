@@ -1,4 +1,4 @@
-"""The one gate for everything public (METHODS.md section 7).
+"""The one gate for everything public (docs/methods.md, "What we publish").
 
 The public progress page, the static site and published_figures.csv read
 only what `public_site` returns: public goals, their measures' series for the
@@ -42,11 +42,11 @@ from metrics.methods.status import Point, projected_value
 from metrics.read import health, readmodel, views
 from metrics.read.health import BoardHealth, PromiseAge
 from metrics.read.readmodel import GoalResult, SeriesPoint
-from metrics.store.db import as_of_day, as_of_filter, dict_rows
+from metrics.store import as_of_day, as_of_filter, dict_rows
 from metrics.vocab import PUBLIC_STATUS_LABELS, public_status_text
 
 TOO_FEW = "too_few_to_publish"
-DECIMALS = 1  # METHODS.md s.7: figures carry the precision the page shows
+DECIMALS = 1  # docs/methods.md, "What we publish": figures carry the precision the page shows
 
 
 @dataclass(frozen=True)
@@ -303,7 +303,7 @@ def public_notes(con: duckdb.DuckDBPyConnection, goal_id: str, places: dict, as_
 
 def public_history(con: duckdb.DuckDBPyConnection, goal_id: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """The versions of a goal since it last became public, oldest first
-    (METHODS.md s.7: never a goal's history from before it became public)."""
+    (docs/methods.md, "What we publish": never a goal's history from before it became public)."""
     rows = dict_rows(
         con,
         """SELECT recorded_at, superseded_at, statement, baseline_value, baseline_date, target_value, target_date,
@@ -325,7 +325,7 @@ def original_promise(history: pd.DataFrame, unit: str) -> str | None:
     return (
         f"From {format_value(first['baseline_value'], unit)} ({format_month(first['baseline_date'])}) "
         f"to {format_value(first['target_value'], unit)} by {format_month(first['target_date'])}, "
-        f"stated on {first['stated_on'].day} {first['stated_on']:%B %Y}"
+        f"stated on {format_day(first['stated_on'])}"
     )
 
 

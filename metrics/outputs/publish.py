@@ -56,7 +56,7 @@ from metrics.outputs.public import (
 )
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
-from metrics.store.db import DatabaseInUse, StoreError, connect, data_version, resolve_db_path, utc_now, write_batch
+from metrics.store import DatabaseInUse, StoreError, connect, data_version, resolve_db_path, utc_now, write_batch
 from metrics.vocab import PUBLIC_STATUS_ICONS
 
 log = logging.getLogger(__name__)

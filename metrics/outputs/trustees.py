@@ -8,7 +8,6 @@ strong relationships, achieving well), with a place x outcome overview.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -83,11 +82,12 @@ class TrustView:
         }
 
 
-def trust_view(con: duckdb.DuckDBPyConnection, trust: str, as_of: dt.datetime | None = None) -> TrustView:
-    parts = [p for p in views.partnerships(con, as_of) if trust in p.members]
-    results = [r for p in parts for r in readmodel.goal_results(con, as_of=as_of, partnership=p.partnership_id)]
-    names = {k: v["name"] for k, v in views.places(con, as_of).items()}
-    return TrustView(trust, parts, results, names)
+def trust_view(trust: str, partnerships: list[views.Partnership], results: list[readmodel.GoalResult], places: dict[str, dict]) -> TrustView:
+    """What one trust sees: the partnerships (of those given) it is a member
+    of, and their goals' judgements (of those given)."""
+    theirs = [p for p in partnerships if trust in p.members]
+    ids = {p.partnership_id for p in theirs}
+    return TrustView(trust, theirs, [r for r in results if r.goal.partnership_id in ids], {k: v["name"] for k, v in places.items()})
 
 
 def trustee_summary_html(view: TrustView, as_of_text: str) -> str:

@@ -10,8 +10,7 @@ the name of its scope (`scope_name`), the date of its latest data
 (`data_date`) and whether anything new arrived since the last review
 (`new_data_since`) are defined here too, and nowhere else.
 
-The SQL fetches only what a judgement needs, as of a time (METHODS.md
-section 6), and lets DuckDB do the partnership aggregation (ratio of sums,
+The SQL fetches only what a judgement needs, as of a time (docs/methods.md, "What did we know on that day?"), and lets DuckDB do the partnership aggregation (ratio of sums,
 sums, weighted means) in one pass over every partnership goal.
 """
 
@@ -31,7 +30,7 @@ from metrics.methods.explain import status_explanation
 from metrics.methods.intervals import figure_interval, interval_model
 from metrics.methods.series import BREAK, PHASE, SeriesChange
 from metrics.methods.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, goal_status, latest_point
-from metrics.store.db import as_of_day, as_of_filter, dict_rows
+from metrics.store import as_of_day, as_of_filter, dict_rows
 from metrics.vocab import UNIT_SCALE
 
 
@@ -150,7 +149,7 @@ def series_point(
 ) -> SeriesPoint:
     """One period of a series: its figure, the value judged (a row's stored
     `figure`, or a partnership aggregate's derived value) and its 95% interval
-    by the measure's model (`Measure.interval_model`; METHODS.md s.3). The one
+    by the measure's model (`Measure.interval_model`; docs/methods.md, "Confidence intervals"). The one
     way a SeriesPoint is made."""
     if fig is None or value is None:
         return SeriesPoint(start, end, None, None, None, with_data, total, provisional, fig)
@@ -182,9 +181,15 @@ def goal_places(goal: Goal, partnership_places: Mapping[str, Sequence[str]]) -> 
 def scope_name(goal: Goal, partnership_names: Mapping[str, str], places: Mapping[str, Mapping[str, Any]]) -> str:
     """What a goal covers, in words: its partnership's name for a
     partnership-wide goal, else its neighbourhood's name."""
-    if goal.partnership_wide:
-        return partnership_names.get(goal.partnership_id, goal.partnership_id)
-    return str(places.get(goal.scope, {}).get("name", goal.scope))
+    return scope_label(goal.scope, goal.partnership_id, partnership_names, places)
+
+
+def scope_label(scope: str, partnership_id: str, partnership_names: Mapping[str, str], places: Mapping[str, Mapping[str, Any]]) -> str:
+    """A scope (a partnership id or one of its neighbourhoods) in words, as
+    `scope_name` writes it (for choosing a scope before there is a goal)."""
+    if scope == partnership_id:
+        return partnership_names.get(partnership_id, partnership_id)
+    return str(places.get(scope, {}).get("name", scope))
 
 
 def benchmark_places(result: GoalResult) -> list[str]:
@@ -390,8 +395,7 @@ def exact_sums(sql: str) -> str:
 
 def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
     """Per partnership, measure and exact period: how many neighbourhoods have
-    a figure, and the sums the partnership figure is built from (METHODS.md
-    s.2). `pairs` is a query of (partnership_id, measure_id) to compute."""
+    a figure, and the sums the partnership figure is built from (docs/methods.md, "Figures for a whole partnership"). `pairs` is a query of (partnership_id, measure_id) to compute."""
     return exact_sums(f"""
         WITH pp AS (
             SELECT partnership_id, unnest(places) AS place_id, len(places) AS places_total
@@ -487,7 +491,7 @@ def goal_results(
     partnership: str | None = None,
     goal_ids: list[str] | None = None,
 ) -> list[GoalResult]:
-    """Every goal's judgement (METHODS.md s.4-5) as known at `as_of`.
+    """Every goal's judgement (docs/methods.md, "How we decide a goal's status"-5) as known at `as_of`.
 
     One query aggregates all partnership-wide series, one fetches all
     neighbourhood series and one the nation's figures; each goal is then
@@ -520,7 +524,7 @@ def goal_results(
         for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(local)):
             series[(r["place_id"], r["measure_id"])].append(row_point(ms[r["measure_id"]].unit, r))
     # A benchmark is read only at a goal's latest period: its judged figure
-    # (METHODS.md s.1, stored as `figure`), without a series or intervals.
+    # (docs/methods.md, "Units", stored as `figure`), without a series or intervals.
     benchmarks = {(nation, g.measure_id) for g in gs} if nation else set()
     benchmarks |= {(areas[g.goal_id], g.measure_id) for g in gs if areas.get(g.goal_id)}
     benchmark_values: dict[tuple[str, str], dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)

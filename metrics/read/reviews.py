@@ -1,5 +1,5 @@
 """Delivery board reviews: their dates, their frozen as-of times, and what
-changed between two reviews (METHODS.md section 6).
+changed between two reviews (docs/methods.md, "What did we know on that day?").
 
 A review's pack is computed as of the end of the review day (UK time), or as
 of the moment it is first produced if that is earlier, and that time is
@@ -17,7 +17,7 @@ import duckdb
 
 from metrics.methods.series import SeriesChange
 from metrics.read import readmodel, views
-from metrics.store.db import as_of_filter, dict_rows, parse_as_of
+from metrics.store import as_of_filter, dict_rows, parse_as_of
 
 DONE = ("done", "dropped")
 
@@ -103,7 +103,7 @@ def new_data_flags(
 
 @dataclass
 class Changes:
-    """What changed between two as-of views of a partnership (METHODS.md s.6)."""
+    """What changed between two as-of views of a partnership (docs/methods.md, "What did we know on that day?")."""
 
     status_changes: list[tuple[readmodel.Goal, str | None, str]] = field(default_factory=list)  # goal, before, after
     new_goals: list[readmodel.Goal] = field(default_factory=list)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from metrics.methods.explain import format_day
 from metrics.read.readmodel import PAIRS_SQL, SeriesPoint, pairs_params, place_series_rows, row_point
-from metrics.store.db import as_of_filter, dict_rows
+from metrics.store import as_of_filter, dict_rows
 from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, area_type
 
 
@@ -56,7 +57,7 @@ def places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> 
 def place_areas(con: duckdb.DuckDBPyConnection, place_id: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """The official areas a place is made of, for its page: each area's GSS
     code, its kind (LSOA, ward, ...) and when it belongs to the place; a place
-    whose own code is a GSS code is listed as its own area (DATA_FORMATS.md,
+    whose own code is a GSS code is listed as its own area (docs/data-contract.md,
     place_areas). Empty when the place is not made of official areas."""
     rows = dict_rows(
         con,
@@ -220,7 +221,7 @@ def goal_changes(history: pd.DataFrame) -> list[str]:
         changed = [f"{label} from {before[f]} to {after[f]}" for f, label in PROMISE_FIELDS.items() if before[f] != after[f] and f != "statement"]
         if before["statement"] != after["statement"]:
             changed.append("wording")
-        when = after["recorded_at"].strftime("%d %b %Y")
+        when = format_day(after["recorded_at"])
         reason = f" Reason: {after['change_reason']}" if after["change_reason"] else ""
         out.append(f"Changed on {when}: {', '.join(changed) or 'details'}.{reason}")
     return out

@@ -1,9 +1,9 @@
-"""Backups in an open format, and restoring them (DESIGN.md: `backup --out DIR`,
+"""Backups in an open format, and restoring them (docs/architecture.md: `backup --out DIR`,
 `restore DIR`).
 
 A backup is a folder made by DuckDB's `EXPORT DATABASE ... (FORMAT parquet)`:
 `schema.sql`, `load.sql` and one Parquet file per table, every table whole
-(history, batches and reviews included, METHODS.md section 6), readable by
+(history, batches and reviews included, docs/methods.md, "What did we know on that day?"), readable by
 any Parquet tool without this app. Beside them `manifest.json` records the
 schema version, the rows of every table and a checksum of every file, so a
 restore can prove it brought everything back.

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = PROJECT_ROOT / "data" / "schema"
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
 
-# Every kind that keeps history (METHODS.md section 6), with its key.
+# Every kind that keeps history (docs/methods.md, "What did we know on that day?"), with its key.
 VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
     "places": ("place_id",),
     "place_areas": ("place_id", "area_code"),
@@ -72,7 +72,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
-    """`--db PATH`, else `$OUTCOMES_DB`, else `data/outcomes.duckdb` (DESIGN.md)."""
+    """`--db PATH`, else `$OUTCOMES_DB`, else `data/outcomes.duckdb` (docs/architecture.md)."""
     if db:
         return Path(db)
     env = os.environ.get("OUTCOMES_DB")
@@ -141,8 +141,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return len(pending)
 
 
-def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating and migrating when needed) the database.
+def open_database(
+    db: str | os.PathLike[str] | None = None,
+    read_only: bool = False,
+    before_upgrade: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating and migrating when needed) the database; metrics.store.connect
+    is this with a backup taken before an upgrade (`before_upgrade`).
 
     DuckDB lets one process write a file at a time; when another program holds
     it the error says which and what to do instead of a traceback.
@@ -175,10 +180,9 @@ def connect(db: str | os.PathLike[str] | None = None, read_only: bool = False) -
             "Check the --db path; a new database is created when the file does not exist."
         ) from None
     if not read_only:
-        from metrics.store.backup import backup_before_migration  # imported here: metrics.store.backup imports this module
-
         try:
-            backup_before_migration(con)  # an older database is copied to backups/ beside it first
+            if before_upgrade is not None and 0 < schema_version(con) < LATEST_SCHEMA_VERSION:
+                before_upgrade(con)  # an older database is copied to backups/ beside it first
             migrate(con)
         except BaseException as exc:
             con.close()
@@ -308,7 +312,7 @@ LONDON = "Europe/London"
 
 
 def parse_as_of(text: str) -> dt.datetime:
-    """`--as-of` as a UTC time (METHODS.md section 6).
+    """`--as-of` as a UTC time (docs/methods.md, "What did we know on that day?").
 
     A date (2026-03-31) means the end of that day in Europe/London; a time
     without an offset (2026-03-31T14:00) is London time; a time with an offset
@@ -341,7 +345,7 @@ def as_of_day(as_of: dt.datetime | None = None) -> dt.date:
 
 
 def as_of_filter(as_of: dt.datetime | None, alias: str = "") -> str:
-    """SQL condition selecting the rows known at `as_of` (METHODS.md section 6).
+    """SQL condition selecting the rows known at `as_of` (docs/methods.md, "What did we know on that day?").
 
     Without a time, the current rows. The time is formatted into the SQL as a
     literal so the condition can be used inside views and CTEs.

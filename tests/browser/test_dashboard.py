@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 from browser.conftest import axe_report, axe_violations, open_page, screenshot
 from browser.test_app_pages import PAGES
 from browser.test_security import _Beacon, beacon  # noqa: F401 (a fixture)
+from metrics import store
 from metrics.contract.importer import import_paths
-from metrics.store import db as store
 from metrics.vocab import STATUS_LABELS
 
 pytestmark = pytest.mark.browser

@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 from test_publish import SENTINELS, publish_beside_the_app
 
 from browser.conftest import axe_report, axe_violations, open_page, screenshot
+from metrics import store
 from metrics.contract.importer import import_paths
 from metrics.outputs.publish import publish
-from metrics.store import db as store
 
 pytestmark = pytest.mark.browser
 

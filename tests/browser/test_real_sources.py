@@ -15,10 +15,9 @@ from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, publ
 from playwright.sync_api import expect
 
 from browser.conftest import axe_report, axe_violations, open_page, screenshot
-from metrics import access, edits
+from metrics import access, edits, store
 from metrics.contract.sources.periods import met_month
 from metrics.outputs.boardpack import board_pack_html
-from metrics.store import db as store
 
 pytestmark = pytest.mark.browser
 

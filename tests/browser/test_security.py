@@ -21,9 +21,8 @@ from oidc.provider import app_env, write_secrets
 from playwright.sync_api import Page, expect
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, open_page, screenshot
-from metrics import access
+from metrics import access, store
 from metrics.contract.importer import import_paths
-from metrics.store import db as store
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,7 @@ from oidc.provider import app_env
 from playwright.sync_api import Page, expect
 
 from browser.conftest import open_page, screenshot
-from metrics import access
-from metrics.store import db as store
+from metrics import access, store
 
 pytestmark = pytest.mark.browser
 

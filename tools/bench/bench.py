@@ -2,7 +2,7 @@
 into a temporary database, and the time each way of reading a partnership's
 figures takes.
 
-`generate` writes import files (DATA_FORMATS.md) for England at a chosen
+`generate` writes import files (docs/data-contract.md) for England at a chosen
 scale: the nation, 9 regions, local areas, neighbourhoods (MSOA-sized), 8
 measures of every unit, partnerships of 3 to 10 neighbourhoods within one
 local area, goals on them, and a monthly figure for every place and measure.
@@ -778,9 +778,9 @@ def run_bench(
     called once the database is closed, with the partnership, goal and
     neighbourhoods to open; the timings it returns (browser_goal_chart_ms,
     browser_neighbourhood_switch_ms) go into the result."""
+    from metrics import store
     from metrics.contract.importer import import_paths
     from metrics.read.readmodel import goal_results, nation_place
-    from metrics.store import db as store
 
     chosen = SCALES[scale] if isinstance(scale, str) else scale or SCALES["quick" if quick else "full"]
     repeats = max(1, int(repeats))

@@ -391,7 +391,7 @@ class Allocation:
 
 
 def combine(unit: str, parts: list[AreaFigure]) -> AreaFigure | str:
-    """One figure for several areas in one period (METHODS.md section 2), or
+    """One figure for several areas in one period (docs/methods.md, "Figures for a whole partnership"), or
     why there is none: counts add up; rates and percentages are a ratio of
     sums of their counts; a part that is not available makes the whole not
     available (its symbol is kept)."""

@@ -7,8 +7,7 @@ one use of the EES source adapter (`metrics.contract.sources.ees`): it adds DfE'
 measures, then reads, per phase, the attendance rate and persistent absence
 as two EES indicators, and imports everything through the normal importer:
 one transaction, the same validation, idempotent. A partnership can then be
-compared with its local authority, its region and England (METHODS.md
-section 4, "Compared with a benchmark"); a neighbourhood made of local
+compared with its local authority, its region and England (docs/methods.md, "How we decide a goal's status", "Compared with a benchmark"); a neighbourhood made of local
 authorities (place_areas) gets its authorities' figures.
 
 - Places: England (nation), each region (parent England) and each local
@@ -19,12 +18,12 @@ authorities (place_areas) gets its authorities' figures.
   secondary, special). An existing measure with the same id is used as it is.
 - Observations: attendance rows carry numerator (overall_attendance) and
   denominator (possible_sessions), so they roll up by the ratio of sums
-  (METHODS.md section 2); persistent absence rows are value-only, because DfE
+  (docs/methods.md, "Figures for a whole partnership"); persistent absence rows are value-only, because DfE
   publishes only the percentage.
 
 Every row keeps the number of the row in DfE's file it came from, so a problem
 points at DfE's row; suppressed cells (`c`) stay `c` and are stored as
-unavailable, as the import contract says (DATA_FORMATS.md, observations).
+unavailable, as the import contract says (docs/data-contract.md, observations).
 """
 
 from __future__ import annotations
@@ -113,7 +112,7 @@ def persistent_absence_measure_id(phase: str) -> str:
 def dfe_measure_rows() -> list[dict[str, str]]:
     """The measures rows for DfE's attendance figures, as a steward would type them.
 
-    Attendance is a ratio of sessions and aggregates (METHODS.md section 2);
+    Attendance is a ratio of sessions and aggregates (docs/methods.md, "Figures for a whole partnership");
     persistent absence comes as a percentage only, so its definition says it
     cannot be added up.
     """
