@@ -9,19 +9,21 @@ statuses, so the page cannot drift from the code.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from metrics.methods import spc, status
+from metrics.methods import freshness, intervals, spc, status
 from metrics.methods.aggregate import Figure, derived_value, ratio_of_sums
 from metrics.methods.explain import format_value
+from metrics.methods.freshness import stale_text
 from metrics.methods.intervals import Z95, wilson_interval
 from metrics.methods.status import GoalSpec, Point
 from metrics.vocab import (
     ASSURANCE_LABELS,
     BENCHMARK_LABELS,
+    BREAK_REASON_LABELS,
     DEFAULT_SUPPRESS_BELOW,
     GSS_SYMBOLS,
     STATUS_LABELS,
@@ -40,6 +42,11 @@ SECTIONS = (
     "Comparing with England and the local area",
     "The trend line: where things are heading",
     "Variation over time",
+    "What we did, on the chart",
+    "When the process changed: rebasing the limits",
+    "When a series breaks",
+    "Is the partnership still holding itself to account?",
+    "Which rules made this page?",
     "What did we know on that day?",
     "What we publish, and what we never publish",
     "Choices we made where the rules left room",
@@ -290,3 +297,26 @@ def test_sentences_are_short(text):
     lengths = [len(s.split()) for s in sentences]
     assert max(lengths) <= 30, max(zip(lengths, sentences))
     assert sum(lengths) / len(lengths) <= 14
+
+
+# Issue 17's features, each explained in words the app uses
+
+
+@pytest.mark.parametrize("label", list(BREAK_REASON_LABELS.values()))
+def test_every_break_reason_is_explained(text, label):
+    assert f"**{label}**" in flat(section(text, "When a series breaks"))
+
+
+def test_the_stale_flag_and_the_overdue_rule_are_explained_with_a_worked_example(text):
+    part = flat(section(text, "Is the partnership still holding itself to account?"))
+    assert stale_text(7).replace("7", "N") in part
+    # By hand: 17 September 2026 + 8 weeks = 12 November 2026.
+    assert date(2026, 9, 17) + timedelta(weeks=8) == date(2026, 11, 12)
+    assert "17 September 2026" in part and "12 November 2026" in part
+    assert f"{freshness.STALE_GRACE_MONTHS} months older than the usual gap" in part
+
+
+def test_the_methods_stamp_section_names_every_threshold_the_stamp_carries(text):
+    part = flat(section(text, "Which rules made this page?"))
+    assert f"{status.ON_TRACK_RATIO}" in part and f"{status.ACCELERATION_RATIO}" in part
+    assert f"{intervals.Z95:.6f}" in part and f"{spc.MIN_POINTS} points" in part
