@@ -491,7 +491,7 @@ def goal_results(
     partnership: str | None = None,
     goal_ids: list[str] | None = None,
 ) -> list[GoalResult]:
-    """Every goal's judgement (docs/methods.md, "How we decide a goal's status"-5) as known at `as_of`.
+    """Every goal's judgement (docs/methods.md, "How we decide a goal's status" and "Variation over time") as known at `as_of`.
 
     One query aggregates all partnership-wide series, one fetches all
     neighbourhood series and one the nation's figures; each goal is then
