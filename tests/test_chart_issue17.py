@@ -68,3 +68,14 @@ def test_each_phase_has_its_own_limits_and_none_spans_a_change_point():
 def test_a_chart_without_markers_or_changes_draws_as_before():
     names = set(traces(draw_goal_chart(chart())))
     assert not any("What was done" in n or "Series break" in n for n in names)
+
+
+def test_numbers_of_markers_days_apart_do_not_run_together_in_the_svg():
+    # Two markers 15 days apart on a two-year axis sit a few pixels apart: drawn
+    # both above, "1" and "2" would read as "12" (seen on the demo's Lockgate chart).
+    markers = chart_markers([(D(2025, 3, 1), "Boxing club opens", "event"), (D(2025, 3, 16), "Walking bus starts", "event")])
+    svg = figure_to_svg(draw_goal_chart(chart(markers=markers)), "desc")
+    found = {m.group(3): (float(m.group(1)), float(m.group(2))) for m in re.finditer(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*font-weight="bold"[^>]*>(\d)</text>', svg)}
+    (x1, y1), (x2, y2) = found["1"], found["2"]
+    assert abs(x1 - x2) < 14  # close enough to collide on one line
+    assert abs(y1 - y2) >= 12  # so one is drawn above its marker and one below

@@ -123,3 +123,16 @@ def test_awaiting_data_explanation():
 def test_measure_name_starts_the_sentence_with_a_capital():
     goal_free = status_explanation(GOAL, goal_status(GOAL, []), "attendance rate")
     assert goal_free.startswith("Attendance rate has no figure yet")
+
+
+def test_a_break_after_the_baseline_says_the_promise_compares_figures_from_either_side():
+    from metrics.methods.explain import break_sentence
+    from metrics.methods.series import BREAK, SeriesChange
+
+    change = SeriesChange(date(2025, 9, 1), BREAK, "new_definition")
+    plain = "The line stops before 1 September 2025: a new definition; figures either side are not joined."
+    assert break_sentence(change) == plain
+    assert break_sentence(change, baseline=date(2025, 10, 31)) == plain  # a baseline after the break: nothing to add
+    assert break_sentence(change, baseline=date(2024, 12, 31)) == (
+        plain + " The baseline (Dec 2024) is from before the break, so the promise compares figures from either side of it."
+    )

@@ -12,8 +12,7 @@ import streamlit as st
 
 from app_pages.common import ui
 from app_pages.common.html import chart_images
-from metrics.methods.explain import break_sentence, format_day, format_month, phase_sentence
-from metrics.methods.spc import MIN_POINTS
+from metrics.methods.explain import format_day, format_month
 from metrics.outputs import dashboard
 from metrics.outputs.charts import goal_figure, goal_table, markers_of
 from metrics.read import readmodel, views
@@ -45,19 +44,7 @@ benchmarks = ui.benchmark_lines(version, [result])[g.goal_id]
 markers = readmodel.goal_markers(ui.con(), [result])[g.goal_id]
 fig = goal_figure(result, benchmarks, markers)
 numbers = dashboard.goal_numbers(result, places)
-captions = [break_sentence(c) if c.kind == "break" else phase_sentence(c) for c in result.changes]
-if a.spc is None:
-    n = sum(1 for p in result.series if p.value is not None)
-    captions.append(f"Process limits need at least {MIN_POINTS} points in a phase; this series has {n}, so it is shown as a plain run chart.")
-elif a.variation is None:
-    n = a.spc.latest_phase.size
-    captions.append(f"The latest SPC phase has {n} point{'s' if n != 1 else ''}, fewer than {MIN_POINTS}: no variation or assurance icon until it has enough.")
-incomplete = [p for p in result.series if not p.complete]
-if incomplete:
-    captions.append(
-        "Incomplete periods (not every neighbourhood reported, so no partnership figure): "
-        + ", ".join(f"{format_month(p.period_end)} ({p.places_with_data} of {p.places_total})" for p in incomplete)
-    )
+captions = dashboard.chart_captions(result)
 
 left, right = st.columns([2, 1], gap="medium")
 with left:

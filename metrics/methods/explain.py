@@ -62,11 +62,16 @@ def _about(subject: str | None, sentence: str) -> str:
     return f"{subject}: {sentence}" if subject else sentence[:1].upper() + sentence[1:]
 
 
-def break_sentence(change: SeriesChange, subject: str | None = None) -> str:
+def break_sentence(change: SeriesChange, subject: str | None = None, baseline: date | None = None) -> str:
     """A break in a sentence, for the pages: "The line stops before 1 September
     2025: a new definition; figures either side are not joined." (or, about a
-    subject, "Feeling safe: the line stops before ...")."""
-    return _about(subject, f"the line stops before {format_day(change.date)}: {change.reason_text}; figures either side are not joined.")
+    subject, "Feeling safe: the line stops before ..."). Given a goal's
+    baseline date from before the break, it says so: the promise itself then
+    compares figures either side of the break, which a reader must know."""
+    text = f"the line stops before {format_day(change.date)}: {change.reason_text}; figures either side are not joined."
+    if baseline is not None and baseline < change.date:
+        text += f" The baseline ({format_month(baseline)}) is from before the break, so the promise compares figures from either side of it."
+    return _about(subject, text)
 
 
 def phase_sentence(change: SeriesChange, subject: str | None = None) -> str:

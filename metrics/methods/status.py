@@ -348,7 +348,7 @@ def goal_status(
     goal: GoalSpec, series: Sequence[Point], nation_value_at_latest: float | None = None,
     changes: Sequence[SeriesChange] = (), as_of: date | None = None,
 ) -> GoalAssessment:
-    """The status of a goal and every number beside it (docs/methods.md, "How we decide a goal's status"), with its SPC icons (s.5).
+    """The status of a goal and every number beside it (docs/methods.md, "How we decide a goal's status"), with its SPC icons ("Variation over time").
 
     `series` is every complete period of the goal's measure for its scope,
     before and after the baseline, each point with its 95% interval where one

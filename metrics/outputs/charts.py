@@ -307,7 +307,7 @@ def draw_goal_chart(c: GoalChart) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=[m.date for m in c.markers], y=[high] * len(c.markers), mode="markers+text", showlegend=False,
-                text=[str(m.number) for m in c.markers], textposition="top center",
+                text=[str(m.number) for m in c.markers], textposition="top center", cliponaxis=False,  # the numbers sit above the plot
                 marker={"size": 9, "symbol": "square", "color": MARKER_COLOUR},
                 hovertext=[plotly_text(m.text) for m in c.markers], hovertemplate="%{hovertext}<extra></extra>",
             )

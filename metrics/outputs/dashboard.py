@@ -26,7 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from metrics.methods.aggregate import derived_value, partnership_series
-from metrics.methods.explain import assurance_label, format_day, format_month, format_value, variation_label
+from metrics.methods.explain import assurance_label, break_sentence, format_day, format_month, format_value, phase_sentence, variation_label
+from metrics.methods.spc import MIN_POINTS
 from metrics.methods.intervals import INTERVAL_MODEL_LABELS
 from metrics.methods.status import Point, benchmark_comparison, comparable
 from metrics.outputs.trustees import OUTCOME_ORDER, OUTCOMES, STATUS_SEVERITY, TrustView
@@ -537,3 +538,27 @@ def lines_table(unit: str, lines: Mapping[str, Sequence[tuple[dt.date, float | N
             by_period.setdefault(d, {})[name] = v
     rows = [[format_month(d)] + [format_value(by_period[d].get(n), unit) for n in names] for d in sorted(by_period, reverse=True)]
     return ["Period ending"] + names, rows
+
+
+def chart_captions(result: GoalResult) -> list[str]:
+    """What the goal chart's caption says beside the picture: each break (and
+    whether the baseline is from before it) and change point, why there are no
+    process limits or icons when there are not, and the incomplete
+    partnership periods (k of n neighbourhoods, 0 of n included)."""
+    a = result.assessment
+    captions = [
+        break_sentence(c, baseline=result.goal.baseline_date) if c.kind == "break" else phase_sentence(c) for c in result.changes
+    ]
+    if a.spc is None:
+        n = sum(1 for p in result.series if p.value is not None)
+        captions.append(f"Process limits need at least {MIN_POINTS} points in a phase; this series has {n}, so it is shown as a plain run chart.")
+    elif a.variation is None:
+        n = a.spc.latest_phase.size
+        captions.append(f"The latest SPC phase has {n} point{'s' if n != 1 else ''}, fewer than {MIN_POINTS}: no variation or assurance icon until it has enough.")
+    incomplete = [p for p in result.series if not p.complete]
+    if incomplete:
+        captions.append(
+            "Incomplete periods (not every neighbourhood reported, so no partnership figure): "
+            + ", ".join(f"{format_month(p.period_end)} ({p.places_with_data} of {p.places_total})" for p in incomplete)
+        )
+    return captions

@@ -251,7 +251,7 @@ def chart_summary(g: PublicGoal) -> str:
     if g.projection:
         text += f" On the current trend: {format_value(g.projection.value, g.unit)} by {format_month(g.projection.to_date)}, shown as a dashed line."
     for b in g.breaks:
-        text += f" {break_sentence(b)}"
+        text += f" {break_sentence(b, baseline=g.baseline_date)}"
     if g.markers:
         text += " Marked on the chart: " + "; ".join(f"{i}. {m.title} ({format_day(m.date)})" for i, m in enumerate(g.markers, start=1)) + "."
     text += f" Status: {g.status_label}."

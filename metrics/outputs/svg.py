@@ -166,11 +166,18 @@ def figure_to_svg(
                 swatch += _marker(symbol, 11, 0, min(size, 12), fill, stroke)
             if "text" in mode:
                 # Labels (the markers' numbers): above a marker, or on the point itself.
+                # Two labels that would touch (markers days apart) go one above, one below,
+                # so "3" and "4" never read as "34".
                 lift = (marker.get("size") or 6) / 2 + 4 if "markers" in mode else -4
+                placed: list[tuple[float, float]] = []
                 for a, b, label in zip(t["x"], t["y"], t.get("text") or []):
                     if a is not None and b is not None and label:
+                        lx, ly = px(a), py(float(b)) - lift
+                        if "markers" in mode and any(abs(lx - x0) < 7 * (len(str(label)) + 1) and abs(ly - y0) < 1 for x0, y0 in placed):
+                            ly = py(float(b)) + lift + 9
+                        placed.append((lx, ly))
                         parts.append(
-                            f'<text x="{px(a):.1f}" y="{py(float(b)) - lift:.1f}" text-anchor="middle" font-weight="bold" fill="{colour}">'
+                            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" font-weight="bold" fill="{colour}">'
                             f"{escape(unescape(str(label)))}</text>"
                         )
         if t.get("showlegend") is False:
