@@ -117,3 +117,51 @@ def test_a_stored_rows_figure_is_read_as_stored_not_recomputed(seeded_db):
     seeded_db.execute("UPDATE observations SET figure = 12.5 WHERE place_id = 'south' AND measure_id = 'attendance'")
     points = views.place_series(seeded_db, ["south"], "attendance", "percent")["south"]
     assert [p.value for p in points] == [12.5]
+
+
+def _latest_by_hand(full: dict) -> dict:
+    """The partnership grid's rule, written plainly over the full series (the
+    oracle): per measure, the latest (period end, then start) with a figure
+    for any place; every row of a measure that has none."""
+    out = {}
+    for measure_id, by_place in full.items():
+        valued = [(p.period_end, p.period_start) for pts in by_place.values() for p in pts if p.value is not None]
+        if not valued:
+            out[measure_id] = by_place
+            continue
+        end, start = max(valued)
+        out[measure_id] = {place: [p for p in pts if (p.period_start, p.period_end) == (start, end)] for place, pts in by_place.items()}
+    return out
+
+
+def test_the_grid_reads_only_each_measures_latest_period_and_agrees_with_the_full_series(seeded_db, tmp_path):
+    extra = write_files(tmp_path / "extra", {
+        "measures.csv": """
+            measure_id,name,domain,unit,direction,min_value,max_value,suppress_below,definition,source
+            exclusions,Exclusions,safety,count,lower_is_better,,,,Exclusions recorded,School MIS
+            """,
+        "observations.csv": f"""
+            {OBS_HEAD}
+            wellbeing,north,2025-01-01,2025-03-31,c,,,c,,,
+            exclusions,north,2024-09-01,2024-09-30,c,,,,,,
+            exclusions,south,2024-10-01,2024-10-31,c,,,,,,
+            """,
+    })
+    assert import_paths(seeded_db, extra).ok
+    units = {k: m.unit for k, m in readmodel.measures(seeded_db).items()}
+    full = views.place_series_by_measure(seeded_db, ["north", "south"], units)
+    latest = views.place_series_by_measure(seeded_db, ["north", "south"], units, latest_only=True)
+    assert latest == _latest_by_hand(full)
+    # By hand from the files: attendance's latest figure is September (October is 'c'),
+    # wellbeing's is South End's autumn survey (the later 'c' survey has no figure),
+    # and exclusions has no figure at all, so every row of it stays.
+    assert {(p, x.period_end.isoformat()) for p, pts in latest["attendance"].items() for x in pts} == {("north", "2024-09-30"), ("south", "2024-09-30")}
+    assert [x.period_end.isoformat() for x in latest["wellbeing"]["south"]] == ["2024-12-31"] and latest["wellbeing"]["north"] == []
+    assert sum(len(pts) for pts in latest["exclusions"].values()) == 2
+
+
+def test_the_grid_rule_holds_for_every_demo_partnership(demo):
+    units = {k: m.unit for k, m in readmodel.measures(demo).items()}
+    for p in views.partnerships(demo):
+        full = views.place_series_by_measure(demo, p.places, units)
+        assert views.place_series_by_measure(demo, p.places, units, latest_only=True) == _latest_by_hand(full), p.partnership_id

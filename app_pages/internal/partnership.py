@@ -37,7 +37,7 @@ else:
     st.write("No goals yet.")
 
 st.header("Neighbourhoods compared")
-series = ui.place_series_by_measure(version, tuple(p.places))
+series = ui.place_series_by_measure(version, tuple(p.places), latest_only=True)  # the grid compares the latest period
 if series:
     rug = dashboard.tartan_rug(p, measures, series, england, places, ui.goal_list(version, p.partnership_id))
     ui.html("rug.html", rug=rug, partnership=p)

@@ -247,23 +247,24 @@ def series_changes(
     if not pairs:
         return out
     params = pairs_params(sorted(set(pairs)))
+    by_measure: dict[str, list[SeriesChange]] = defaultdict(list)
+    # Both kinds in one statement (a page's statements are most of its time).
     for r in dict_rows(
         con,
-        f"""SELECT p.place_id, p.measure_id, p.start_date AS day, p.reason, b.actor, p.recorded_at
+        f"""SELECT 'phase' AS kind, p.place_id, p.measure_id, p.start_date AS day, p.reason, b.actor, p.recorded_at
             FROM spc_phases p JOIN ({PAIRS_SQL.format(key="place_id")}) want ON want.place_id = p.place_id AND want.measure_id = p.measure_id
             LEFT JOIN batches b ON b.batch_id = p.batch_id
-            WHERE {as_of_filter(as_of, 'p')}""",
+            WHERE {as_of_filter(as_of, 'p')}
+            UNION ALL
+            SELECT 'break', NULL, k.measure_id, k.date, k.reason, b.actor, k.recorded_at
+            FROM measure_breaks k LEFT JOIN batches b ON b.batch_id = k.batch_id
+            WHERE k.measure_id IN (SELECT unnest($2::VARCHAR[])) AND {as_of_filter(as_of, 'k')}""",
         params,
     ):
-        out[(r["place_id"], r["measure_id"])].append(SeriesChange(r["day"], PHASE, r["reason"], r["actor"], r["recorded_at"]))
-    by_measure: dict[str, list[SeriesChange]] = defaultdict(list)
-    for r in dict_rows(
-        con,
-        f"""SELECT k.measure_id, k.date AS day, k.reason, b.actor, k.recorded_at FROM measure_breaks k LEFT JOIN batches b ON b.batch_id = k.batch_id
-            WHERE k.measure_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'k')}""",
-        [sorted({m for _, m in pairs})],
-    ):
-        by_measure[r["measure_id"]].append(SeriesChange(r["day"], BREAK, r["reason"], r["actor"], r["recorded_at"]))
+        if r["kind"] == "phase":
+            out[(r["place_id"], r["measure_id"])].append(SeriesChange(r["day"], PHASE, r["reason"], r["actor"], r["recorded_at"]))
+        else:
+            by_measure[r["measure_id"]].append(SeriesChange(r["day"], BREAK, r["reason"], r["actor"], r["recorded_at"]))
     for (scope, measure_id), found in out.items():
         found.extend(by_measure.get(measure_id, []))
         found.sort(key=lambda c: (c.date, c.kind))

@@ -94,14 +94,27 @@ def place_series(
     return out
 
 
+# Per measure, only the latest period any of the places has a figure for (all
+# of a measure's rows when none has one): what the partnership page's grid
+# draws, so nothing else is fetched or given an interval.
+_LATEST_PERIOD = """
+            QUALIFY max(CASE WHEN ob.figure IS NOT NULL THEN {'e': ob.period_end, 's': ob.period_start} END) OVER (PARTITION BY ob.measure_id) IS NULL
+                 OR {'e': ob.period_end, 's': ob.period_start}
+                    = max(CASE WHEN ob.figure IS NOT NULL THEN {'e': ob.period_end, 's': ob.period_start} END) OVER (PARTITION BY ob.measure_id)"""
+
+
 def place_series_by_measure(
-    con: duckdb.DuckDBPyConnection, place_ids: list[str], units: dict[str, str], as_of: dt.datetime | None = None
+    con: duckdb.DuckDBPyConnection, place_ids: list[str], units: dict[str, str], as_of: dt.datetime | None = None,
+    latest_only: bool = False,
 ) -> dict[str, dict[str, list[SeriesPoint]]]:
     """Every measure with figures for these places: {measure_id: {place_id:
     points}}, measures in id order, as `place_series` gives for one measure.
 
     One statement for a page's small multiples, where one per measure (plus
-    `measures_with_data`) cost a scan each.
+    `measures_with_data`) cost a scan each. With `latest_only`, each measure
+    keeps only the latest period (period end, then start) with a figure for
+    any of the places, the period the partnership page's grid compares: the
+    rows of every other period are neither fetched nor given intervals.
     """
     if not place_ids:
         return {}
@@ -111,7 +124,7 @@ def place_series_by_measure(
                    ob.std_dev, ob.ci_low, ob.ci_high, ob.provisional, ob.figure, m.max_value
             FROM observations ob
             LEFT JOIN (SELECT measure_id, max_value FROM measures WHERE {as_of_filter(as_of)}) m ON m.measure_id = ob.measure_id
-            WHERE ob.place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'ob')}
+            WHERE ob.place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'ob')}{_LATEST_PERIOD if latest_only else ""}
             ORDER BY ob.measure_id, ob.place_id, ob.period_end, ob.period_start""",
         [list(place_ids)],
     )

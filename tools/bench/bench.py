@@ -509,7 +509,7 @@ def app_partnership_page(con: duckdb.DuckDBPyConnection, partnership_id: str, st
     names = step("views.places", lambda: views.places(con))
     ms = step("readmodel.measures", lambda: readmodel.measures(con))
     results = step("readmodel.goal_results", lambda: readmodel.goal_results(con, partnership=partnership_id))
-    series = step("views.place_series_by_measure", lambda: views.place_series_by_measure(con, p.places, {k: m.unit for k, m in ms.items()}))
+    series = step("views.place_series_by_measure", lambda: views.place_series_by_measure(con, p.places, {k: m.unit for k, m in ms.items()}, latest_only=True))
     return {"partnership": p, "places": names, "measures": ms, "results": results, "series": series}
 
 
@@ -530,6 +530,9 @@ BARE_SQL = """
         ), gm AS (
             SELECT DISTINCT measure_id, scope = partnership_id AS wide FROM goals
             WHERE superseded_at IS NULL AND partnership_id = $1
+        ), gs AS (
+            SELECT DISTINCT scope AS place_id, measure_id FROM goals
+            WHERE superseded_at IS NULL AND partnership_id = $1 AND scope <> partnership_id
         ), m AS (
             SELECT measure_id, unit FROM measures WHERE superseded_at IS NULL
         ), ob AS (
@@ -558,7 +561,12 @@ BARE_SQL = """
         WHERE figure IS NOT NULL AND measure_id IN (SELECT measure_id FROM gm WHERE wide)
         GROUP BY measure_id, period_start, period_end
         UNION ALL
-        SELECT 'place', place_id, measure_id, period_start, period_end, figure, (figure IS NOT NULL)::BIGINT FROM ob
+        SELECT 'place', place_id, measure_id, period_start, period_end, figure, (figure IS NOT NULL)::BIGINT FROM (
+            SELECT *, max(CASE WHEN figure IS NOT NULL THEN {'e': period_end, 's': period_start} END) OVER (PARTITION BY measure_id) AS latest
+            FROM ob
+        ) x
+        WHERE latest IS NULL OR {'e': period_end, 's': period_start} = latest
+           OR EXISTS (SELECT 1 FROM gs WHERE gs.place_id = x.place_id AND gs.measure_id = x.measure_id)
         UNION ALL
         SELECT 'benchmark', place_id, measure_id, period_start, period_end, figure, (figure IS NOT NULL)::BIGINT
         FROM observations
@@ -569,6 +577,8 @@ BARE_SQL = """
 
 def pandas_naive(con: duckdb.DuckDBPyConnection, partnership_id: str) -> dict[str, Any]:
     """The naive way: whole tables into pandas, then filter and aggregate there."""
+    import pandas as pd
+
     obs = con.execute("SELECT * FROM observations").df()
     obs = obs[obs["superseded_at"].isna()]
     parts = con.execute("SELECT * FROM partnerships").df()
@@ -582,7 +592,16 @@ def pandas_naive(con: duckdb.DuckDBPyConnection, partnership_id: str) -> dict[st
 
     hoods = list(parts.loc[parts["partnership_id"] == partnership_id, "places"].iloc[0])
     mine = obs[obs["place_id"].isin(hoods)]
-    place_rows = mine[["place_id", "measure_id", "period_start", "period_end", "figure"]]
+    # The page's grid: each measure's latest period with a figure (all rows of a
+    # measure with none), and every period of a neighbourhood goal's series.
+    valued = mine[mine["figure"].notna()]
+    latest = valued.sort_values(["period_end", "period_start"]).groupby("measure_id")[["period_start", "period_end"]].last()
+    keyed = mine.merge(latest, left_on="measure_id", right_index=True, how="left", suffixes=("", "_latest"))
+    in_goal = pd.MultiIndex.from_frame(keyed[["place_id", "measure_id"]]).isin(
+        pd.MultiIndex.from_frame(goals.loc[goals["scope"] != goals["partnership_id"], ["scope", "measure_id"]].drop_duplicates())
+    )
+    keep = keyed["period_end_latest"].isna() | ((keyed["period_end"] == keyed["period_end_latest"]) & (keyed["period_start"] == keyed["period_start_latest"])) | in_goal
+    place_rows = keyed.loc[keep, ["place_id", "measure_id", "period_start", "period_end", "figure"]]
 
     wide_measures = goals.loc[goals["scope"] == goals["partnership_id"], "measure_id"].unique()
     w = mine[mine["measure_id"].isin(wide_measures) & mine["figure"].notna()].merge(ms[["measure_id", "unit"]], on="measure_id")
