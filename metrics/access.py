@@ -192,6 +192,11 @@ def _stored_key(r: IncomingRow) -> tuple:
     return tuple(r.values[k] for k in KINDS[r.kind].key)
 
 
+def _a(noun: str) -> str:
+    """The noun with its article, for messages: "an event", "a goal"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def scope_owners(scope: str, partnerships: Mapping[tuple, Mapping[str, object]]) -> set[str]:
     """Who owns rows about a goal's scope: the partnership itself for a
     partnership-wide scope, else every partnership the neighbourhood is in
@@ -235,6 +240,10 @@ def import_refusals(
         if r.kind in SCOPE_OWNED:
             scope = str(r.values["place_id"])
             owning = scope_owners(scope, partnerships)
+            if not owning and (scope,) not in stored.get("places", {}):
+                refuse(r, "place_id", "is not a known place or partnership: a change point is for a goal's scope.",
+                       "Correct the id: use the partnership_id for a partnership-wide figure, or one of its neighbourhoods' place_ids.")
+                continue
             blocked = sorted(o for o in owning if not perms.can("steward", o)) if owning else ([] if perms.can("steward", EVERY) else [EVERY])
             if blocked:
                 whose = "every partnership" if blocked == [EVERY] else ", ".join(blocked)
@@ -248,8 +257,8 @@ def import_refusals(
             if old is not None and _same(old, r.values):
                 continue  # an unchanged shared row, as in a full workbook re-imported
             if not perms.can("admin", EVERY):
-                what = {"measure_breaks": "break in a measure's series"}.get(r.kind, r.kind[:-1])
-                refuse(r, key_col, f"{'changes' if old else 'adds'} a {what}, which every partnership shares; only an admin of every partnership may do that.",
+                what = {"measure_breaks": "break in a measure's series", "events": "event"}.get(r.kind, r.kind[:-1])
+                refuse(r, key_col, f"{'changes' if old else 'adds'} {_a(what)}, which every partnership shares; only an admin of every partnership may do that.",
                        "Remove the row (or the sheet), or ask an admin of every partnership to import it.")
         elif r.kind == "partnerships":
             pid = r.values["partnership_id"]
@@ -275,7 +284,7 @@ def import_refusals(
             new_owner = r.values["partnership_id"]
             old_owner = old.get("partnership_id") if old is not None else None
             if old_owner is not None and old_owner != new_owner and not perms.can("steward", old_owner):
-                refuse(r, key_col, f"is the id of a {r.kind[:-1]} of partnership {old_owner}, which you may not change (you are a steward of {perms.where('steward')}).",
+                refuse(r, key_col, f"is the id of {_a(r.kind[:-1])} of partnership {old_owner}, which you may not change (you are a steward of {perms.where('steward')}).",
                        f"Use a new {key_col} for your own {r.kind[:-1]}, or ask a steward of {old_owner}.")
             elif not perms.can("steward", new_owner) or (old_owner is not None and not perms.can("steward", old_owner)):
                 refuse(r, "partnership_id", f"belongs to partnership {old_owner or new_owner}, where you may not make changes (you are a steward of {perms.where('steward')}).",

@@ -82,17 +82,21 @@ def save_goal(con: duckdb.DuckDBPyConnection, perms: Permissions, record: dict, 
     return _import_one(con, perms, "goals", record, "goals form", "goal edit", actor, reason=reason)
 
 
-def record_review(con: duckdb.DuckDBPyConnection, perms: Permissions, partnership_id: str, review_date: dt.date, actor: str) -> bool:
+def record_review(
+    con: duckdb.DuckDBPyConnection, perms: Permissions, partnership_id: str, review_date: dt.date, actor: str, now: dt.datetime | None = None
+) -> bool:
     """Record the date a board met (it replaces the nearby cadence date);
     returns False when that date was already recorded. A steward's change,
-    audited like every other."""
+    audited like every other; `now` (UTC) is when it is recorded (the demo
+    replays its history), which a view as of an earlier time does not see."""
     access.require(perms, "steward", partnership_id)
     if reviews.is_recorded(con, partnership_id, review_date):
         return False
-    with write_batch(con, actor=actor, action="review recorded", reason=f"{partnership_id} met on {review_date.isoformat()}", partnerships=[partnership_id]):
+    now = now or utc_now()
+    with write_batch(con, actor=actor, action="review recorded", reason=f"{partnership_id} met on {review_date.isoformat()}", at=now, partnerships=[partnership_id]):
         con.execute(
             "INSERT INTO reviews (partnership_id, review_date, as_of, created_at) VALUES (?, ?, NULL, ?)",
-            [partnership_id, review_date, utc_now()],
+            [partnership_id, review_date, now],
         )
     return True
 

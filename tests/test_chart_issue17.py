@@ -79,3 +79,12 @@ def test_numbers_of_markers_days_apart_do_not_run_together_in_the_svg():
     (x1, y1), (x2, y2) = found["1"], found["2"]
     assert abs(x1 - x2) < 14  # close enough to collide on one line
     assert abs(y1 - y2) >= 12  # so one is drawn above its marker and one below
+
+
+def test_a_marker_outside_the_charts_dates_is_not_drawn_but_keeps_the_others_numbers():
+    markers = chart_markers([(D(1950, 1, 1), "Long ago", "event"), (D(2024, 6, 3), "Breakfast club opens", "action")])
+    fig = draw_goal_chart(chart(markers=markers))
+    labels = next(t for t in fig.to_dict()["data"] if t.get("mode") == "markers+text")
+    assert labels["text"] == ["2"] and [str(x) for x in labels["x"]] == ["2024-06-03"]
+    svg = figure_to_svg(fig, "desc")
+    assert ">1950<" not in svg and ">1960<" not in svg  # the axis still spans the figures and the target

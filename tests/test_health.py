@@ -86,3 +86,14 @@ def test_a_promise_awaiting_its_first_figure_is_not_flagged(board):
     (r,) = readmodel.goal_results(board, goal_ids=["attend-up"], as_of=reviews.end_of_day(dt.date(2026, 6, 1)))
     age = health.promise_age(r)
     assert r.assessment.status == "awaiting_data" and age.months is None and not age.stale and age.flag is None
+
+
+def test_a_view_of_the_past_does_not_know_of_a_review_recorded_later(board):
+    # The board met on 5 December 2024 but the steward recorded it on 20 January 2025.
+    edits.record_review(board, LOCAL, "shire-board", dt.date(2024, 12, 5), actor="steward", now=dt.datetime(2025, 1, 20, 10))
+    assert reviews.reviews_held(board, ["shire-board"], dt.date(2025, 1, 10), as_of=dt.datetime(2025, 1, 10, 12)) == {"shire-board": []}
+    assert reviews.reviews_held(board, ["shire-board"], dt.date(2025, 1, 25), as_of=dt.datetime(2025, 1, 25, 12)) == {"shire-board": [dt.date(2024, 12, 5)]}
+    (p,) = views.partnerships(board)
+    # By hand: first promise stated 15 October 2024, every 8 weeks -> due 10 December 2024; on 10 January overdue.
+    before = health.board_health(board, [p], dt.date(2025, 1, 10), as_of=dt.datetime(2025, 1, 10, 12))["shire-board"]
+    assert before.last_review is None and before.next_due == dt.date(2024, 12, 10) and before.overdue

@@ -210,3 +210,23 @@ def test_notes_with_markup_are_stored_as_text(seeded_db, tmp_path):
     (path,) = write_files(tmp_path / "m", {"notes.csv": text})
     assert import_paths(seeded_db, [path]).ok
     assert seeded_db.execute("SELECT text FROM notes WHERE note_id = 'n9'").fetchall() == [("<script>alert(1)</script> and <b>bold</b>",)]
+
+
+@pytest.mark.parametrize("kind, head, row, column", [
+    ("events", "event_id,partnership_id,goal_id,date,title,visibility", "e1,shire-board,attend-up,9999-03-01,Breakfast club,public", "date"),
+    ("events", "event_id,partnership_id,goal_id,date,title,visibility", "e1,shire-board,attend-up,0001-01-01,Breakfast club,public", "date"),
+    ("observations", OBS_HEAD, "incidents,north,2099-12-01,2100-01-31,3,,,,,,", "period_end"),
+    ("observations", OBS_HEAD, "incidents,north,1899-12-01,1900-01-31,3,,,,,,", "period_start"),
+])
+def test_a_date_outside_1900_to_2099_is_refused_with_its_row_and_nothing_is_written(seeded_db, tmp_path, kind, head, row, column):
+    before = snapshot(seeded_db)
+    result = import_paths(seeded_db, write_files(tmp_path / "f", {f"{kind}.csv": f"{head}\n{row}\n"}))
+    assert not result.ok and snapshot(seeded_db) == before
+    (problem,) = result.problems
+    assert (problem.file, problem.row, problem.column) == (f"{kind}.csv", 2, column)
+    assert "1900 to 2099" in problem.message and "year" in problem.fix
+
+
+def test_an_area_may_stay_valid_until_9999_as_official_lookups_write_it(seeded_db, tmp_path):
+    result = import_paths(seeded_db, write_files(tmp_path / "f", {"place_areas.csv": "place_id,area_code,valid_from,valid_to\nnorth,E05000001,2020-01-01,9999-12-31\n"}))
+    assert result.ok, [str(p) for p in result.problems]

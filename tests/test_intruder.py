@@ -504,9 +504,16 @@ def attack_projections(site: Site, known: dict[tuple, dict[str, Interval]]) -> l
         shown_xs = [xs[0]] + [xs[i + 1] for i, k in enumerate(keys) if k in value]
         shown_ys = [g.baseline] + [value[k] for k in keys if k in value]
         w_all = ols_weights(xs, at)
+        # A projection stops where the unit does (docs/methods.md, "The trend line"):
+        # a percentage within 0 to 100, a count or rate at least 0.
+        low, high = (None, None) if g.unit == "score" else (0.0, 100.0 if g.unit == "percent" else None)
         for projected, tol in g.projections:
-            if len(shown_xs) >= 3 and abs(ols_weights(shown_xs, at) @ np.array(shown_ys) - projected) <= tol:
-                continue  # the published figures alone explain the line: it says nothing about hidden ones
+            if len(shown_xs) >= 3:
+                alone = float(ols_weights(shown_xs, at) @ np.array(shown_ys))
+                alone = max(alone, low) if low is not None else alone
+                alone = min(alone, high) if high is not None else alone
+                if abs(alone - projected) <= tol:
+                    continue  # the published figures alone explain the line: it says nothing about hidden ones
             fixed = w_all[0] * g.baseline + sum(w_all[i + 1] * value[k] for i, k in enumerate(keys) if k in value)
             ws = {k: w_all[keys.index(k) + 1] for k in unknown}
             rest = projected - fixed

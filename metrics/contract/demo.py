@@ -133,7 +133,8 @@ def seed_demo(con: duckdb.DuckDBPyConnection, folder: Path = DEMO_DIR) -> list[s
     from metrics.access import LOCAL
 
     for r in _board_rows(folder, "reviews_held.csv"):
-        counts["reviews held"] += edits.record_review(con, LOCAL, r["partnership_id"], dt.date.fromisoformat(r["review_date"]), actor=DEMO_ACTOR)
+        day = dt.date.fromisoformat(r["review_date"])  # recorded the afternoon the board met
+        counts["reviews held"] += edits.record_review(con, LOCAL, r["partnership_id"], day, actor=DEMO_ACTOR, now=_at(day, 16))
     con.execute("INSERT INTO meta VALUES ('dataset', 'demo') ON CONFLICT (key) DO UPDATE SET value = 'demo'")
     return [f"{kind}: {n:,}" for kind, n in counts.items()]
 

@@ -475,6 +475,8 @@ class Plan:
                     self.problems.append(row.problem("partnership_id", "is not a known partnership.", "Add it to partnerships, or correct the id.", "unknown_ref"))
                 if m.goal_id is not None:
                     goal = self.merged["goals"].get((m.goal_id,))
+                    if goal is not None and not self.perms.can("viewer", goal["partnership_id"]):
+                        goal = None  # another partnership's goal is, to this person, no goal at all (no oracle of who owns which id)
                     if goal is None:
                         self.problems.append(row.problem("goal_id", "is not a known goal.", "Add it to goals, or correct the id.", "unknown_ref"))
                     elif goal["partnership_id"] != m.partnership_id:

@@ -80,7 +80,26 @@ def parse_slug(raw: str) -> str:
     return raw
 
 
+# The dates a record may carry: a year outside these is a typing slip (9999
+# for 2025), and one such date would stretch or break every chart it is on.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+
+
 def parse_date(raw: str) -> dt.date:
+    day = parse_any_date(raw)
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise CellError(
+            "date_out_of_range",
+            f"is outside the dates a record may carry ({EARLIEST_DATE.year} to {LATEST_DATE.year}).",
+            "Check the year (a typing slip such as 9999 or 0001 for this year?).",
+        )
+    return day
+
+
+def parse_any_date(raw: str) -> dt.date:
+    """A date in the form YYYY-MM-DD, any year: for an area's valid_from and
+    valid_to, where official lookups write 9999-12-31 for "still valid"."""
     if not DATE_RE.fullmatch(raw):
         raise CellError(
             "bad_date",
@@ -243,6 +262,7 @@ Text = Annotated[str, Req(parse_text)]
 OptText = Annotated[str | None, Opt(parse_text)]
 Date = Annotated[dt.date, Req(parse_date)]
 OptDate = Annotated[dt.date | None, Opt(parse_date)]
+OptAnyDate = Annotated[dt.date | None, Opt(parse_any_date)]
 Number = Annotated[float, Req(parse_number)]
 OptNumber = Annotated[float | None, Opt(parse_number)]
 OptWhole = Annotated[int | None, Opt(parse_whole)]
@@ -273,8 +293,8 @@ class PlaceRow(ImportRow):
 class PlaceAreaRow(ImportRow):
     place_id: Slug
     area_code: Annotated[str, Req(parse_area_code)]
-    valid_from: OptDate = None
-    valid_to: OptDate = None
+    valid_from: OptAnyDate = None
+    valid_to: OptAnyDate = None
 
     @model_validator(mode="after")
     def _dates(self) -> PlaceAreaRow:

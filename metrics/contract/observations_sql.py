@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from metrics.contract.control_chars import REFUSED_RE2
 from metrics.contract.kinds import OBSERVATIONS
-from metrics.contract.models import VALUE_TOLERANCE
+from metrics.contract.models import EARLIEST_DATE, LATEST_DATE, VALUE_TOLERANCE
 from metrics.methods.aggregate import derived_value_sql
 from metrics.store import scalar
 from metrics.vocab import GSS_SYMBOL_CELLS, SLUG_PATTERN, UNIT_SCALE
@@ -71,6 +71,8 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
                 AND regexp_full_match(period_start, '{DATE}') AND TRY_CAST(period_start AS DATE) IS NOT NULL
                 AND regexp_full_match(period_end, '{DATE}') AND TRY_CAST(period_end AS DATE) IS NOT NULL
                 AND TRY_CAST(period_end AS DATE) >= TRY_CAST(period_start AS DATE)
+                AND TRY_CAST(period_start AS DATE) >= DATE '{EARLIEST_DATE.isoformat()}'
+                AND TRY_CAST(period_end AS DATE) <= DATE '{LATEST_DATE.isoformat()}'
                 AND (source = '' OR trim(source) <> '')
                 AND {NO_CONTROL_CHARACTERS}
                 AND lower(provisional) IN ('', 'true', 'false')

@@ -339,9 +339,11 @@ def phase_start(chart: XmrChart | None, points: Sequence[Point], changes: Sequen
     None when there are no icons."""
     if chart is None or chart.variation is None:
         return None
-    first = points[chart.latest_phase.start].period_start
-    began = [c.date for c in changes if c.date <= first]
-    return max(began) if began else first
+    start = chart.latest_phase.start
+    first = points[start].period_start
+    if start == 0:
+        return first  # a change dated before the first figure began nothing the chart shows
+    return max((c.date for c in changes if c.date <= first), default=first)
 
 
 def goal_status(

@@ -168,7 +168,7 @@ def public_goal_figure(g: PublicGoal) -> go.Figure:
         baseline=(g.baseline_date, g.baseline_value), target=(g.target_date, g.target_value),
         spc=g.spc, projection=(p.from_date, p.from_value, p.to_date, p.value) if p else None,
         benchmarks=[(b.place_name, [(f.period_end, f.value) for f in b.figures if f.value is not None]) for b in g.benchmarks],
-        markers=chart_markers([(m.date, m.title, "event") for m in g.markers]), breaks=list(g.breaks), starts=[f.period_start for f in figs],
+        markers=chart_markers([(m.date, m.title, "event") for m in g.markers]), breaks=[b.change for b in g.breaks], starts=[f.period_start for f in figs],
     ))
 
 
@@ -296,9 +296,14 @@ def draw_goal_chart(c: GoalChart) -> go.Figure:
                 line={"color": BREAK_COLOUR, "width": 2, "dash": "longdash"}, hoverinfo="skip",
             )
         )
-    if c.markers:
+    # A marker is drawn only within the dates the chart already spans (its
+    # figures, baseline and target): one dated decades away would squeeze the
+    # figures into a sliver. It is still listed, by its number, under the chart.
+    dates = [d for d, _ in c.points] + [c.baseline[0], c.target[0]]
+    drawn = [m for m in c.markers if min(dates) <= m.date <= max(dates)]
+    if drawn:
         mx, my = [], []
-        for m in c.markers:
+        for m in drawn:
             mx += [m.date, m.date, None]
             my += [low, high, None]
         fig.add_trace(
@@ -306,10 +311,10 @@ def draw_goal_chart(c: GoalChart) -> go.Figure:
         )
         fig.add_trace(
             go.Scatter(
-                x=[m.date for m in c.markers], y=[high] * len(c.markers), mode="markers+text", showlegend=False,
-                text=[str(m.number) for m in c.markers], textposition="top center", cliponaxis=False,  # the numbers sit above the plot
+                x=[m.date for m in drawn], y=[high] * len(drawn), mode="markers+text", showlegend=False,
+                text=[str(m.number) for m in drawn], textposition="top center", cliponaxis=False,  # the numbers sit above the plot
                 marker={"size": 9, "symbol": "square", "color": MARKER_COLOUR},
-                hovertext=[plotly_text(m.text) for m in c.markers], hovertemplate="%{hovertext}<extra></extra>",
+                hovertext=[plotly_text(m.text) for m in drawn], hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     return _layout(fig, c.title, unit)

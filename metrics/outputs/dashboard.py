@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from metrics.methods.aggregate import derived_value, partnership_series
 from metrics.methods.explain import assurance_label, break_sentence, format_day, format_month, format_value, phase_sentence, variation_label
-from metrics.methods.spc import MIN_POINTS
 from metrics.methods.intervals import INTERVAL_MODEL_LABELS
+from metrics.methods.spc import MIN_POINTS
 from metrics.methods.status import Point, benchmark_comparison, comparable
 from metrics.outputs.trustees import OUTCOME_ORDER, OUTCOMES, STATUS_SEVERITY, TrustView
 from metrics.read.health import BoardHealth, PromiseAge, promise_age

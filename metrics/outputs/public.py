@@ -99,6 +99,19 @@ class PublicMarker:
     title: str
 
 
+@dataclass(frozen=True)
+class PublicBreak:
+    """A series break as published: its date and its reason from the closed
+    list. Who recorded it, and when, are the board's record and stay internal."""
+
+    date: dt.date
+    reason: str
+
+    @property
+    def change(self) -> SeriesChange:
+        return SeriesChange(self.date, BREAK, self.reason)
+
+
 @dataclass
 class PublicGoal:
     goal_id: str
@@ -131,7 +144,7 @@ class PublicGoal:
     projection: PublicProjection | None = None
     spc: XmrChart | None = None  # from the published figures, only when none of them is hidden
     markers: list[PublicMarker] = dataclasses.field(default_factory=list)  # its public events, by date
-    breaks: list[SeriesChange] = dataclasses.field(default_factory=list)  # its measure's breaks (reasons from a closed list)
+    breaks: list[PublicBreak] = dataclasses.field(default_factory=list)  # its measure's breaks (reasons from a closed list)
     phase_starts: list[dt.date] = dataclasses.field(default_factory=list)  # where the limits start again (the reasons stay internal)
     age: PromiseAge | None = None  # how old its latest figure is (metrics.read.health)
     interval_model: str = ""  # how its intervals are worked out (methods.intervals.interval_model)
@@ -251,7 +264,7 @@ def chart_summary(g: PublicGoal) -> str:
     if g.projection:
         text += f" On the current trend: {format_value(g.projection.value, g.unit)} by {format_month(g.projection.to_date)}, shown as a dashed line."
     for b in g.breaks:
-        text += f" {break_sentence(b, baseline=g.baseline_date)}"
+        text += f" {break_sentence(b.change, baseline=g.baseline_date)}"
     if g.markers:
         text += " Marked on the chart: " + "; ".join(f"{i}. {m.title} ({format_day(m.date)})" for i, m in enumerate(g.markers, start=1)) + "."
     text += f" Status: {g.status_label}."
@@ -462,12 +475,13 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
                 original_promise=original_promise(history, m.unit), latest_data=max((f.period_end for f in shown), default=None),
                 projection=_projection(r, scope, latest), spc=_spc(r, scope),
                 markers=public_markers(markers[g.goal_id]),
-                breaks=[c for c in r.changes if c.kind == BREAK],
+                # A break's date and reason are public; who recorded it, and when, are the board's record.
+                breaks=[PublicBreak(c.date, c.reason) for c in r.changes if c.kind == BREAK],
                 phase_starts=[c.date for c in r.changes if c.kind == PHASE],
                 age=health.promise_age(r), interval_model=m.interval_model,
             )
         )
-    boards = health.board_health(con, [parts[pid] for pid in by_partnership], today)
+    boards = health.board_health(con, [parts[pid] for pid in by_partnership], today, as_of, public_only=True)
     site_parts = []
     for pid, goals in by_partnership.items():
         p = parts[pid]

@@ -28,6 +28,7 @@ from metrics.methods.freshness import is_overdue, is_stale, next_review_due, sta
 from metrics.read import reviews
 from metrics.read.readmodel import GoalResult
 from metrics.read.views import Partnership
+from metrics.store import as_of_filter
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,22 @@ class BoardHealth:
         return f"{last} Next review due by {format_day(self.next_due)} (every {self.cadence_weeks} weeks)."
 
 
-def board_health(con: duckdb.DuckDBPyConnection, partnerships: Sequence[Partnership], today: dt.date) -> dict[str, BoardHealth]:
-    """Each partnership's board health on `today`."""
-    held = reviews.reviews_held(con, [p.partnership_id for p in partnerships], today)
+def board_health(
+    con: duckdb.DuckDBPyConnection, partnerships: Sequence[Partnership], today: dt.date,
+    as_of: dt.datetime | None = None, public_only: bool = False,
+) -> dict[str, BoardHealth]:
+    """Each partnership's board health on `today`, from what was known at
+    `as_of` (now, without one): its current goals' first stated_on (never a
+    superseded version's) and the reviews recorded by then. With
+    `public_only` (the public pages), only public promises count: an internal
+    goal's date must not show, nor its existence."""
+    held = reviews.reviews_held(con, [p.partnership_id for p in partnerships], today, as_of)
     first = dict(con.execute(
-        "SELECT partnership_id, min(stated_on) FROM goals WHERE partnership_id IN (SELECT unnest($1::VARCHAR[])) GROUP BY 1",
-        [[p.partnership_id for p in partnerships]],
+        f"""SELECT partnership_id, min(stated_on) FROM goals
+            WHERE partnership_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of)}
+              AND (NOT $2 OR visibility = 'public')
+            GROUP BY 1""",
+        [[p.partnership_id for p in partnerships], public_only],
     ).fetchall())
     out = {}
     for p in partnerships:

@@ -60,16 +60,20 @@ def review_moment(con: duckdb.DuckDBPyConnection, partnership_id: str, day: dt.d
     return review_as_of(con, partnership_id, day) or end_of_day(day)
 
 
-def reviews_held(con: duckdb.DuckDBPyConnection, partnership_ids: list[str], today: dt.date | None = None) -> dict[str, list[dt.date]]:
+def reviews_held(
+    con: duckdb.DuckDBPyConnection, partnership_ids: list[str], today: dt.date | None = None, as_of: dt.datetime | None = None
+) -> dict[str, list[dt.date]]:
     """The reviews each partnership's board held up to `today` (default
     today), in order: the dates in the reviews table (recorded as met, or
-    whose pack was made) on or before that day. The calendar's planned dates
-    are not reviews held (metrics.read.health)."""
+    whose pack was made) on or before that day, and, given `as_of`, recorded
+    by then (a view of the past does not know of a review recorded later).
+    The calendar's planned dates are not reviews held (metrics.read.health)."""
     today = today or dt.date.today()
     out: dict[str, list[dt.date]] = {pid: [] for pid in partnership_ids}
     for pid, day in con.execute(
-        "SELECT partnership_id, review_date FROM reviews WHERE partnership_id IN (SELECT unnest($1::VARCHAR[])) AND review_date <= $2 ORDER BY 1, 2",
-        [list(partnership_ids), today],
+        "SELECT partnership_id, review_date FROM reviews WHERE partnership_id IN (SELECT unnest($1::VARCHAR[])) AND review_date <= $2"
+        " AND ($3::TIMESTAMP IS NULL OR created_at <= $3) ORDER BY 1, 2",
+        [list(partnership_ids), today, as_of],
     ).fetchall():
         out[pid].append(day)
     return out
