@@ -120,3 +120,27 @@ def test_board_pack_cli_rejects_a_bad_date_and_an_unknown_partnership(history_db
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["board-pack", "--partnership", "nope", "--review-date", "2024-12-10", "--out", str(tmp_path / "x.html"), "--db", str(db_path)]) == 1
     assert "There is no partnership" in capsys.readouterr().err
+
+
+HOSTILE = '<script>alert(1)</script> ![x](http://127.0.0.1:9/pack.png) <img src=x onerror=alert(2)> [link](javascript:alert(3))'
+
+
+def test_text_people_typed_is_text_in_the_pack(fresh_db, tmp_path):
+    """Goal statements, note wording, action descriptions, event titles and
+    change-point reasons reach the pack as text: no script, no image, no
+    link of theirs (issue 12, finding 10, for the board pack)."""
+    files = dict(BASE_FILES)
+    files["goals.csv"] = files["goals.csv"].replace("Attendance rises to 95% by July 2026", '"' + HOSTILE.replace('"', '""') + '"')
+    files["notes.csv"] = files["notes.csv"].replace("The bus is always late,Listening event,public,The bus is always late", f'The bus,Listening event,public,"{HOSTILE}"')
+    files["actions.csv"] = files["actions.csv"].replace("Talk to the bus company", f'"{HOSTILE}"')
+    files["events.csv"] = f'event_id,partnership_id,goal_id,date,title,visibility\ne1,shire-board,attend-up,2024-10-20,"{HOSTILE}",public\n'
+    files["spc_phases.csv"] = f'measure_id,place_id,start_date,reason\nattendance,shire-board,2024-10-01,"{HOSTILE}"\n'
+    result = import_paths(fresh_db, write_files(tmp_path / "hostile", files), at=dt.datetime(2024, 11, 20, 9))
+    assert result.ok, [str(p) for p in result.problems]
+    html = board_pack_html(fresh_db, "shire-board", dt.date(2024, 12, 10))
+    # Each of the five is in the pack, as text (statement, note, action, event, change point).
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5
+    assert "<script" not in html.lower()
+    assert not re.search(r"<img[^>]+(127\.0\.0\.1:9|src=x)", html)
+    assert "onerror=alert" not in html.replace("onerror=alert(2)&gt;", "")  # only inside escaped text
+    assert not re.search(r"href=[\"']?\s*javascript:", html, re.I)

