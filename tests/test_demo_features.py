@@ -28,8 +28,14 @@ def _build_demo():
 
 
 @pytest.fixture(scope="module")
-def demo(demo_db_path):
-    con = duckdb.connect(str(demo_db_path), read_only=True)
+def demo(demo_db_path, tmp_path_factory):
+    """A private copy of the demo database: a served app of the browser tests
+    may hold the shared one (DuckDB lets one process open a file)."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("demo-features") / "demo.duckdb"
+    shutil.copy(demo_db_path, path)
+    con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()
 
