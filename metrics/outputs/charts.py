@@ -59,19 +59,24 @@ def plotly_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _layout_spec(title: str, unit: str, height: int = 420) -> dict:
+    """Every chart's layout, as plotly's plain data (its one x and one y axis)."""
+    return {
+        "title": {"text": plotly_text(title), "font": {"size": 16}},
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "font": {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#0b0c0c"},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
+        "hovermode": "x unified",
+        "xaxis": {"showgrid": False, "linecolor": "#505a5f", "ticks": "outside"},
+        "yaxis": {"title": {"text": axis_title(unit)}, "gridcolor": "#e5e5e5", "linecolor": "#505a5f", "zeroline": False},
+    }
+
+
 def _layout(fig: go.Figure, title: str, unit: str, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        title={"text": plotly_text(title), "font": {"size": 16}},
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        font={"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#0b0c0c"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
-        hovermode="x unified",
-    )
-    fig.update_xaxes(showgrid=False, linecolor="#505a5f", ticks="outside")
-    fig.update_yaxes(title_text=axis_title(unit), gridcolor="#e5e5e5", linecolor="#505a5f", zeroline=False)
+    fig.update_layout(_layout_spec(title, unit, height))
     return fig
 
 
@@ -363,22 +368,25 @@ def goal_table(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> 
     return pd.DataFrame(rows)
 
 
-def multi_series_figure(title: str, unit: str, series: dict[str, Sequence[tuple[dt.date, float | None]]], height: int = 320) -> go.Figure:
+def multi_series_figure(title: str, unit: str, series: dict[str, Sequence[tuple[dt.date, float | None]]], height: int = 320) -> dict:
     """Several places' series of one measure on one chart (small multiples use one per measure).
-    Lines are told apart by colour, dash and marker shape."""
-    fig = go.Figure()
+    Lines are told apart by colour, dash and marker shape.
+
+    The figure as plotly's plain data (what `go.Figure(...).to_dict()` would
+    give), for `svg.figure_to_svg` and, if wanted, `st.plotly_chart`: the
+    neighbourhood page draws one per measure on every switch, and building
+    plotly's validated objects took about 22 ms a chart there."""
     symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
     dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+    data = []
     for i, (name, pts) in enumerate(series.items()):
         pts = [(x, y) for x, y in pts if y is not None]
         if not pts:
             continue
         x, y = zip(*pts)
-        fig.add_trace(
-            go.Scatter(
-                x=list(x), y=list(y), mode="lines+markers", name=plotly_text(name),
-                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "dash": dashes[i % len(dashes)], "width": 2},
-                marker={"symbol": symbols[i % len(symbols)], "size": 6},
-            )
-        )
-    return _layout(fig, title, unit, height)
+        data.append({
+            "type": "scatter", "x": list(x), "y": list(y), "mode": "lines+markers", "name": plotly_text(name),
+            "line": {"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "dash": dashes[i % len(dashes)], "width": 2},
+            "marker": {"symbol": symbols[i % len(symbols)], "size": 6},
+        })
+    return {"data": data, "layout": _layout_spec(title, unit, height)}

@@ -69,7 +69,7 @@ def _marker(symbol: str, x: float, y: float, size: float, fill: str, stroke: str
 
 
 def figure_to_svg(
-    fig: go.Figure, description: str, width: int = 760, height: int = 380, chart_id: str = "chart", legend_columns: int = 3,
+    fig: go.Figure | dict, description: str, width: int = 760, height: int = 380, chart_id: str = "chart", legend_columns: int = 3,
 ) -> str:
     """Draw a figure of scatter traces (lines, markers, filled bands) over a date axis as SVG.
 
@@ -78,7 +78,7 @@ def figure_to_svg(
     chart is shown at its natural size. The figure is read once as plain
     data (`to_dict`): reading plotly's validated properties one by one took
     about 20 ms a chart."""
-    spec = fig.to_dict()
+    spec = fig if isinstance(fig, dict) else fig.to_dict()  # a figure already as plain data is read as it is
     layout = spec.get("layout", {})
     traces = [t for t in spec.get("data", []) if t.get("x") is not None and len(t["x"])]
     title = unescape((layout.get("title") or {}).get("text") or "")  # plotly text: entities stand for the characters
