@@ -257,7 +257,7 @@ def import_refusals(
             if old is not None and _same(old, r.values):
                 continue  # an unchanged shared row, as in a full workbook re-imported
             if not perms.can("admin", EVERY):
-                what = {"measure_breaks": "break in a measure's series", "events": "event"}.get(r.kind, r.kind[:-1])
+                what = {"measure_breaks": "break in a measure's series"}.get(r.kind, r.kind[:-1])
                 refuse(r, key_col, f"{'changes' if old else 'adds'} {_a(what)}, which every partnership shares; only an admin of every partnership may do that.",
                        "Remove the row (or the sheet), or ask an admin of every partnership to import it.")
         elif r.kind == "partnerships":
