@@ -77,3 +77,11 @@ def test_lockgate_is_overdue_on_the_demo_date_and_the_others_are_not(demo):
     assert boards["lockgate-youth-safety"].overdue
     assert not boards["carrowfield-east"].overdue
     assert not boards["hollinsmere-convening"].overdue
+
+
+def test_a_measures_breaks_are_read_for_its_charts_at_any_place(demo):
+    measure, day, reason, _ = _build_demo().MEASURE_BREAKS[0]
+    found = readmodel.measure_breaks(demo, [measure, "attendance"], as_of=AS_OF)
+    assert [(c.date.isoformat(), c.reason) for c in found[measure]] == [(day, reason)] and found["attendance"] == []
+    before = readmodel.measure_breaks(demo, [measure], as_of=dt.datetime(2025, 8, 1))  # recorded on 20 August 2025
+    assert before[measure] == []

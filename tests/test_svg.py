@@ -34,3 +34,27 @@ def test_the_plain_figure_keeps_every_place_with_figures_and_escapes_names():
     assert [t["name"] for t in spec["data"]] == ["North &lt;End&gt; &amp; co", "Shire", "England"]
     assert len(spec["data"][1]["x"]) == 11  # the missing month is left out, not drawn as zero
     assert spec["layout"]["yaxis"]["title"]["text"] == go.Figure(spec).layout.yaxis.title.text
+
+
+def test_a_line_stops_at_a_series_break_and_joins_across_a_missing_month():
+    from metrics.methods.series import BREAK, SeriesChange
+    from metrics.outputs.charts import line_points
+    from metrics.outputs.dashboard import lines_table
+    from metrics.read.readmodel import SeriesPoint
+
+    def month(m: int, value: float | None) -> SeriesPoint:
+        start = dt.date(2025, m, 1)
+        end = (dt.date(2025, m + 1, 1) if m < 12 else dt.date(2026, 1, 1)) - dt.timedelta(days=1)
+        return SeriesPoint(start, end, value, None, None)
+
+    points = [month(7, 60.0), month(8, None), month(9, 70.0), month(10, 71.0), month(11, 72.0)]
+    # A break from 15 September: September began before it, so the line stops after September.
+    pts = line_points(points, [SeriesChange(dt.date(2025, 9, 15), BREAK, "new_definition")])
+    assert pts == [(dt.date(2025, 7, 31), 60.0), (dt.date(2025, 8, 31), None), (dt.date(2025, 9, 30), 70.0), (None, None), (dt.date(2025, 10, 31), 71.0), (dt.date(2025, 11, 30), 72.0)]
+    spec = multi_series_figure("Feel safe", "percent", {"Lockgate": pts})
+    (trace,) = spec["data"]
+    assert trace["x"] == [dt.date(2025, 7, 31), dt.date(2025, 9, 30), None, dt.date(2025, 10, 31), dt.date(2025, 11, 30)]  # August left out, the break kept
+    svg = figure_to_svg(spec, "summary")
+    assert svg.count("<path") == 2 and svg == figure_to_svg(go.Figure(spec), "summary")  # two runs of line, as plotly's own figure draws
+    columns, rows = lines_table("percent", {"Lockgate": pts})
+    assert [r[0] for r in rows] == ["Nov 2025", "Oct 2025", "Sep 2025", "Aug 2025", "Jul 2025"]  # the gap is no period of the table

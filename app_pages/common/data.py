@@ -190,3 +190,9 @@ def board_health(version: int, partnerships: list[views.Partnership]):
     p = perms()
     ids = tuple(sorted(x.partnership_id for x in partnerships if p.can("viewer", x.partnership_id)))
     return _board_health(version, ids, dt.date.today())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def measure_breaks(version: int) -> dict[str, list]:
+    """Every measure's series breaks (shared by every partnership, as public as the measures)."""
+    return readmodel.measure_breaks(con(), sorted(measures(version)))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages.common import ui
 from metrics.methods.explain import format_day
-from metrics.outputs.charts import multi_series_figure
+from metrics.outputs.charts import line_points, multi_series_figure
 from metrics.read import views
 from metrics.vocab import DOMAINS, VOICES
 
@@ -62,6 +62,6 @@ with right:
             series = ui.place_series(version, (target_place,), m.measure_id, m.unit).get(target_place, [])
             if series:
                 st.plotly_chart(
-                    multi_series_figure(m.name, m.unit, {places[target_place]["name"]: [(s.period_end, s.value) for s in series]}, height=260),
+                    multi_series_figure(m.name, m.unit, {places[target_place]["name"]: line_points(series, ui.measure_breaks(version).get(m.measure_id, []))}, height=260),
                     width="stretch", key=f"le_{m.measure_id}",
                 )

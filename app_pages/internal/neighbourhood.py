@@ -10,7 +10,8 @@ import streamlit as st
 from app_pages.common import ui
 from app_pages.common.html import chart_images
 from metrics.outputs import dashboard
-from metrics.outputs.charts import multi_series_figure
+from metrics.methods.explain import break_sentence
+from metrics.outputs.charts import line_points, multi_series_figure
 from metrics.read import readmodel
 from metrics.read.views import place_areas
 
@@ -66,21 +67,26 @@ wide_ids = tuple(g.goal_id for g in ui.goal_list(version) if g.partnership_wide 
 wide = {(r.goal.partnership_id, r.goal.measure_id): r for r in (ui.goal_results(version, goal_ids=wide_ids) if wide_ids else [])}
 st.header("Every measure over time")
 compare = [place_id] + [x for x in (local_area, nation) if x]
+breaks = ui.measure_breaks(version)
 for measure_id, series in ui.place_series_by_measure(version, tuple(compare)).items():
     if not series.get(place_id):
         continue
     m = measures[measure_id]
     # A count grows with the place: the larger places' counts would flatten this one's.
     shown = compare if dashboard.comparable(m.unit) else [place_id]
-    lines = {places.get(pid, {}).get("name", pid): [(s.period_end, s.value) for s in series.get(pid, [])] for pid in shown if pid in places}
+    stops = breaks.get(measure_id, [])
+    lines = {places.get(pid, {}).get("name", pid): line_points(series.get(pid, []), stops) for pid in shown if pid in places}
     for p in parts if dashboard.comparable(m.unit) else []:
         r = wide.get((p.partnership_id, measure_id))
         if r is not None:
-            lines[p.name] = [(s.period_end, s.value) for s in r.series]
+            lines[p.name] = line_points(r.series, stops)
     summary = dashboard.lines_summary(m.name, m.unit, lines)
     columns, rows = dashboard.lines_table(m.unit, lines)
     ui.html(
         "chart.html", title=m.name, table={"summary": f"{m.name}: the figures as a table", "columns": columns, "rows": rows},
-        caption=None if dashboard.comparable(m.unit) else "A count, so not drawn beside larger places: a count grows with the size of the place.",
+        caption=" ".join(
+            [break_sentence(b) for b in stops]
+            + ([] if dashboard.comparable(m.unit) else ["A count, so not drawn beside larger places: a count grows with the size of the place."])
+        ) or None,
         **chart_images(multi_series_figure(m.name, m.unit, lines), summary, (760, 340), (360, 400)),
     )

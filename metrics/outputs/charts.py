@@ -368,9 +368,24 @@ def goal_table(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> 
     return pd.DataFrame(rows)
 
 
+def line_points(points: Sequence[SeriesPoint], changes: Sequence[SeriesChange] = ()) -> list[tuple[dt.date | None, float | None]]:
+    """A series as a chart line's (period end, value) pairs, with a (None, None)
+    gap wherever a series break falls (methods.series.segments), so that no
+    line joins figures from either side of a break."""
+    seg = segments(points, changes)
+    out: list[tuple[dt.date | None, float | None]] = []
+    for i, p in enumerate(points):
+        if i and seg[i] != seg[i - 1]:
+            out.append((None, None))
+        out.append((p.period_end, p.value))
+    return out
+
+
 def multi_series_figure(title: str, unit: str, series: dict[str, Sequence[tuple[dt.date, float | None]]], height: int = 320) -> dict:
     """Several places' series of one measure on one chart (small multiples use one per measure).
-    Lines are told apart by colour, dash and marker shape.
+    Lines are told apart by colour, dash and marker shape. A period without a
+    figure is left out (the line joins its neighbours); a (None, None) pair,
+    as `line_points` puts at a series break, stops the line there.
 
     The figure as plotly's plain data (what `go.Figure(...).to_dict()` would
     give), for `svg.figure_to_svg` and, if wanted, `st.plotly_chart`: the
@@ -380,7 +395,11 @@ def multi_series_figure(title: str, unit: str, series: dict[str, Sequence[tuple[
     dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
     data = []
     for i, (name, pts) in enumerate(series.items()):
-        pts = [(x, y) for x, y in pts if y is not None]
+        pts = [(x, y) for x, y in pts if y is not None or x is None]
+        while pts and pts[0][0] is None:
+            pts = pts[1:]
+        while pts and pts[-1][0] is None:
+            pts = pts[:-1]
         if not pts:
             continue
         x, y = zip(*pts)

@@ -535,7 +535,8 @@ def lines_table(unit: str, lines: Mapping[str, Sequence[tuple[dt.date, float | N
     by_period: dict[dt.date, dict[str, float | None]] = {}
     for name, pts in lines.items():
         for d, v in pts:
-            by_period.setdefault(d, {})[name] = v
+            if d is not None:  # a gap where a series breaks (charts.line_points) is no period
+                by_period.setdefault(d, {})[name] = v
     rows = [[format_month(d)] + [format_value(by_period[d].get(n), unit) for n in names] for d in sorted(by_period, reverse=True)]
     return ["Period ending"] + names, rows
 

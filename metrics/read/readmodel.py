@@ -271,6 +271,15 @@ def series_changes(
     return out
 
 
+def measure_breaks(
+    con: duckdb.DuckDBPyConnection, measure_ids: Sequence[str], as_of: dt.datetime | None = None
+) -> dict[str, list[SeriesChange]]:
+    """Each measure's series breaks, by date (read by `series_changes`, for a
+    scope no change point names), for charts of a measure at any place."""
+    changes = series_changes(con, [("", m) for m in measure_ids], as_of)
+    return {m: [c for c in changes[("", m)] if c.kind == BREAK] for m in measure_ids}
+
+
 @dataclass(frozen=True)
 class Marker:
     """Something done or something that happened, drawn on a goal's chart at
