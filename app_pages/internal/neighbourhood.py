@@ -9,8 +9,8 @@ import streamlit as st
 
 from app_pages.common import ui
 from app_pages.common.html import chart_images
-from metrics.outputs import dashboard
 from metrics.methods.explain import break_sentence
+from metrics.outputs import dashboard
 from metrics.outputs.charts import line_points, multi_series_figure
 from metrics.read import readmodel
 from metrics.read.views import place_areas

@@ -30,6 +30,7 @@ from metrics.methods.explain import assurance_label, break_sentence, format_day,
 from metrics.methods.intervals import INTERVAL_MODEL_LABELS
 from metrics.methods.spc import MIN_POINTS
 from metrics.methods.status import Point, benchmark_comparison, comparable
+from metrics.outputs.charts import line_points
 from metrics.outputs.trustees import OUTCOME_ORDER, OUTCOMES, STATUS_SEVERITY, TrustView
 from metrics.read.health import BoardHealth, PromiseAge, promise_age
 from metrics.read.readmodel import BenchmarkLine, Goal, GoalResult, Measure, SeriesPoint, scope_name, series_point
@@ -79,7 +80,7 @@ class GoalCard:
     direction: str
     new_data: bool | None
     last_review: dt.date | None
-    points: tuple[tuple[dt.date, float | None], ...]
+    points: tuple[tuple[dt.date | None, float | None], ...]  # (None, None) where the series breaks
     baseline_point: tuple[dt.date, float]
     target_point: tuple[dt.date, float]
     summary: str
@@ -100,7 +101,7 @@ def goal_card(
     for it (the board pack's rule), None before the first review."""
     g, a, m = result.goal, result.assessment, result.measure
     unit = m.unit
-    points = tuple((p.period_end, p.value) for p in result.series)
+    points = tuple(line_points(result.series, result.changes))  # a gap where the series breaks
     latest = format_value(a.latest_value, unit)
     latest_month = format_month(a.latest_period_end) if a.latest_period_end else None
     return GoalCard(
