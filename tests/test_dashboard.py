@@ -213,21 +213,17 @@ def test_lines_summary_gives_each_places_latest_figure():
     assert text == "Attendance rate, Sep 2024 to Oct 2024. Latest: Ayton 92.5% (Oct 2024); England 94.0% (Sep 2024); Nowhere no figure."
 
 
-def test_a_sparkline_stops_at_a_series_break(demo_db_path, tmp_path):
+def test_a_sparkline_stops_at_a_series_break(demo_copy):
     """The Overview's sparkline of a goal on a measure with a break has a gap
     there (the feel-safe survey's new definition in the demo): two runs of line,
     as the goal chart draws it."""
-    import shutil
-
     import duckdb
 
     from metrics.outputs.dashboard import goal_card
     from metrics.outputs.svg import promise_chart_svg
     from metrics.read import readmodel
 
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db_path, path)
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(demo_copy), read_only=True)
     (r,) = readmodel.goal_results(con, goal_ids=["lys-feel-safe"])
     con.close()
     card = goal_card(r, {}, {})

@@ -27,15 +27,11 @@ def _build_demo():
     return module
 
 
-@pytest.fixture(scope="module")
-def demo(demo_db_path, tmp_path_factory):
-    """A private copy of the demo database: a served app of the browser tests
-    may hold the shared one (DuckDB lets one process open a file)."""
-    import shutil
-
-    path = tmp_path_factory.mktemp("demo-features") / "demo.duckdb"
-    shutil.copy(demo_db_path, path)
-    con = duckdb.connect(str(path), read_only=True)
+@pytest.fixture
+def demo(demo_copy):
+    """A private copy of the demo database (conftest.demo_copy): a served app
+    of the browser tests may hold the shared one."""
+    con = duckdb.connect(str(demo_copy), read_only=True)
     yield con
     con.close()
 

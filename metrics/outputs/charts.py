@@ -372,13 +372,8 @@ def line_points(points: Sequence[SeriesPoint], changes: Sequence[SeriesChange] =
     """A series as a chart line's (period end, value) pairs, with a (None, None)
     gap wherever a series break falls (methods.series.segments), so that no
     line joins figures from either side of a break."""
-    seg = segments(points, changes)
-    out: list[tuple[dt.date | None, float | None]] = []
-    for i, p in enumerate(points):
-        if i and seg[i] != seg[i - 1]:
-            out.append((None, None))
-        out.append((p.period_end, p.value))
-    return out
+    xs, ys = _gapped([p.period_end for p in points], [p.value for p in points], segments(points, changes))
+    return list(zip(xs, ys))
 
 
 def multi_series_figure(title: str, unit: str, series: dict[str, Sequence[tuple[dt.date, float | None]]], height: int = 320) -> dict:
