@@ -243,26 +243,38 @@ def series_changes(
     spc_phases, for that scope) and its measure's breaks (kind
     measure_breaks), as known at `as_of`, by date, each with who recorded it
     (its batch's actor) and when. The one reading of both kinds."""
-    out: dict[tuple[str, str], list[SeriesChange]] = {pair: [] for pair in pairs}
     if not pairs:
-        return out
-    params = pairs_params(sorted(set(pairs)))
-    by_measure: dict[str, list[SeriesChange]] = defaultdict(list)
-    # Both kinds in one statement (a page's statements are most of its time).
-    for r in dict_rows(
-        con,
-        f"""SELECT 'phase' AS kind, p.place_id, p.measure_id, p.start_date AS day, p.reason, b.actor, p.recorded_at
-            FROM spc_phases p JOIN ({PAIRS_SQL.format(key="place_id")}) want ON want.place_id = p.place_id AND want.measure_id = p.measure_id
+        return {}
+    return changes_from_rows(
+        dict_rows(con, changes_sql(as_of, PAIRS_SQL.format(key="place_id"), "SELECT unnest($2::VARCHAR[])"), pairs_params(sorted(set(pairs)))),
+        pairs,
+    )
+
+
+def changes_sql(as_of: dt.datetime | None, pairs: str, measure_ids: str) -> str:
+    """Both kinds of recorded change in one statement (a page's statements
+    are most of its time): the SPC change points of the (place_id,
+    measure_id) pairs `pairs` selects and the breaks of the measures
+    `measure_ids` selects, each with its batch's actor."""
+    return f"""SELECT 'phase' AS kind, p.place_id, p.measure_id, p.start_date AS day, p.reason, b.actor, p.recorded_at
+            FROM spc_phases p JOIN ({pairs}) want ON want.place_id = p.place_id AND want.measure_id = p.measure_id
             LEFT JOIN batches b ON b.batch_id = p.batch_id
             WHERE {as_of_filter(as_of, 'p')}
             UNION ALL
             SELECT 'break', NULL, k.measure_id, k.date, k.reason, b.actor, k.recorded_at
             FROM measure_breaks k LEFT JOIN batches b ON b.batch_id = k.batch_id
-            WHERE k.measure_id IN (SELECT unnest($2::VARCHAR[])) AND {as_of_filter(as_of, 'k')}""",
-        params,
-    ):
+            WHERE k.measure_id IN ({measure_ids}) AND {as_of_filter(as_of, 'k')}"""
+
+
+def changes_from_rows(rows: Sequence[Mapping[str, Any]], pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[SeriesChange]]:
+    """The rows of `changes_sql` as each (scope, measure_id)'s changes: its
+    own change points and every break of its measure, by date."""
+    out: dict[tuple[str, str], list[SeriesChange]] = {pair: [] for pair in pairs}
+    by_measure: dict[str, list[SeriesChange]] = defaultdict(list)
+    for r in rows:
         if r["kind"] == "phase":
-            out[(r["place_id"], r["measure_id"])].append(SeriesChange(r["day"], PHASE, r["reason"], r["actor"], r["recorded_at"]))
+            if (r["place_id"], r["measure_id"]) in out:
+                out[(r["place_id"], r["measure_id"])].append(SeriesChange(r["day"], PHASE, r["reason"], r["actor"], r["recorded_at"]))
         else:
             by_measure[r["measure_id"]].append(SeriesChange(r["day"], BREAK, r["reason"], r["actor"], r["recorded_at"]))
     for (scope, measure_id), found in out.items():
@@ -403,47 +415,13 @@ def exact_sums(sql: str) -> str:
     return "".join(out)
 
 
-def partnership_series_sql(as_of: dt.datetime | None, pairs: str) -> str:
-    """Per partnership, measure and exact period: how many neighbourhoods have
-    a figure, and the sums the partnership figure is built from (docs/methods.md, "Figures for a whole partnership"). `pairs` is a query of (partnership_id, measure_id) to compute."""
-    return exact_sums(f"""
-        WITH pp AS (
-            SELECT partnership_id, unnest(places) AS place_id, len(places) AS places_total
-            FROM partnerships WHERE {as_of_filter(as_of)}
-        ), o AS (
-            SELECT pp.partnership_id, pp.places_total, ob.*
-            FROM observations ob
-            JOIN pp ON pp.place_id = ob.place_id
-            JOIN ({pairs}) want ON want.partnership_id = pp.partnership_id AND want.measure_id = ob.measure_id
-            WHERE {as_of_filter(as_of, 'ob')}
-        ), agg AS (
-            SELECT partnership_id, measure_id, period_start, period_end,
-                count(figure) AS places_with_data, any_value(places_total) AS places_total,
-                bool_or(provisional) AS provisional,
-                bool_and(numerator IS NOT NULL AND denominator IS NOT NULL AND denominator > 0) AS has_parts,
-                bool_and(value IS NOT NULL) AS has_values,
-                bool_and(sample_size IS NOT NULL) AS has_sizes,
-                bool_and(std_dev IS NOT NULL) AS has_sds,
-                exact_sum(numerator) AS numerator, exact_sum(denominator) AS denominator,
-                exact_sum(value) AS value_sum, exact_sum(sample_size) AS sample_size,
-                exact_sum(sample_size * value) / nullif(exact_sum(sample_size), 0) AS mean
-            FROM o GROUP BY ALL
-        ), spread AS (
-            SELECT o.partnership_id, o.measure_id, o.period_start, o.period_end,
-                exact_sum((o.sample_size - 1) * o.std_dev * o.std_dev) AS within_ss,
-                exact_sum(o.sample_size * (o.value - agg.mean) * (o.value - agg.mean)) AS between_ss
-            FROM o JOIN agg USING (partnership_id, measure_id, period_start, period_end)
-            GROUP BY ALL
-        )
-        SELECT agg.*, spread.within_ss, spread.between_ss
-        FROM agg JOIN spread USING (partnership_id, measure_id, period_start, period_end)
-        ORDER BY partnership_id, measure_id, period_end, period_start
-    """)
+def _aggregate_figure(unit: str, r: Mapping[str, Any]) -> Figure | None:
+    """The partnership figure of one complete period, from the SQL sums
+    (`_series_sql`), by the same rules as `metrics.methods.aggregate.aggregate_figures`.
 
-
-def _aggregate_figure(unit: str, r: dict) -> Figure | None:
-    """The partnership figure of one complete period, from the SQL sums,
-    by the same rules as `metrics.methods.aggregate.aggregate_figures`."""
+    A score's pooled SD adds the spread within neighbourhoods to the spread
+    between their means: between = sum(n * x^2) - (sum(n * x))^2 / sum(n),
+    from sums taken in one pass (each exact, `exact_sums`)."""
     if unit in UNIT_SCALE:
         if not r["has_parts"]:
             return None
@@ -453,10 +431,13 @@ def _aggregate_figure(unit: str, r: dict) -> Figure | None:
         return Figure(value=r["value_sum"]) if r["has_values"] else None
     if not (r["has_values"] and r["has_sizes"]) or not r["sample_size"]:
         return None
+    n, weighted = r["sample_size"], r["weighted_sum"]
+    mean = weighted / n
     sd = None
-    if r["has_sds"] and r["sample_size"] > 1:
-        sd = math.sqrt(max(r["within_ss"] + r["between_ss"], 0.0) / (r["sample_size"] - 1))
-    return Figure(value=r["mean"], sample_size=r["sample_size"], std_dev=sd)
+    if r["has_sds"] and n > 1:
+        between = r["weighted_squares"] - weighted * weighted / n
+        sd = math.sqrt(max(r["within_ss"] + between, 0.0) / (n - 1))
+    return Figure(value=mean, sample_size=n, std_dev=sd)
 
 
 def place_series_rows(con: duckdb.DuckDBPyConnection, pairs: str, as_of: dt.datetime | None, params: list | None = None) -> list[dict]:
@@ -495,91 +476,251 @@ def nation_place(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = Non
     return rows[0][0] if rows else None
 
 
+# -- reading what goals are judged on: two statements -------------------------------------
+#
+# A page's statements were most of its time (each one is planned afresh), so
+# everything a set of goals is judged on is read in two: `META_SQL` (the goals,
+# the measures, their partnerships, the places they rest on and are compared
+# with, their recorded changes) and `SERIES_SQL` (every observation they need,
+# with the partnership sums), whose lists of places and pairs come from the
+# first. Judging (`judge_goals`) is pure Python over what they return.
+
+
+def _meta_sql(as_of: dt.datetime | None) -> str:
+    """One row of lists. Parameters: $1 a partnership (or NULL for all), $2 goal ids (or NULL for all)."""
+    f = as_of_filter
+    return f"""
+        WITH g AS (
+            SELECT * EXCLUDE (superseded_at, batch_id) FROM goals
+            WHERE {f(as_of)} AND ($1::VARCHAR IS NULL OR partnership_id = $1::VARCHAR)
+              AND ($2::VARCHAR[] IS NULL OR list_contains($2::VARCHAR[], goal_id))
+        ), p AS (
+            SELECT partnership_id, name, places, members, description, review_every_weeks FROM partnerships
+            WHERE {f(as_of)} AND (partnership_id IN (SELECT partnership_id FROM g) OR partnership_id = $1::VARCHAR)
+        ), shown AS (
+            SELECT unnest(places) AS place_id FROM p UNION SELECT scope FROM g
+        ), pl AS (
+            SELECT place_id, name, level, parent_id, code FROM places
+            WHERE {f(as_of)} AND (place_id IN (SELECT place_id FROM shown) OR level = 'nation')
+        ), areas AS (
+            SELECT place_id, name, level, parent_id, code FROM places
+            WHERE {f(as_of)} AND level = 'local_area' AND place_id IN (SELECT parent_id FROM pl) AND place_id NOT IN (SELECT place_id FROM pl)
+        )
+        SELECT
+            (SELECT list(g ORDER BY g.partnership_id, g.goal_id) FROM g) AS goals,
+            (SELECT list(m) FROM (SELECT * EXCLUDE (recorded_at, superseded_at, batch_id, change_reason) FROM measures WHERE {f(as_of)}) m) AS measures,
+            (SELECT list(p ORDER BY p.name, p.partnership_id) FROM p) AS partnerships,
+            (SELECT list(x) FROM (SELECT * FROM pl UNION ALL SELECT * FROM areas) x) AS places,
+            (SELECT list(c) FROM ({changes_sql(as_of, "SELECT DISTINCT scope AS place_id, measure_id FROM g", "SELECT measure_id FROM g")}) c) AS changes"""
+
+
+@dataclass(frozen=True)
+class GoalInputs:
+    """What judging a set of goals reads before any observation (`_meta_sql`)."""
+
+    goals: list[Goal]
+    measures: dict[str, Measure]
+    partnerships: list[dict[str, Any]]  # the goals' partnerships (and the one asked for), by name
+    places: dict[str, dict[str, Any]]  # their neighbourhoods, the goals' scopes, their local areas and every nation
+    changes: dict[tuple[str, str], list[SeriesChange]]
+
+    @property
+    def members(self) -> dict[str, list[str]]:
+        return {p["partnership_id"]: list(p["places"]) for p in self.partnerships}
+
+    @property
+    def nation(self) -> str | None:
+        """The nation benchmark place (England); the first by id if several, as `nation_place`."""
+        return min((k for k, v in self.places.items() if v["level"] == "nation"), default=None)
+
+    def local_areas(self) -> dict[str, str]:
+        """Each goal's local area, when it has one: a neighbourhood's parent
+        local area, or the one local area all of a partnership's
+        neighbourhoods share (`local_area_of`)."""
+        return local_area_of(self.goals, self.members, self.places)
+
+
+def local_area_of(goals: Sequence[Goal], members: Mapping[str, Sequence[str]], places: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The one rule for a goal's local area (see `GoalInputs.local_areas`);
+    `places` holds each neighbourhood's row and its parent's."""
+    def parent(h: str) -> str | None:
+        up = places.get(h, {}).get("parent_id")
+        return up if up is not None and places.get(up, {}).get("level") == "local_area" else None
+
+    out = {}
+    for g in goals:
+        found = {parent(h) for h in goal_places(g, members)}
+        if len(found) == 1 and None not in found:
+            out[g.goal_id] = found.pop()
+    return out
+
+
+def read_goal_inputs(
+    con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, partnership: str | None = None, goal_ids: Sequence[str] | None = None
+) -> GoalInputs:
+    goals_, measures_, parts, places_, changes = con.execute(
+        _meta_sql(as_of), [partnership, None if goal_ids is None else list(goal_ids)]
+    ).fetchone()
+    gs = [Goal(**g) for g in goals_ or []]
+    return GoalInputs(
+        gs,
+        {m["measure_id"]: Measure(**m) for m in measures_ or []},
+        list(parts or []),
+        {r["place_id"]: r for r in places_ or []},
+        changes_from_rows(changes or [], sorted({(g.scope, g.measure_id) for g in gs})),
+    )
+
+
+def _series_sql(as_of: dt.datetime | None) -> str:
+    """Every observation a set of goals (and a page's grid) needs, in one
+    statement, tagged by `kind`: 'wide' (per partnership, measure and exact
+    period: how many neighbourhoods have a figure and the sums its figure is
+    built from; docs/methods.md, "Figures for a whole partnership"), 'local'
+    (a neighbourhood goal's rows), 'bench' (a benchmark's rows), 'grid' (the
+    grid's places, each measure's latest period with a figure, or all of a
+    measure's rows when none has one) and 'england' (the nation's rows at
+    those periods). Parameters: $1 every place read; $2, $3 (partnership,
+    place); $4, $5, $6 (partnership, measure, places_total) to aggregate;
+    $7, $8 and $9, $10 the (place, measure) pairs read as 'local' and
+    'bench'; $11 the grid's places; $12 the nation, for 'england'."""
+    pairs = "SELECT unnest(${}::VARCHAR[]) AS place_id, unnest(${}::VARCHAR[]) AS measure_id"
+    latest = "max(CASE WHEN figure IS NOT NULL THEN {'e': period_end, 's': period_start} END) OVER (PARTITION BY measure_id)"
+    rows = "period_start, period_end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure"
+    no_sums = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    return exact_sums(f"""
+        WITH ob AS MATERIALIZED (
+            SELECT place_id, measure_id, {rows}
+            FROM observations WHERE {as_of_filter(as_of)} AND place_id IN (SELECT unnest($1::VARCHAR[]))
+        ), pp AS (
+            SELECT unnest($2::VARCHAR[]) AS partnership_id, unnest($3::VARCHAR[]) AS place_id
+        ), wide AS (
+            SELECT unnest($4::VARCHAR[]) AS partnership_id, unnest($5::VARCHAR[]) AS measure_id, unnest($6::BIGINT[]) AS places_total
+        ), agg AS (
+            SELECT partnership_id, measure_id, period_start, period_end,
+                count(figure) AS places_with_data, any_value(places_total) AS places_total,
+                bool_or(provisional) AS provisional,
+                bool_and(numerator IS NOT NULL AND denominator IS NOT NULL AND denominator > 0) AS has_parts,
+                bool_and(value IS NOT NULL) AS has_values,
+                bool_and(sample_size IS NOT NULL) AS has_sizes,
+                bool_and(std_dev IS NOT NULL) AS has_sds,
+                exact_sum(numerator) AS numerator, exact_sum(denominator) AS denominator,
+                exact_sum(value) AS value_sum, exact_sum(sample_size) AS sample_size,
+                exact_sum(sample_size * value) AS weighted_sum,
+                exact_sum(sample_size * value * value) AS weighted_squares,
+                exact_sum((sample_size - 1) * std_dev * std_dev) AS within_ss
+            FROM ob JOIN pp USING (place_id) JOIN wide USING (partnership_id, measure_id)
+            GROUP BY ALL
+        ), grid AS (
+            SELECT * FROM ob WHERE place_id IN (SELECT unnest($11::VARCHAR[]))
+            QUALIFY {latest} IS NULL OR {{'e': period_end, 's': period_start}} = {latest}
+        )
+        SELECT 'wide' AS kind, partnership_id AS key, measure_id, period_start, period_end, NULL::DOUBLE AS value, numerator, denominator,
+               sample_size, NULL::DOUBLE AS std_dev, NULL::DOUBLE AS ci_low, NULL::DOUBLE AS ci_high, provisional, NULL::DOUBLE AS figure,
+               places_with_data, places_total, has_parts, has_values, has_sizes, has_sds, value_sum, weighted_sum, weighted_squares, within_ss
+        FROM agg
+        UNION ALL SELECT 'local', place_id, measure_id, {rows}, {no_sums} FROM ob JOIN ({pairs.format(7, 8)}) USING (place_id, measure_id)
+        UNION ALL SELECT 'bench', place_id, measure_id, {rows}, {no_sums} FROM ob JOIN ({pairs.format(9, 10)}) USING (place_id, measure_id)
+        UNION ALL SELECT 'grid', place_id, measure_id, {rows}, {no_sums} FROM grid
+        UNION ALL SELECT 'england', place_id, measure_id, {rows}, {no_sums}
+        FROM ob JOIN (SELECT DISTINCT measure_id, period_start, period_end FROM grid) USING (measure_id, period_start, period_end)
+        WHERE place_id = $12::VARCHAR
+        ORDER BY kind, key, measure_id, period_end, period_start""")
+
+
+@dataclass
+class GoalSeries:
+    """What `_series_sql` returned, as series: each goal scope's points
+    (intervals worked out), the benchmark places' rows (their intervals only
+    when a chart draws them, `benchmark_lines`), a grid's points by measure
+    and place, and England's at the grid's periods."""
+
+    series: dict[tuple[str, str], list[SeriesPoint]]
+    bench_rows: dict[tuple[str, str], list[dict[str, Any]]]
+    grid: dict[str, dict[str, list[SeriesPoint]]]
+    england: dict[str, list[SeriesPoint]]
+
+
+def read_goal_series(
+    con: duckdb.DuckDBPyConnection, inputs: GoalInputs, as_of: dt.datetime | None = None,
+    grid_places: Sequence[str] = (), england: bool = False,
+) -> GoalSeries:
+    gs, ms, members = inputs.goals, inputs.measures, inputs.members
+    nation, areas = inputs.nation, inputs.local_areas()
+    wide = sorted({(g.partnership_id, g.measure_id) for g in gs if g.partnership_wide})
+    local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide})
+    bench = sorted({(p, g.measure_id) for g in gs for p in (nation, areas.get(g.goal_id)) if p})
+    pp = [(pid, place) for pid in sorted({p for p, _ in wide}) for place in members.get(pid, [])]
+    england_place = nation if england and grid_places else None
+    read = sorted({h for _, h in pp} | {h for h, _ in local} | {h for h, _ in bench} | set(grid_places) | ({england_place} if england_place else set()))
+    out = GoalSeries(defaultdict(list), defaultdict(list), {}, {})
+    if not read:
+        return out
+    params = [
+        read, [p for p, _ in pp], [h for _, h in pp],
+        [p for p, _ in wide], [m for _, m in wide], [len(members.get(p, [])) for p, _ in wide],
+        [h for h, _ in local], [m for _, m in local], [h for h, _ in bench], [m for _, m in bench],
+        list(grid_places), england_place,
+    ]
+    for r in dict_rows(con, _series_sql(as_of), params):
+        kind, m = r["kind"], ms.get(r["measure_id"])
+        if m is None:
+            continue  # a measure no longer current (as_of) has nothing to judge
+        if kind == "wide":
+            complete = r["places_with_data"] == r["places_total"]
+            fig = _aggregate_figure(m.unit, r) if complete else None
+            out.series[(r["key"], r["measure_id"])].append(
+                series_point(m.unit, r["period_start"], r["period_end"], fig, derived_value(m.unit, fig) if fig else None,
+                             r["places_with_data"], r["places_total"], r["provisional"], m.interval_model)
+            )
+            continue
+        r["max_value"] = m.max_value
+        if kind == "local":
+            out.series[(r["key"], r["measure_id"])].append(row_point(m.unit, r))
+        elif kind == "bench":
+            out.bench_rows[(r["key"], r["measure_id"])].append(r)
+        elif kind == "grid":
+            out.grid.setdefault(r["measure_id"], {h: [] for h in grid_places})[r["key"]].append(row_point(m.unit, r))
+        else:
+            out.england.setdefault(r["measure_id"], []).append(row_point(m.unit, r))
+    out.grid = dict(sorted(out.grid.items()))
+    return out
+
+
+def judge_goals(inputs: GoalInputs, read: GoalSeries, day: dt.date) -> list[GoalResult]:
+    """Every goal's judgement (docs/methods.md, "How we decide a goal's
+    status" and "Variation over time") from what the two statements read. A
+    benchmark is compared only at a goal's latest period: its judged figure
+    (docs/methods.md, "Units", stored as `figure`)."""
+    nation, areas = inputs.nation, inputs.local_areas()
+    bench_value = {key: {(r["period_start"], r["period_end"]): r["figure"] for r in rows} for key, rows in read.bench_rows.items()}
+    results = []
+    for g in inputs.goals:
+        m = inputs.measures[g.measure_id]
+        s = read.series.get((g.scope, g.measure_id), [])
+        points = [p.point() for p in s if p.complete]
+        spec = g.spec(m)
+        latest = latest_point(spec, sorted(points, key=lambda p: (p.period_end, p.period_start)))
+        period = (latest.period_start, latest.period_end) if latest else None
+        nation_value = bench_value.get((nation, g.measure_id), {}).get(period) if latest and nation else None
+        found = inputs.changes.get((g.scope, g.measure_id), [])
+        a = goal_status(spec, points, nation_value, changes=found, as_of=day)
+        area = areas.get(g.goal_id)
+        area_value = bench_value.get((area, g.measure_id), {}).get(period) if latest and area else None
+        vs_area = benchmark_comparison(latest, area_value, m.direction, m.unit) if latest else "not_compared"
+        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation, list(found)))
+    return results
+
+
 def goal_results(
     con: duckdb.DuckDBPyConnection,
     as_of: dt.datetime | None = None,
     partnership: str | None = None,
     goal_ids: list[str] | None = None,
 ) -> list[GoalResult]:
-    """Every goal's judgement (docs/methods.md, "How we decide a goal's status" and "Variation over time") as known at `as_of`.
-
-    One query aggregates all partnership-wide series, one fetches all
-    neighbourhood series and one the nation's figures; each goal is then
-    judged by `goal_status`.
-    """
-    gs = goals(con, as_of, partnership)
-    if goal_ids is not None:
-        gs = [g for g in gs if g.goal_id in set(goal_ids)]
-    if not gs:
+    """Every goal's judgement as known at `as_of` (`judge_goals`), of one
+    partnership or the goals named when asked: two statements whatever the
+    number of goals."""
+    inputs = read_goal_inputs(con, as_of, partnership, goal_ids)
+    if not inputs.goals:
         return []
-    ms = measures(con, as_of)
-    day = as_of_day(as_of)
-    changes = series_changes(con, sorted({(g.scope, g.measure_id) for g in gs}), as_of)
-    nation = nation_place(con, as_of)
-    areas = scope_local_areas(con, gs, as_of)
-
-    series: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
-    wide = sorted({(g.partnership_id, g.measure_id) for g in gs if g.partnership_wide})
-    if wide:
-        for r in dict_rows(con, partnership_series_sql(as_of, PAIRS_SQL.format(key="partnership_id")), pairs_params(wide)):
-            unit = ms[r["measure_id"]].unit
-            complete = r["places_with_data"] == r["places_total"]
-            fig = _aggregate_figure(unit, r) if complete else None
-            series[(r["partnership_id"], r["measure_id"])].append(
-                series_point(unit, r["period_start"], r["period_end"], fig, derived_value(unit, fig) if fig else None,
-                             r["places_with_data"], r["places_total"], r["provisional"], ms[r["measure_id"]].interval_model)
-            )
-    local = sorted({(g.scope, g.measure_id) for g in gs if not g.partnership_wide})
-    if local:
-        for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(local)):
-            series[(r["place_id"], r["measure_id"])].append(row_point(ms[r["measure_id"]].unit, r))
-    # A benchmark is read only at a goal's latest period: its judged figure
-    # (docs/methods.md, "Units", stored as `figure`), without a series or intervals.
-    benchmarks = {(nation, g.measure_id) for g in gs} if nation else set()
-    benchmarks |= {(areas[g.goal_id], g.measure_id) for g in gs if areas.get(g.goal_id)}
-    benchmark_values: dict[tuple[str, str], dict[tuple[dt.date, dt.date], float | None]] = defaultdict(dict)
-    if benchmarks:
-        for place_id, measure_id, start, end, figure in con.execute(
-            f"""SELECT ob.place_id, ob.measure_id, ob.period_start, ob.period_end, ob.figure
-                FROM observations ob JOIN ({PAIRS_SQL.format(key="place_id")}) want
-                  ON want.place_id = ob.place_id AND want.measure_id = ob.measure_id
-                WHERE {as_of_filter(as_of, 'ob')}""",
-            pairs_params(sorted(benchmarks)),
-        ).fetchall():
-            benchmark_values[(place_id, measure_id)][(start, end)] = figure
-
-    results = []
-    for g in gs:
-        m = ms[g.measure_id]
-        s = series.get((g.scope, g.measure_id), [])
-        points = [p.point() for p in s if p.complete]
-        spec = g.spec(m)
-        latest = latest_point(spec, sorted(points, key=lambda p: (p.period_end, p.period_start)))
-        period = (latest.period_start, latest.period_end) if latest else None
-        nation_value = benchmark_values[(nation, g.measure_id)].get(period) if latest and nation else None
-        found = changes.get((g.scope, g.measure_id), [])
-        a = goal_status(spec, points, nation_value, changes=found, as_of=day)
-        area = areas.get(g.goal_id)
-        area_value = benchmark_values[(area, g.measure_id)].get(period) if latest and area else None
-        vs_area = benchmark_comparison(latest, area_value, m.direction, m.unit) if latest else "not_compared"
-        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation, list(found)))
-    return results
-
-
-def scope_local_areas(con: duckdb.DuckDBPyConnection, gs: list[Goal], as_of: dt.datetime | None = None) -> dict[str, str]:
-    """Each goal's local area, when it has one: a neighbourhood's parent local
-    area, or the one local area all of a partnership's neighbourhoods share."""
-    members = partnership_places(con, as_of) if any(g.partnership_wide for g in gs) else {}
-    wanted = sorted({h for g in gs for h in (members.get(g.partnership_id, []) if g.partnership_wide else [g.scope])})
-    parents = {r[0]: r[1] for r in con.execute(
-        f"SELECT p.place_id, p.parent_id FROM places p JOIN places a ON a.place_id = p.parent_id AND {as_of_filter(as_of, 'a')} "
-        f"WHERE a.level = 'local_area' AND {as_of_filter(as_of, 'p')} AND p.place_id IN (SELECT unnest($1::VARCHAR[]))",
-        [wanted],
-    ).fetchall()}
-    out = {}
-    for g in gs:
-        hoods = members.get(g.partnership_id, []) if g.partnership_wide else [g.scope]
-        found = {parents.get(h) for h in hoods}
-        if len(found) == 1 and None not in found:
-            out[g.goal_id] = found.pop()
-    return out
+    return judge_goals(inputs, read_goal_series(con, inputs, as_of), as_of_day(as_of))
