@@ -62,6 +62,24 @@ def goal_results(version: int, partnership: str | None = None, goal_ids: tuple[s
 
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _partnership_page(version: int, partnership_id: str, today: dt.date):
+    # A shared resource like _goal_results (never changed in place); `today` keys it for the same reason.
+    from metrics.read.pages import partnership_page as read
+
+    return read(con(), partnership_id)
+
+
+
+def partnership_page(version: int, partnership_id: str):
+    """Everything the partnership page draws (metrics.read.pages), read in
+    two statements; None unless this user may read the partnership."""
+    if not perms().can("viewer", partnership_id):
+        return None
+    return _partnership_page(version, partnership_id, dt.date.today())
+
+
+
 @st.cache_data(show_spinner=False)
 def _partnerships(version: int) -> list[views.Partnership]:
     return views.partnerships(con())

@@ -1,18 +1,21 @@
 """Partnership: every goal's chart side by side (small multiples), and every
 neighbourhood's latest figure of each measure compared with the partnership
 and with England (Fingertips' "tartan rug"), each figure a link to that
-neighbourhood's goal for the measure or to its page."""
+neighbourhood's goal for the measure or to its page. Everything it draws is
+read at once (metrics.read.pages.partnership_page)."""
 
 import streamlit as st
 
 from app_pages.common import ui
 from metrics.outputs import dashboard
-from metrics.read import readmodel
 
 version = ui.frame("Partnership")
 p = ui.choose_partnership(version)
-places = ui.places(version)
-measures = ui.measures(version)
+page = ui.partnership_page(version, p.partnership_id)
+if page is None:
+    st.write("This partnership is not one you may read.")
+    st.stop()
+places = page.places
 
 if p.description:
     st.markdown(ui.text(p.description))
@@ -21,25 +24,20 @@ st.markdown(
     + "  \n**Members:** " + (ui.text(", ".join(p.members)) if p.members else "none recorded")
 )
 
-results = ui.goal_results(version, partnership=p.partnership_id)
-nation = readmodel.nation_place(ui.con())
-england = {m: by_place.get(nation, []) for m, by_place in ui.place_series_by_measure(version, (nation,)).items()} if nation else {}
-
+results = page.results
 st.header("Goals")
 if results:
-    lines = ui.benchmark_lines(version, results)
     ui.html("key.html")
     ui.html(
         "partnership_panels.html",
-        panels=[dashboard.goal_panel(r, places, {p.partnership_id: p.name}, lines[r.goal.goal_id]) for r in results],
+        panels=[dashboard.goal_panel(r, places, {p.partnership_id: p.name}, page.benchmark_lines[r.goal.goal_id]) for r in results],
     )
 else:
     st.write("No goals yet.")
 
 st.header("Neighbourhoods compared")
-series = ui.place_series_by_measure(version, tuple(p.places), latest_only=True)  # the grid compares the latest period
-if series:
-    rug = dashboard.tartan_rug(p, measures, series, england, places, ui.goal_list(version, p.partnership_id))
+if page.grid:  # each measure's latest period (metrics.read.readmodel.read_goal_series)
+    rug = dashboard.tartan_rug(p, page.measures, page.grid, page.england, places, [r.goal for r in results])
     ui.html("rug.html", rug=rug, partnership=p)
 else:
     st.write("No figures for these neighbourhoods yet.")

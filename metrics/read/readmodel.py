@@ -21,6 +21,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -145,19 +146,20 @@ def partnership_places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None
 
 def series_point(
     unit: str, start: dt.date, end: dt.date, fig: Figure | None, value: float | None,
-    with_data: int = 1, total: int = 1, provisional: bool = False, model: str | None = None,
+    with_data: int = 1, total: int = 1, provisional: bool = False, model: str | None = None, interval: bool = True,
 ) -> SeriesPoint:
     """One period of a series: its figure, the value judged (a row's stored
     `figure`, or a partnership aggregate's derived value) and its 95% interval
     by the measure's model (`Measure.interval_model`; docs/methods.md, "Confidence intervals"). The one
-    way a SeriesPoint is made."""
+    way a SeriesPoint is made. Without `interval`, for a line drawn without
+    its interval, the interval is not worked out (both ends None)."""
     if fig is None or value is None:
         return SeriesPoint(start, end, None, None, None, with_data, total, provisional, fig)
-    ci = figure_interval(unit, fig, model)
+    ci = figure_interval(unit, fig, model) if interval else None
     return SeriesPoint(start, end, value, ci[0] if ci else None, ci[1] if ci else None, with_data, total, provisional, fig)
 
 
-def row_point(unit: str, r: Mapping[str, Any]) -> SeriesPoint:
+def row_point(unit: str, r: Mapping[str, Any], interval: bool = True) -> SeriesPoint:
     """A stored observation row as a series point: its judged figure as
     stored at import (methods.aggregate.derived_value_sql), never recomputed;
     its interval by its measure's model (the row carries the measure's
@@ -165,7 +167,7 @@ def row_point(unit: str, r: Mapping[str, Any]) -> SeriesPoint:
     fig = _figure_of(r)
     return series_point(
         unit, r["period_start"], r["period_end"], fig, r["figure"], 1 if fig is not None else 0, 1, r["provisional"],
-        interval_model(unit, r["max_value"]),
+        interval_model(unit, r["max_value"]), interval,
     )
 
 
@@ -202,9 +204,20 @@ def benchmark_places(result: GoalResult) -> list[str]:
 
 @dataclass(frozen=True)
 class BenchmarkLine:
+    """A benchmark place's series as a goal's chart draws it. Its points (each
+    period's figure, and its interval unless `intervals` is off) are made from
+    the stored rows when first asked for: a page that draws one line of a
+    goal's two works out one."""
+
     place_id: str
     name: str
-    points: list[SeriesPoint]
+    unit: str
+    rows: tuple[Mapping[str, Any], ...] = field(repr=False)
+    intervals: bool = True
+
+    @cached_property
+    def points(self) -> list[SeriesPoint]:
+        return [row_point(self.unit, x, self.intervals) for x in self.rows]
 
 
 def benchmark_series(
@@ -215,13 +228,24 @@ def benchmark_series(
     wanted = sorted({(place, r.measure.measure_id) for r in results for place in benchmark_places(r)})
     if not wanted:
         return {r.goal.goal_id: [] for r in results}
-    units = {r.measure.measure_id: r.measure.unit for r in results}
-    points: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+    rows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(wanted)):
-        points[(r["place_id"], r["measure_id"])].append(row_point(units[r["measure_id"]], r))
-    names = place_names(con, [p for p, _ in wanted], as_of)
+        rows[(r["place_id"], r["measure_id"])].append(r)
+    return benchmark_lines(results, rows, place_names(con, [p for p, _ in wanted], as_of))
+
+
+def benchmark_lines(
+    results: Sequence[GoalResult], rows: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]], names: Mapping[str, str],
+    intervals: bool = True,
+) -> dict[str, list[BenchmarkLine]]:
+    """Each goal's benchmark lines from the benchmark places' stored rows
+    ((place_id, measure_id) -> rows carrying max_value): every period with its
+    figure, and its interval unless the lines are drawn without (`intervals`)."""
     return {
-        r.goal.goal_id: [BenchmarkLine(p, names.get(p, p), points.get((p, r.measure.measure_id), [])) for p in benchmark_places(r)]
+        r.goal.goal_id: [
+            BenchmarkLine(p, names.get(p, p), r.measure.unit, tuple(rows.get((p, r.measure.measure_id), ())), intervals)
+            for p in benchmark_places(r)
+        ]
         for r in results
     }
 
@@ -486,6 +510,10 @@ def nation_place(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = Non
 # first. Judging (`judge_goals`) is pure Python over what they return.
 
 
+# What a partnership is, as views.partnership_of reads it.
+PARTNERSHIP_COLUMNS = "partnership_id, name, places, members, description, review_every_weeks"
+
+
 def _meta_sql(as_of: dt.datetime | None) -> str:
     """One row of lists. Parameters: $1 a partnership (or NULL for all), $2 goal ids (or NULL for all)."""
     f = as_of_filter
@@ -495,7 +523,7 @@ def _meta_sql(as_of: dt.datetime | None) -> str:
             WHERE {f(as_of)} AND ($1::VARCHAR IS NULL OR partnership_id = $1::VARCHAR)
               AND ($2::VARCHAR[] IS NULL OR list_contains($2::VARCHAR[], goal_id))
         ), p AS (
-            SELECT partnership_id, name, places, members, description, review_every_weeks FROM partnerships
+            SELECT {PARTNERSHIP_COLUMNS} FROM partnerships
             WHERE {f(as_of)} AND (partnership_id IN (SELECT partnership_id FROM g) OR partnership_id = $1::VARCHAR)
         ), shown AS (
             SELECT unnest(places) AS place_id FROM p UNION SELECT scope FROM g
@@ -571,6 +599,10 @@ def read_goal_inputs(
     )
 
 
+# A stored observation's columns as `row_point` reads them, in `_series_sql`'s order after (kind, key, measure_id).
+_ROW_COLUMNS = ("period_start", "period_end", "value", "numerator", "denominator", "sample_size", "std_dev", "ci_low", "ci_high", "provisional", "figure")
+
+
 def _series_sql(as_of: dt.datetime | None) -> str:
     """Every observation a set of goals (and a page's grid) needs, in one
     statement, tagged by `kind`: 'wide' (per partnership, measure and exact
@@ -585,7 +617,7 @@ def _series_sql(as_of: dt.datetime | None) -> str:
     'bench'; $11 the grid's places; $12 the nation, for 'england'."""
     pairs = "SELECT unnest(${}::VARCHAR[]) AS place_id, unnest(${}::VARCHAR[]) AS measure_id"
     latest = "max(CASE WHEN figure IS NOT NULL THEN {'e': period_end, 's': period_start} END) OVER (PARTITION BY measure_id)"
-    rows = "period_start, period_end, value, numerator, denominator, sample_size, std_dev, ci_low, ci_high, provisional, figure"
+    rows = ", ".join(_ROW_COLUMNS)
     no_sums = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     return exact_sums(f"""
         WITH ob AS MATERIALIZED (
@@ -661,27 +693,32 @@ def read_goal_series(
         [h for h, _ in local], [m for _, m in local], [h for h, _ in bench], [m for _, m in bench],
         list(grid_places), england_place,
     ]
-    for r in dict_rows(con, _series_sql(as_of), params):
-        kind, m = r["kind"], ms.get(r["measure_id"])
+    cur = con.execute(_series_sql(as_of), params)
+    names = [d[0] for d in cur.description]
+    end = 3 + len(_ROW_COLUMNS)
+    for t in cur.fetchall():
+        kind, key, measure_id = t[0], t[1], t[2]
+        m = ms.get(measure_id)
         if m is None:
             continue  # a measure no longer current (as_of) has nothing to judge
         if kind == "wide":
+            r = dict(zip(names, t))
             complete = r["places_with_data"] == r["places_total"]
             fig = _aggregate_figure(m.unit, r) if complete else None
-            out.series[(r["key"], r["measure_id"])].append(
+            out.series[(key, measure_id)].append(
                 series_point(m.unit, r["period_start"], r["period_end"], fig, derived_value(m.unit, fig) if fig else None,
                              r["places_with_data"], r["places_total"], r["provisional"], m.interval_model)
             )
             continue
-        r["max_value"] = m.max_value
+        r = dict(zip(_ROW_COLUMNS, t[3:end]), max_value=m.max_value)
         if kind == "local":
-            out.series[(r["key"], r["measure_id"])].append(row_point(m.unit, r))
+            out.series[(key, measure_id)].append(row_point(m.unit, r))
         elif kind == "bench":
-            out.bench_rows[(r["key"], r["measure_id"])].append(r)
+            out.bench_rows[(key, measure_id)].append(r)
         elif kind == "grid":
-            out.grid.setdefault(r["measure_id"], {h: [] for h in grid_places})[r["key"]].append(row_point(m.unit, r))
+            out.grid.setdefault(measure_id, {h: [] for h in grid_places})[key].append(row_point(m.unit, r))
         else:
-            out.england.setdefault(r["measure_id"], []).append(row_point(m.unit, r))
+            out.england.setdefault(measure_id, []).append(row_point(m.unit, r))
     out.grid = dict(sorted(out.grid.items()))
     return out
 

@@ -8,13 +8,15 @@ so the pages stay thin and every query can be tested without Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from metrics.methods.explain import format_day
-from metrics.read.readmodel import PAIRS_SQL, SeriesPoint, pairs_params, place_series_rows, row_point
+from metrics.read.readmodel import PAIRS_SQL, PARTNERSHIP_COLUMNS, SeriesPoint, pairs_params, place_series_rows, row_point
 from metrics.store import as_of_filter, dict_rows
 from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, area_type
 
@@ -42,11 +44,13 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def partnerships(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> list[Partnership]:
-    rows = dict_rows(con, f"SELECT * FROM partnerships WHERE {as_of_filter(as_of)} ORDER BY name")
-    return [
-        Partnership(r["partnership_id"], r["name"], list(r["places"]), list(r["members"] or []), r["description"], int(r["review_every_weeks"] or DEFAULT_REVIEW_EVERY_WEEKS))
-        for r in rows
-    ]
+    rows = dict_rows(con, f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships WHERE {as_of_filter(as_of)} ORDER BY name")
+    return [partnership_of(r) for r in rows]
+
+
+def partnership_of(r: Mapping[str, Any]) -> Partnership:
+    """A stored partnership row as a Partnership (a cadence left empty is the default one)."""
+    return Partnership(r["partnership_id"], r["name"], list(r["places"]), list(r["members"] or []), r["description"], int(r["review_every_weeks"] or DEFAULT_REVIEW_EVERY_WEEKS))
 
 
 def places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, dict]:

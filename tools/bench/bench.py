@@ -495,7 +495,7 @@ def app_partnership_page(con: duckdb.DuckDBPyConnection, partnership_id: str, st
     """What app_pages/internal/partnership.py asks `metrics/` for, in its order,
     with every `st.cache_data` cold (app_pages/common/ui.py passes these calls
     through). `steps` collects each call's milliseconds, to show where the time goes."""
-    from metrics.read import readmodel, views
+    from metrics.read import pages, views
 
     def step(name: str, fn: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -504,13 +504,11 @@ def app_partnership_page(con: duckdb.DuckDBPyConnection, partnership_id: str, st
             steps.setdefault(name, []).append((time.perf_counter() - start) * 1000.0)
         return out
 
-    parts = step("views.partnerships", lambda: views.partnerships(con))
+    parts = step("views.partnerships", lambda: views.partnerships(con))  # the page's chooser
     p = next(x for x in parts if x.partnership_id == partnership_id)
-    names = step("views.places", lambda: views.places(con))
-    ms = step("readmodel.measures", lambda: readmodel.measures(con))
-    results = step("readmodel.goal_results", lambda: readmodel.goal_results(con, partnership=partnership_id))
-    series = step("views.place_series_by_measure", lambda: views.place_series_by_measure(con, p.places, {k: m.unit for k, m in ms.items()}, latest_only=True))
-    return {"partnership": p, "places": names, "measures": ms, "results": results, "series": series}
+    page = step("pages.partnership_page", lambda: pages.partnership_page(con, p.partnership_id))
+    return {"partnership": page.partnership, "places": page.places, "measures": page.measures, "results": page.results,
+            "series": page.grid, "benchmark_lines": page.benchmark_lines, "england": page.england}
 
 
 def bare_duckdb(con: duckdb.DuckDBPyConnection, partnership_id: str) -> list[tuple]:

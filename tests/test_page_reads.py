@@ -1,0 +1,149 @@
+"""The partnership page's reads (metrics.read.pages) and the two statements
+the read model judges goals from (metrics.read.readmodel): they give what the
+separate, older reads give, in two statements.
+
+Expected values come from other code paths written separately: the grid from
+views.place_series_by_measure, benchmark lines from readmodel.benchmark_series,
+England from views.place_series, a score's pooled SD from the pure reference
+rule metrics.methods.aggregate.partnership_series (a two-pass sum)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from conftest import BASE_FILES, write_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from metrics import store
+from metrics.contract.importer import import_paths
+from metrics.methods.aggregate import Figure, partnership_series
+from metrics.read import pages, readmodel, views
+
+OBS_HEAD = "measure_id,place_id,period_start,period_end,value,numerator,denominator,sample_size,std_dev,source,provisional"
+
+
+class Counting:
+    """A connection that counts the statements run through it."""
+
+    def __init__(self, con):
+        self.con, self.statements = con, 0
+
+    def execute(self, *args, **kwargs):
+        self.statements += 1
+        return self.con.execute(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+@pytest.fixture
+def demo(demo_copy):
+    con = store.connect(demo_copy)
+    yield con
+    con.close()
+
+
+def test_the_partnership_page_is_read_in_two_statements(demo):
+    for p in views.partnerships(demo):
+        counting = Counting(demo)
+        page = pages.partnership_page(counting, p.partnership_id)  # type: ignore[arg-type]
+        assert page is not None and page.partnership == p
+        assert counting.statements == 2, p.partnership_id
+
+
+def test_the_page_gives_what_the_separate_reads_give_for_every_demo_partnership(demo):
+    units = {k: m.unit for k, m in readmodel.measures(demo).items()}
+    nation = readmodel.nation_place(demo)
+    all_places = views.places(demo)
+    for p in views.partnerships(demo):
+        page = pages.partnership_page(demo, p.partnership_id)
+        assert page is not None
+        # Goals: the same judgements as reading them on their own.
+        alone = readmodel.goal_results(demo, partnership=p.partnership_id)
+        assert [r.status_json() for r in page.results] == [r.status_json() for r in alone]
+        assert [r.series for r in page.results] == [r.series for r in alone]
+        # The grid, by views.place_series_by_measure's own statement.
+        assert page.grid == views.place_series_by_measure(demo, p.places, units, latest_only=True), p.partnership_id
+        # England at each grid period, from England's whole series read on its own.
+        for measure_id, by_place in page.grid.items():
+            periods = {(x.period_start, x.period_end) for pts in by_place.values() for x in pts}
+            whole = views.place_series(demo, [nation], measure_id, units[measure_id])[nation]
+            assert page.england.get(measure_id, []) == [x for x in whole if (x.period_start, x.period_end) in periods]
+        # Benchmark lines: the same values as readmodel.benchmark_series, drawn without intervals.
+        lines = readmodel.benchmark_series(demo, alone)
+        for r in page.results:
+            got, want = page.benchmark_lines[r.goal.goal_id], lines[r.goal.goal_id]
+            assert [(b.place_id, b.name) for b in got] == [(b.place_id, b.name) for b in want]
+            for b, w in zip(got, want):
+                assert [(x.period_end, x.value) for x in b.points] == [(x.period_end, x.value) for x in w.points]
+                assert all(x.ci_low is None and x.ci_high is None for x in b.points)
+        # Every place the page names, named as the places table names it.
+        for place in [*p.places, *(b.place_id for r in page.results for b in page.benchmark_lines[r.goal.goal_id])]:
+            assert page.places[place]["name"] == all_places[place]["name"]
+
+
+def test_a_partnership_without_goals_still_has_its_grid_and_an_unknown_one_has_no_page(seeded_db, tmp_path):
+    extra = write_files(tmp_path / "x", {"partnerships.csv": """
+        partnership_id,name,places,review_every_weeks,members,description
+        south-only,South Only,south,8,,
+        """})
+    assert import_paths(seeded_db, extra).ok
+    page = pages.partnership_page(seeded_db, "south-only")
+    assert page is not None and page.results == []
+    assert set(page.grid) == {"attendance", "wellbeing"}
+    assert [x.value for x in page.grid["wellbeing"]["south"]] == [24.1]
+    assert pages.partnership_page(seeded_db, "no-such-board") is None
+
+
+def test_a_goals_local_area_is_the_one_all_its_neighbourhoods_share():
+    places = {
+        "shire": {"level": "local_area", "parent_id": "england"},
+        "wold": {"level": "local_area", "parent_id": "england"},
+        "england": {"level": "nation", "parent_id": None},
+        "north": {"level": "neighbourhood", "parent_id": "shire"},
+        "south": {"level": "neighbourhood", "parent_id": "shire"},
+        "east": {"level": "neighbourhood", "parent_id": "wold"},
+        "loose": {"level": "neighbourhood", "parent_id": "england"},  # its parent is no local area
+    }
+
+    def goal(goal_id: str, partnership: str, scope: str) -> readmodel.Goal:
+        return readmodel.Goal(goal_id, partnership, "m", scope, "", 0, dt.date(2024, 1, 1), 1, dt.date(2026, 1, 1),
+                              dt.date(2024, 1, 1), "public", None, dt.datetime(2024, 1, 1), None)
+
+    members = {"same": ["north", "south"], "split": ["north", "east"], "odd": ["north", "loose"]}
+    gs = [goal("a", "same", "same"), goal("b", "split", "split"), goal("c", "odd", "odd"), goal("d", "split", "east"), goal("e", "odd", "loose")]
+    assert readmodel.local_area_of(gs, members, places) == {"a": "shire", "d": "wold"}
+
+
+_sizes = st.integers(2, 3000)
+_means = st.floats(7, 35, allow_nan=False).map(lambda x: round(x, 2))
+_sds = st.floats(0, 12, allow_nan=False).map(lambda x: round(x, 2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_sizes, _means, _sds), min_size=2, max_size=2))
+def test_a_partnership_score_pools_its_sd_as_the_reference_rule_does(tmp_path_factory, surveys):
+    """The SQL sums in one pass (sum of n*x*x less (sum of n*x)^2 / sum of n
+    for the spread between neighbourhoods); the reference rule sums the
+    squared distances from the mean. They agree."""
+    folder = tmp_path_factory.mktemp("sd")
+    con = store.connect(folder / "s.duckdb")
+    files = {k: v for k, v in BASE_FILES.items() if k in ("places.csv", "measures.csv", "partnerships.csv")}
+    files["goals.csv"] = """
+        goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner
+        well-up,shire-board,wellbeing,shire-board,Wellbeing rises,24,2024-09-30,27,2026-07-31,2024-10-15,public,
+        """
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 3, 31)
+    rows = [(place, start, end, Figure(mean, sample_size=n, std_dev=sd)) for place, (n, mean, sd) in zip(("north", "south"), surveys)]
+    files["observations.csv"] = OBS_HEAD + "\n" + "\n".join(f"wellbeing,{p},{s},{e},{f.value},,,{f.sample_size},{f.std_dev},," for p, s, e, f in rows)
+    assert import_paths(con, write_files(folder / "in", files)).ok
+    (r,) = readmodel.goal_results(con, goal_ids=["well-up"])
+    (expected,) = partnership_series("score", rows, ["north", "south"])
+    (got,) = r.series
+    assert math.isclose(got.value, expected.figure.value, rel_tol=1e-12)
+    assert got.figure.sample_size == expected.figure.sample_size
+    assert math.isclose(got.figure.std_dev, expected.figure.std_dev, rel_tol=1e-9, abs_tol=1e-6)
+    con.close()
