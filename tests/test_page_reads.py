@@ -46,12 +46,15 @@ def demo(demo_copy):
     con.close()
 
 
-def test_the_partnership_page_is_read_in_two_statements(demo):
+def test_the_partnership_page_is_read_in_five_statements_whatever_its_size(demo):
+    """Goals, measures, places, recorded changes (and their recorders' names
+    when there are any), then every observation: the partnership itself comes
+    from the page's chooser."""
     for p in views.partnerships(demo):
         counting = Counting(demo)
-        page = pages.partnership_page(counting, p.partnership_id)  # type: ignore[arg-type]
-        assert page is not None and page.partnership == p
-        assert counting.statements == 2, p.partnership_id
+        page = pages.partnership_page(counting, p)  # type: ignore[arg-type]
+        assert page.partnership == p
+        assert counting.statements == 5 + any(r.changes for r in page.results), p.partnership_id
 
 
 def test_the_page_gives_what_the_separate_reads_give_for_every_demo_partnership(demo):
@@ -59,8 +62,7 @@ def test_the_page_gives_what_the_separate_reads_give_for_every_demo_partnership(
     nation = readmodel.nation_place(demo)
     all_places = views.places(demo)
     for p in views.partnerships(demo):
-        page = pages.partnership_page(demo, p.partnership_id)
-        assert page is not None
+        page = pages.partnership_page(demo, p)
         # Goals: the same judgements as reading them on their own.
         alone = readmodel.goal_results(demo, partnership=p.partnership_id)
         assert [r.status_json() for r in page.results] == [r.status_json() for r in alone]
@@ -85,17 +87,17 @@ def test_the_page_gives_what_the_separate_reads_give_for_every_demo_partnership(
             assert page.places[place]["name"] == all_places[place]["name"]
 
 
-def test_a_partnership_without_goals_still_has_its_grid_and_an_unknown_one_has_no_page(seeded_db, tmp_path):
+def test_a_partnership_without_goals_still_has_its_grid(seeded_db, tmp_path):
     extra = write_files(tmp_path / "x", {"partnerships.csv": """
         partnership_id,name,places,review_every_weeks,members,description
         south-only,South Only,south,8,,
         """})
     assert import_paths(seeded_db, extra).ok
-    page = pages.partnership_page(seeded_db, "south-only")
-    assert page is not None and page.results == []
+    (south,) = [p for p in views.partnerships(seeded_db) if p.partnership_id == "south-only"]
+    page = pages.partnership_page(seeded_db, south)
+    assert page.results == []
     assert set(page.grid) == {"attendance", "wellbeing"}
     assert [x.value for x in page.grid["wellbeing"]["south"]] == [24.1]
-    assert pages.partnership_page(seeded_db, "no-such-board") is None
 
 
 def test_a_goals_local_area_is_the_one_all_its_neighbourhoods_share():

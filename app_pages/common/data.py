@@ -67,13 +67,14 @@ def _partnership_page(version: int, partnership_id: str, today: dt.date):
     # A shared resource like _goal_results (never changed in place); `today` keys it for the same reason.
     from metrics.read.pages import partnership_page as read
 
-    return read(con(), partnership_id)
+    chosen = next((p for p in _partnerships(version) if p.partnership_id == partnership_id), None)
+    return read(con(), chosen) if chosen else None
 
 
 
 def partnership_page(version: int, partnership_id: str):
-    """Everything the partnership page draws (metrics.read.pages), read in
-    two statements; None unless this user may read the partnership."""
+    """Everything the partnership page draws (metrics.read.pages); None
+    unless the partnership exists and this user may read it."""
     if not perms().can("viewer", partnership_id):
         return None
     return _partnership_page(version, partnership_id, dt.date.today())

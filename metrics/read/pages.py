@@ -16,8 +16,7 @@ from typing import Any
 import duckdb
 
 from metrics.read import readmodel
-from metrics.read.readmodel import BenchmarkLine, GoalResult, Measure, SeriesPoint
-from metrics.read.views import Partnership, partnership_of
+from metrics.read.readmodel import BenchmarkLine, GoalResult, Measure, Partnership, SeriesPoint
 from metrics.store import as_of_day
 
 
@@ -26,7 +25,7 @@ class PartnershipPage:
     """Everything the partnership page draws."""
 
     partnership: Partnership
-    places: dict[str, dict[str, Any]]  # every place the page names: its neighbourhoods, their local areas, the nation
+    places: dict[str, dict[str, Any]]  # every place the page names: its neighbourhoods, every local area and nation
     measures: dict[str, Measure]
     results: list[GoalResult]  # its goals, judged
     benchmark_lines: dict[str, list[BenchmarkLine]]  # each goal's benchmark lines, values only: a small multiple draws no benchmark interval
@@ -34,16 +33,12 @@ class PartnershipPage:
     england: dict[str, list[SeriesPoint]]  # {measure_id: England's points at the grid's period}
 
 
-def partnership_page(con: duckdb.DuckDBPyConnection, partnership_id: str, as_of: dt.datetime | None = None) -> PartnershipPage | None:
-    """The partnership page's reads, in two statements: its goals judged,
-    each goal's benchmark lines, and the neighbourhood-by-measure grid with
-    England's figures at the grid's periods. None for a partnership that does
-    not exist (at `as_of`)."""
-    inputs = readmodel.read_goal_inputs(con, as_of, partnership_id)
-    row = next((p for p in inputs.partnerships if p["partnership_id"] == partnership_id), None)
-    if row is None:
-        return None
-    partnership = partnership_of(row)
+def partnership_page(con: duckdb.DuckDBPyConnection, partnership: Partnership, as_of: dt.datetime | None = None) -> PartnershipPage:
+    """The partnership page's reads: its goals judged, each goal's benchmark
+    lines, and the neighbourhood-by-measure grid with England's figures at the
+    grid's periods. `partnership` is the one the page's chooser read (as of
+    the same time), so it is not read again."""
+    inputs = readmodel.read_goal_inputs(con, as_of, partnership.partnership_id, known=[partnership])
     read = readmodel.read_goal_series(con, inputs, as_of, grid_places=partnership.places, england=True)
     results = readmodel.judge_goals(inputs, read, as_of_day(as_of))
     names = {k: v["name"] for k, v in inputs.places.items()}

@@ -32,7 +32,7 @@ from metrics.methods.intervals import figure_interval, interval_model
 from metrics.methods.series import BREAK, PHASE, SeriesChange
 from metrics.methods.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, goal_status, latest_point
 from metrics.store import as_of_day, as_of_filter, dict_rows
-from metrics.vocab import UNIT_SCALE
+from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, UNIT_SCALE
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,31 @@ class Measure:
         """How this measure's 95% intervals are worked out, the same for every
         one of its figures (methods.intervals.interval_model)."""
         return interval_model(self.unit, self.max_value)
+
+
+@dataclass(frozen=True)
+class Partnership:
+    partnership_id: str
+    name: str
+    places: list[str]
+    members: list[str]
+    description: str | None
+    review_every_weeks: int
+
+    @property
+    def cadence_weeks(self) -> int:
+        return self.review_every_weeks
+
+
+# What a partnership is, in the order make_partnership takes it.
+PARTNERSHIP_COLUMNS = "partnership_id, name, places, members, description, review_every_weeks"
+
+
+def make_partnership(
+    partnership_id: str, name: str, places: list[str], members: list[str] | None, description: str | None, review_every_weeks: int | None
+) -> Partnership:
+    """A stored partnership row (PARTNERSHIP_COLUMNS) as a Partnership; a cadence left empty is the default one."""
+    return Partnership(partnership_id, name, list(places), list(members or []), description, int(review_every_weeks or DEFAULT_REVIEW_EVERY_WEEKS))
 
 
 @dataclass(frozen=True)
@@ -135,8 +160,9 @@ def goals(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, part
     if partnership:
         where += " AND partnership_id = ?"
         params.append(partnership)
-    rows = dict_rows(con, f"SELECT * EXCLUDE (superseded_at, batch_id) FROM goals WHERE {where} ORDER BY partnership_id, goal_id", params)
-    return [Goal(**r) for r in rows]
+    # Sorted here, not by the statement: DuckDB's ORDER BY costs more than the few rows it sorts (a page's reads are small).
+    rows = dict_rows(con, f"SELECT * EXCLUDE (superseded_at, batch_id) FROM goals WHERE {where}", params)
+    return sorted((Goal(**r) for r in rows), key=lambda g: (g.partnership_id, g.goal_id))
 
 
 def partnership_places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, list[str]]:
@@ -202,6 +228,11 @@ def benchmark_places(result: GoalResult) -> list[str]:
     return [p for p in (result.nation, result.local_area) if p]
 
 
+# A stored observation's columns as `row_point` reads them (and `_series_sql` returns them, after kind, key and measure_id).
+ROW_COLUMNS = ("period_start", "period_end", "value", "numerator", "denominator", "sample_size", "std_dev", "ci_low", "ci_high", "provisional", "figure")
+_FIGURE = ROW_COLUMNS.index("figure")
+
+
 @dataclass(frozen=True)
 class BenchmarkLine:
     """A benchmark place's series as a goal's chart draws it. Its points (each
@@ -211,13 +242,14 @@ class BenchmarkLine:
 
     place_id: str
     name: str
-    unit: str
-    rows: tuple[Mapping[str, Any], ...] = field(repr=False)
+    measure: Measure
+    rows: tuple[tuple, ...] = field(repr=False)  # stored rows, columns as ROW_COLUMNS
     intervals: bool = True
 
     @cached_property
     def points(self) -> list[SeriesPoint]:
-        return [row_point(self.unit, x, self.intervals) for x in self.rows]
+        m = self.measure
+        return [row_point(m.unit, dict(zip(ROW_COLUMNS, x), max_value=m.max_value), self.intervals) for x in self.rows]
 
 
 def benchmark_series(
@@ -228,22 +260,23 @@ def benchmark_series(
     wanted = sorted({(place, r.measure.measure_id) for r in results for place in benchmark_places(r)})
     if not wanted:
         return {r.goal.goal_id: [] for r in results}
-    rows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    rows: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(wanted)):
-        rows[(r["place_id"], r["measure_id"])].append(r)
+        rows[(r["place_id"], r["measure_id"])].append(tuple(r[c] for c in ROW_COLUMNS))
     return benchmark_lines(results, rows, place_names(con, [p for p, _ in wanted], as_of))
 
 
 def benchmark_lines(
-    results: Sequence[GoalResult], rows: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]], names: Mapping[str, str],
+    results: Sequence[GoalResult], rows: Mapping[tuple[str, str], Sequence[tuple]], names: Mapping[str, str],
     intervals: bool = True,
 ) -> dict[str, list[BenchmarkLine]]:
     """Each goal's benchmark lines from the benchmark places' stored rows
-    ((place_id, measure_id) -> rows carrying max_value): every period with its
-    figure, and its interval unless the lines are drawn without (`intervals`)."""
+    ((place_id, measure_id) -> rows, columns as ROW_COLUMNS): every period
+    with its figure, and its interval unless the lines are drawn without
+    (`intervals`)."""
     return {
         r.goal.goal_id: [
-            BenchmarkLine(p, names.get(p, p), r.measure.unit, tuple(rows.get((p, r.measure.measure_id), ())), intervals)
+            BenchmarkLine(p, names.get(p, p), r.measure, tuple(rows.get((p, r.measure.measure_id), ())), intervals)
             for p in benchmark_places(r)
         ]
         for r in results
@@ -269,29 +302,29 @@ def series_changes(
     (its batch's actor) and when. The one reading of both kinds."""
     if not pairs:
         return {}
-    return changes_from_rows(
-        dict_rows(con, changes_sql(as_of, PAIRS_SQL.format(key="place_id"), "SELECT unnest($2::VARCHAR[])"), pairs_params(sorted(set(pairs)))),
-        pairs,
-    )
+    places, measure_ids = sorted({p for p, _ in pairs}), sorted({m for _, m in pairs})
+    rows = dict_rows(con, _changes_sql(as_of), [places, measure_ids])
+    if rows:  # who recorded them: a second, small statement only when there is something to name
+        actors = dict(con.execute("SELECT batch_id, actor FROM batches WHERE list_contains($1::INTEGER[], batch_id)",
+                                  [sorted({r["batch_id"] for r in rows})]).fetchall())
+        for r in rows:
+            r["actor"] = actors.get(r["batch_id"])
+    return changes_from_rows(rows, pairs)
 
 
-def changes_sql(as_of: dt.datetime | None, pairs: str, measure_ids: str) -> str:
-    """Both kinds of recorded change in one statement (a page's statements
-    are most of its time): the SPC change points of the (place_id,
-    measure_id) pairs `pairs` selects and the breaks of the measures
-    `measure_ids` selects, each with its batch's actor."""
-    return f"""SELECT 'phase' AS kind, p.place_id, p.measure_id, p.start_date AS day, p.reason, b.actor, p.recorded_at
-            FROM spc_phases p JOIN ({pairs}) want ON want.place_id = p.place_id AND want.measure_id = p.measure_id
-            LEFT JOIN batches b ON b.batch_id = p.batch_id
-            WHERE {as_of_filter(as_of, 'p')}
+def _changes_sql(as_of: dt.datetime | None) -> str:
+    """Both kinds of recorded change in one statement: the SPC change points
+    of the places in $1 (the caller keeps its own (place, measure) pairs) and
+    the breaks of the measures in $2, each with its batch."""
+    return f"""SELECT 'phase' AS kind, place_id, measure_id, start_date AS day, reason, batch_id, recorded_at FROM spc_phases
+            WHERE {as_of_filter(as_of)} AND list_contains($1::VARCHAR[], place_id)
             UNION ALL
-            SELECT 'break', NULL, k.measure_id, k.date, k.reason, b.actor, k.recorded_at
-            FROM measure_breaks k LEFT JOIN batches b ON b.batch_id = k.batch_id
-            WHERE k.measure_id IN ({measure_ids}) AND {as_of_filter(as_of, 'k')}"""
+            SELECT 'break', NULL, measure_id, date, reason, batch_id, recorded_at FROM measure_breaks
+            WHERE {as_of_filter(as_of)} AND list_contains($2::VARCHAR[], measure_id)"""
 
 
 def changes_from_rows(rows: Sequence[Mapping[str, Any]], pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[SeriesChange]]:
-    """The rows of `changes_sql` as each (scope, measure_id)'s changes: its
+    """The rows of `_changes_sql` as each (scope, measure_id)'s changes: its
     own change points and every break of its measure, by date."""
     out: dict[tuple[str, str], list[SeriesChange]] = {pair: [] for pair in pairs}
     by_measure: dict[str, list[SeriesChange]] = defaultdict(list)
@@ -510,51 +543,19 @@ def nation_place(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = Non
 # first. Judging (`judge_goals`) is pure Python over what they return.
 
 
-# What a partnership is, as views.partnership_of reads it.
-PARTNERSHIP_COLUMNS = "partnership_id, name, places, members, description, review_every_weeks"
-
-
-def _meta_sql(as_of: dt.datetime | None) -> str:
-    """One row of lists. Parameters: $1 a partnership (or NULL for all), $2 goal ids (or NULL for all)."""
-    f = as_of_filter
-    return f"""
-        WITH g AS (
-            SELECT * EXCLUDE (superseded_at, batch_id) FROM goals
-            WHERE {f(as_of)} AND ($1::VARCHAR IS NULL OR partnership_id = $1::VARCHAR)
-              AND ($2::VARCHAR[] IS NULL OR list_contains($2::VARCHAR[], goal_id))
-        ), p AS (
-            SELECT {PARTNERSHIP_COLUMNS} FROM partnerships
-            WHERE {f(as_of)} AND (partnership_id IN (SELECT partnership_id FROM g) OR partnership_id = $1::VARCHAR)
-        ), shown AS (
-            SELECT unnest(places) AS place_id FROM p UNION SELECT scope FROM g
-        ), pl AS (
-            SELECT place_id, name, level, parent_id, code FROM places
-            WHERE {f(as_of)} AND (place_id IN (SELECT place_id FROM shown) OR level = 'nation')
-        ), areas AS (
-            SELECT place_id, name, level, parent_id, code FROM places
-            WHERE {f(as_of)} AND level = 'local_area' AND place_id IN (SELECT parent_id FROM pl) AND place_id NOT IN (SELECT place_id FROM pl)
-        )
-        SELECT
-            (SELECT list(g ORDER BY g.partnership_id, g.goal_id) FROM g) AS goals,
-            (SELECT list(m) FROM (SELECT * EXCLUDE (recorded_at, superseded_at, batch_id, change_reason) FROM measures WHERE {f(as_of)}) m) AS measures,
-            (SELECT list(p ORDER BY p.name, p.partnership_id) FROM p) AS partnerships,
-            (SELECT list(x) FROM (SELECT * FROM pl UNION ALL SELECT * FROM areas) x) AS places,
-            (SELECT list(c) FROM ({changes_sql(as_of, "SELECT DISTINCT scope AS place_id, measure_id FROM g", "SELECT measure_id FROM g")}) c) AS changes"""
-
-
 @dataclass(frozen=True)
 class GoalInputs:
-    """What judging a set of goals reads before any observation (`_meta_sql`)."""
+    """What judging a set of goals reads before any observation (`read_goal_inputs`)."""
 
     goals: list[Goal]
     measures: dict[str, Measure]
-    partnerships: list[dict[str, Any]]  # the goals' partnerships (and the one asked for), by name
-    places: dict[str, dict[str, Any]]  # their neighbourhoods, the goals' scopes, their local areas and every nation
+    partnerships: list[Partnership]  # the goals' partnerships (and the one asked for), by name
+    places: dict[str, dict[str, Any]]  # their neighbourhoods, the goals' scopes, every local area and nation
     changes: dict[tuple[str, str], list[SeriesChange]]
 
     @property
     def members(self) -> dict[str, list[str]]:
-        return {p["partnership_id"]: list(p["places"]) for p in self.partnerships}
+        return {p.partnership_id: p.places for p in self.partnerships}
 
     @property
     def nation(self) -> str | None:
@@ -584,23 +585,40 @@ def local_area_of(goals: Sequence[Goal], members: Mapping[str, Sequence[str]], p
 
 
 def read_goal_inputs(
-    con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, partnership: str | None = None, goal_ids: Sequence[str] | None = None
+    con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, partnership: str | None = None, goal_ids: Sequence[str] | None = None,
+    known: Sequence[Partnership] = (),
 ) -> GoalInputs:
-    goals_, measures_, parts, places_, changes = con.execute(
-        _meta_sql(as_of), [partnership, None if goal_ids is None else list(goal_ids)]
-    ).fetchone()
-    gs = [Goal(**g) for g in goals_ or []]
-    return GoalInputs(
-        gs,
-        {m["measure_id"]: Measure(**m) for m in measures_ or []},
-        list(parts or []),
-        {r["place_id"]: r for r in places_ or []},
-        changes_from_rows(changes or [], sorted({(g.scope, g.measure_id) for g in gs})),
+    """The goals (of one partnership, or those named, or all), every measure,
+    the goals' partnerships (and the one asked for), the places they name and
+    the goals' recorded changes, as known at `as_of`. Partnerships already
+    read (`known`, as of the same time) are not read again. A few small
+    statements: measured, one statement gathering the same lists took longer
+    (DuckDB plans every part of a statement; README, "Scale and speed")."""
+    gs = goals(con, as_of, partnership)
+    if goal_ids is not None:
+        wanted = set(goal_ids)
+        gs = [g for g in gs if g.goal_id in wanted]
+    asked = {g.partnership_id for g in gs} | ({partnership} if partnership else set())
+    have = {p.partnership_id: p for p in known if p.partnership_id in asked}
+    if asked - have.keys():
+        rows = con.execute(
+            f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships WHERE {as_of_filter(as_of)} AND list_contains($1::VARCHAR[], partnership_id)",
+            [sorted(asked - have.keys())],
+        ).fetchall()
+        have.update((r[0], make_partnership(*r)) for r in rows)
+    parts = sorted(have.values(), key=lambda p: (p.name, p.partnership_id))
+    shown = sorted({h for p in parts for h in p.places} | {g.scope for g in gs if not g.partnership_wide})
+    # The places named and every benchmark place (each nation and local area, a few hundred at most), in one scan.
+    places = dict_rows(
+        con,
+        f"""SELECT place_id, name, level, parent_id, code FROM places
+            WHERE {as_of_filter(as_of)} AND (level IN ('nation', 'local_area') OR list_contains($1::VARCHAR[], place_id))""",
+        [shown],
     )
-
-
-# A stored observation's columns as `row_point` reads them, in `_series_sql`'s order after (kind, key, measure_id).
-_ROW_COLUMNS = ("period_start", "period_end", "value", "numerator", "denominator", "sample_size", "std_dev", "ci_low", "ci_high", "provisional", "figure")
+    return GoalInputs(
+        gs, measures(con, as_of), parts, {r["place_id"]: r for r in places},
+        series_changes(con, sorted({(g.scope, g.measure_id) for g in gs}), as_of),
+    )
 
 
 def _series_sql(as_of: dt.datetime | None) -> str:
@@ -611,13 +629,13 @@ def _series_sql(as_of: dt.datetime | None) -> str:
     (a neighbourhood goal's rows), 'bench' (a benchmark's rows), 'grid' (the
     grid's places, each measure's latest period with a figure, or all of a
     measure's rows when none has one) and 'england' (the nation's rows at
-    those periods). Parameters: $1 every place read; $2, $3 (partnership,
+    those periods), in no order. Parameters: $1 every place read; $2, $3 (partnership,
     place); $4, $5, $6 (partnership, measure, places_total) to aggregate;
     $7, $8 and $9, $10 the (place, measure) pairs read as 'local' and
     'bench'; $11 the grid's places; $12 the nation, for 'england'."""
     pairs = "SELECT unnest(${}::VARCHAR[]) AS place_id, unnest(${}::VARCHAR[]) AS measure_id"
     latest = "max(CASE WHEN figure IS NOT NULL THEN {'e': period_end, 's': period_start} END) OVER (PARTITION BY measure_id)"
-    rows = ", ".join(_ROW_COLUMNS)
+    rows = ", ".join(ROW_COLUMNS)
     no_sums = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     return exact_sums(f"""
         WITH ob AS MATERIALIZED (
@@ -655,8 +673,7 @@ def _series_sql(as_of: dt.datetime | None) -> str:
         UNION ALL SELECT 'grid', place_id, measure_id, {rows}, {no_sums} FROM grid
         UNION ALL SELECT 'england', place_id, measure_id, {rows}, {no_sums}
         FROM ob JOIN (SELECT DISTINCT measure_id, period_start, period_end FROM grid) USING (measure_id, period_start, period_end)
-        WHERE place_id = $12::VARCHAR
-        ORDER BY kind, key, measure_id, period_end, period_start""")
+        WHERE place_id = $12::VARCHAR""")
 
 
 @dataclass
@@ -667,7 +684,7 @@ class GoalSeries:
     and place, and England's at the grid's periods."""
 
     series: dict[tuple[str, str], list[SeriesPoint]]
-    bench_rows: dict[tuple[str, str], list[dict[str, Any]]]
+    bench_rows: dict[tuple[str, str], list[tuple]]  # columns as ROW_COLUMNS
     grid: dict[str, dict[str, list[SeriesPoint]]]
     england: dict[str, list[SeriesPoint]]
 
@@ -695,7 +712,7 @@ def read_goal_series(
     ]
     cur = con.execute(_series_sql(as_of), params)
     names = [d[0] for d in cur.description]
-    end = 3 + len(_ROW_COLUMNS)
+    end = 3 + len(ROW_COLUMNS)
     for t in cur.fetchall():
         kind, key, measure_id = t[0], t[1], t[2]
         m = ms.get(measure_id)
@@ -710,15 +727,21 @@ def read_goal_series(
                              r["places_with_data"], r["places_total"], r["provisional"], m.interval_model)
             )
             continue
-        r = dict(zip(_ROW_COLUMNS, t[3:end]), max_value=m.max_value)
+        if kind == "bench":  # a benchmark's rows stay as stored until a line is drawn (BenchmarkLine.points)
+            out.bench_rows[(key, measure_id)].append(t[3:end])
+            continue
+        r = dict(zip(ROW_COLUMNS, t[3:end]), max_value=m.max_value)
         if kind == "local":
             out.series[(key, measure_id)].append(row_point(m.unit, r))
-        elif kind == "bench":
-            out.bench_rows[(key, measure_id)].append(r)
         elif kind == "grid":
             out.grid.setdefault(measure_id, {h: [] for h in grid_places})[key].append(row_point(m.unit, r))
         else:
             out.england.setdefault(measure_id, []).append(row_point(m.unit, r))
+    # Each series by period (end, then start); sorted here, not by the statement (see `goals`).
+    for points in [*out.series.values(), *out.england.values(), *(pts for by_place in out.grid.values() for pts in by_place.values())]:
+        points.sort(key=lambda p: (p.period_end, p.period_start))
+    for rows in out.bench_rows.values():
+        rows.sort(key=lambda r: (r[1], r[0]))
     out.grid = dict(sorted(out.grid.items()))
     return out
 
@@ -729,7 +752,7 @@ def judge_goals(inputs: GoalInputs, read: GoalSeries, day: dt.date) -> list[Goal
     benchmark is compared only at a goal's latest period: its judged figure
     (docs/methods.md, "Units", stored as `figure`)."""
     nation, areas = inputs.nation, inputs.local_areas()
-    bench_value = {key: {(r["period_start"], r["period_end"]): r["figure"] for r in rows} for key, rows in read.bench_rows.items()}
+    bench_value = {key: {(r[0], r[1]): r[_FIGURE] for r in rows} for key, rows in read.bench_rows.items()}
     results = []
     for g in inputs.goals:
         m = inputs.measures[g.measure_id]
