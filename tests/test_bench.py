@@ -161,6 +161,11 @@ def test_the_report_puts_each_chart_approach_beside_the_text_page(tiny_result):
     assert "goal page to chart, svg          1500 ms  (0.75x the text page)" in report
     assert "goal page to chart, plotly       4000 ms  (2.00x the text page)" in report
     assert "before (main): text page 1900 ms, goal chart 3600 ms, switch 2400 ms, Overview 28000 ms" in report
+    assert "partnership page" not in report  # timed only when both apps have the dashboard's partnership page
+    both = {**result, "browser_partnership_ms": 900.0, "browser_before": {**result["browser_before"], "partnership_ms": 1100.0}}
+    again = bench.format_report(both)
+    assert "  partnership page                  900 ms" in again
+    assert again.rstrip().endswith("Overview 28000 ms, partnership page 1100 ms")
 
 
 def test_browser_before_needs_browser(capsys):

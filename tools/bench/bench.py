@@ -926,10 +926,13 @@ def format_report(result: dict[str, Any]) -> str:
             f"  neighbourhood switch         {result['browser_neighbourhood_switch_ms']:8.0f} ms",
             f"  Overview                     {result['browser_overview_ms']:8.0f} ms",
         ]
+        if result.get("browser_partnership_ms") is not None:
+            lines.append(f"  partnership page             {result['browser_partnership_ms']:8.0f} ms")
         before = result.get("browser_before")
         if before:
             lines.append(
                 f"  before ({before['ref']}): text page {before['text_page_ms']:.0f} ms, goal chart {before['goal_chart_ms']:.0f} ms, "
                 f"switch {before['neighbourhood_switch_ms']:.0f} ms, Overview {before['overview_ms']:.0f} ms"
+                + (f", partnership page {before['partnership_ms']:.0f} ms" if before.get("partnership_ms") is not None else "")
             )
     return "\n".join(lines)

@@ -13,6 +13,8 @@ Chromium, what a person waits for (medians of several runs, in ms):
 - `browser_neighbourhood_switch_ms`: another neighbourhood chosen to its
   first chart redrawn;
 - `browser_overview_ms`: the Overview opened to its first goal drawn;
+- `browser_partnership_ms`: a partnership page opened to every goal's small
+  multiple drawn and its neighbourhood grid shown;
 - `app_server_rss_mb`: the app server's memory once it has served them.
 
 With `before=REF` (`bench --browser-before main`), the app as it was at that
@@ -186,6 +188,17 @@ def _time_switch(browser, app: _App, hoods: list[str], names: dict[str, str], i:
         return _ms(start)
 
 
+def _time_partnership(browser, app: _App, partnership_id: str) -> float:
+    """Opened to every goal's small multiple drawn and the neighbourhood grid shown."""
+    with _new_page(browser) as page:
+        start = time.perf_counter()
+        page.goto(f"{app.base}/partnership?partnership={partnership_id}")
+        page.locator(".od-cmp").first.wait_for(timeout=60_000)
+        page.wait_for_function(IDLE_JS, timeout=60_000)
+        page.wait_for_function("() => [...document.querySelectorAll('img.od-chart')].every(i => i.complete && i.naturalWidth > 0)", timeout=60_000)
+        return _ms(start)
+
+
 def _median(xs: list[float]) -> float:
     return round(statistics.median(xs), 1)
 
@@ -203,11 +216,17 @@ def browser_timings(db_path: str | os.PathLike[str], targets: dict, runs: int = 
     with tempfile.TemporaryDirectory(prefix="outcomes-browser-") as tmp, contextlib.ExitStack() as stack:
         apps = [_serve("now", PROJECT_ROOT, Path(db_path), Path(tmp) / "now.log", _drawn_now)]
         stack.callback(apps[0].stop)
+        # Which ways each app draws a goal chart: one from before server-side
+        # charts draws plotly only (and has no dashboard partnership page to time).
+        approaches = {"now": APPROACHES}
         if before:
             # DuckDB lets one process hold a file: the other app reads a copy.
             copy = Path(tmp) / "before.duckdb"
             shutil.copy(db_path, copy)
-            apps.append(_serve("before", _export(before, Path(tmp) / "app"), copy, Path(tmp) / "before.log", _drawn_before))
+            old_app = _export(before, Path(tmp) / "app")
+            svg_charts = (old_app / "metrics" / "outputs" / "svg.py").exists()
+            approaches["before"] = APPROACHES if svg_charts else ("plotly",)
+            apps.append(_serve("before", old_app, copy, Path(tmp) / "before.log", _drawn_now if svg_charts else _drawn_before))
             stack.callback(apps[1].stop)
         for app in apps:
             app.wait_healthy()
@@ -223,22 +242,27 @@ def browser_timings(db_path: str | os.PathLike[str], targets: dict, runs: int = 
             for app in apps:
                 _time_overview(browser, app)
                 _time_text_page(browser, app)
-                for approach in APPROACHES if app.name == "now" else ("plotly",):
+                for approach in approaches[app.name]:
                     _time_goal(browser, app, goal_id, approach)
                 _time_switch(browser, app, hoods, names, 0)
+                if "svg" in approaches[app.name]:
+                    _time_partnership(browser, app, targets["partnership_id"])
             for i in range(runs):
                 for app in apps if i % 2 == 0 else list(reversed(apps)):
                     keep(app, "text", _time_text_page(browser, app))
-                    for approach in APPROACHES if app.name == "now" else ("plotly",):
+                    for approach in approaches[app.name]:
                         keep(app, f"goal_{approach}", _time_goal(browser, app, goal_id, approach))
                     keep(app, "switch", _time_switch(browser, app, hoods, names, i))
                     keep(app, "overview", _time_overview(browser, app))
+                    if "svg" in approaches[app.name]:
+                        keep(app, "partnership", _time_partnership(browser, app, targets["partnership_id"]))
             browser.close()
         now = {k: _median(v) for k, v in times["now"].items()}
         result = {
             "browser_goal_chart_ms": now["goal_svg"],
             "browser_neighbourhood_switch_ms": now["switch"],
             "browser_overview_ms": now["overview"],
+            "browser_partnership_ms": now["partnership"],
             "browser_text_page_ms": now["text"],
             "browser_goal_chart_by_approach": {a: now[f"goal_{a}"] for a in APPROACHES},
             "browser_chart_over_text": {a: round(now[f"goal_{a}"] / now["text"], 2) for a in APPROACHES},
@@ -249,9 +273,10 @@ def browser_timings(db_path: str | os.PathLike[str], targets: dict, runs: int = 
             old = {k: _median(v) for k, v in times["before"].items()}
             result["browser_before"] = {
                 "ref": before,
-                "goal_chart_ms": old["goal_plotly"],
+                "goal_chart_ms": old.get("goal_svg", old["goal_plotly"]),
                 "neighbourhood_switch_ms": old["switch"],
                 "overview_ms": old["overview"],
+                "partnership_ms": old.get("partnership"),
                 "text_page_ms": old["text"],
                 "app_server_rss_mb": round(_rss_mb(apps[1].process.pid), 1),
             }
