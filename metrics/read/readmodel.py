@@ -533,14 +533,16 @@ def nation_place(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = Non
     return rows[0][0] if rows else None
 
 
-# -- reading what goals are judged on: two statements -------------------------------------
+# -- reading what goals are judged on: two reads, then pure Python ---------------------------
 #
-# A page's statements were most of its time (each one is planned afresh), so
-# everything a set of goals is judged on is read in two: `META_SQL` (the goals,
-# the measures, their partnerships, the places they rest on and are compared
-# with, their recorded changes) and `SERIES_SQL` (every observation they need,
-# with the partnership sums), whose lists of places and pairs come from the
-# first. Judging (`judge_goals`) is pure Python over what they return.
+# A page's statements were most of its time (DuckDB plans each afresh), so
+# everything a set of goals is judged on is read in two steps:
+# `read_goal_inputs` (the goals, the measures, their partnerships, the places
+# they rest on and are compared with, their recorded changes: small
+# statements) and `read_goal_series` (every observation they need, with the
+# partnership sums, in one statement `_series_sql`), whose lists of places and
+# pairs come from the first. Judging (`judge_goals`) is pure Python over what
+# they return.
 
 
 @dataclass(frozen=True)
@@ -621,6 +623,16 @@ def read_goal_inputs(
     )
 
 
+def latest_period_only(alias: str = "") -> str:
+    """A QUALIFY clause keeping, per measure, only the latest period (end,
+    then start) any of the rows has a figure for, or all of a measure's rows
+    when none has one: what the partnership page's grid compares, so nothing
+    else is fetched or given an interval. `alias` prefixes the columns ("ob.")."""
+    at = f"{{'e': {alias}period_end, 's': {alias}period_start}}"
+    latest = f"max(CASE WHEN {alias}figure IS NOT NULL THEN {at} END) OVER (PARTITION BY {alias}measure_id)"
+    return f"\n            QUALIFY {latest} IS NULL OR {at} = {latest}"
+
+
 def _series_sql(as_of: dt.datetime | None) -> str:
     """Every observation a set of goals (and a page's grid) needs, in one
     statement, tagged by `kind`: 'wide' (per partnership, measure and exact
@@ -634,7 +646,6 @@ def _series_sql(as_of: dt.datetime | None) -> str:
     $7, $8 and $9, $10 the (place, measure) pairs read as 'local' and
     'bench'; $11 the grid's places; $12 the nation, for 'england'."""
     pairs = "SELECT unnest(${}::VARCHAR[]) AS place_id, unnest(${}::VARCHAR[]) AS measure_id"
-    latest = "max(CASE WHEN figure IS NOT NULL THEN {'e': period_end, 's': period_start} END) OVER (PARTITION BY measure_id)"
     rows = ", ".join(ROW_COLUMNS)
     no_sums = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     return exact_sums(f"""
@@ -661,8 +672,7 @@ def _series_sql(as_of: dt.datetime | None) -> str:
             FROM ob JOIN pp USING (place_id) JOIN wide USING (partnership_id, measure_id)
             GROUP BY ALL
         ), grid AS (
-            SELECT * FROM ob WHERE place_id IN (SELECT unnest($11::VARCHAR[]))
-            QUALIFY {latest} IS NULL OR {{'e': period_end, 's': period_start}} = {latest}
+            SELECT * FROM ob WHERE place_id IN (SELECT unnest($11::VARCHAR[])){latest_period_only()}
         )
         SELECT 'wide' AS kind, partnership_id AS key, measure_id, period_start, period_end, NULL::DOUBLE AS value, numerator, denominator,
                sample_size, NULL::DOUBLE AS std_dev, NULL::DOUBLE AS ci_low, NULL::DOUBLE AS ci_high, provisional, NULL::DOUBLE AS figure,
@@ -693,6 +703,11 @@ def read_goal_series(
     con: duckdb.DuckDBPyConnection, inputs: GoalInputs, as_of: dt.datetime | None = None,
     grid_places: Sequence[str] = (), england: bool = False,
 ) -> GoalSeries:
+    """Every observation `inputs`' goals are judged on, in one statement
+    (`_series_sql`): the partnership-wide series from their sums, each
+    neighbourhood goal's series, the benchmark places' rows; with
+    `grid_places`, those places' latest period of each measure, and with
+    `england` the nation's figures at those periods."""
     gs, ms, members = inputs.goals, inputs.measures, inputs.members
     nation, areas = inputs.nation, inputs.local_areas()
     wide = sorted({(g.partnership_id, g.measure_id) for g in gs if g.partnership_wide})

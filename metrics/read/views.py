@@ -13,7 +13,17 @@ import duckdb
 import pandas as pd
 
 from metrics.methods.explain import format_day
-from metrics.read.readmodel import PAIRS_SQL, PARTNERSHIP_COLUMNS, Partnership, SeriesPoint, make_partnership, pairs_params, place_series_rows, row_point
+from metrics.read.readmodel import (
+    PAIRS_SQL,
+    PARTNERSHIP_COLUMNS,
+    Partnership,
+    SeriesPoint,
+    latest_period_only,
+    make_partnership,
+    pairs_params,
+    place_series_rows,
+    row_point,
+)
 from metrics.store import as_of_filter, dict_rows
 from metrics.vocab import area_type
 
@@ -78,15 +88,6 @@ def place_series(
     return out
 
 
-# Per measure, only the latest period any of the places has a figure for (all
-# of a measure's rows when none has one): what the partnership page's grid
-# draws, so nothing else is fetched or given an interval.
-_LATEST_PERIOD = """
-            QUALIFY max(CASE WHEN ob.figure IS NOT NULL THEN {'e': ob.period_end, 's': ob.period_start} END) OVER (PARTITION BY ob.measure_id) IS NULL
-                 OR {'e': ob.period_end, 's': ob.period_start}
-                    = max(CASE WHEN ob.figure IS NOT NULL THEN {'e': ob.period_end, 's': ob.period_start} END) OVER (PARTITION BY ob.measure_id)"""
-
-
 def place_series_by_measure(
     con: duckdb.DuckDBPyConnection, place_ids: list[str], units: dict[str, str], as_of: dt.datetime | None = None,
     latest_only: bool = False,
@@ -108,7 +109,7 @@ def place_series_by_measure(
                    ob.std_dev, ob.ci_low, ob.ci_high, ob.provisional, ob.figure, m.max_value
             FROM observations ob
             LEFT JOIN (SELECT measure_id, max_value FROM measures WHERE {as_of_filter(as_of)}) m ON m.measure_id = ob.measure_id
-            WHERE ob.place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'ob')}{_LATEST_PERIOD if latest_only else ""}
+            WHERE ob.place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'ob')}{latest_period_only("ob.") if latest_only else ""}
             ORDER BY ob.measure_id, ob.place_id, ob.period_end, ob.period_start""",
         [list(place_ids)],
     )
