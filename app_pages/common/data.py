@@ -129,16 +129,15 @@ def place_series(version: int, place_ids: tuple[str, ...], measure_id: str, unit
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _place_series_by_measure(version: int, place_ids: tuple[str, ...], latest_only: bool = False):
-    return views.place_series_by_measure(con(), list(place_ids), {k: m.unit for k, m in measures(version).items()}, latest_only=latest_only)
+def _place_series_by_measure(version: int, place_ids: tuple[str, ...]):
+    return views.place_series_by_measure(con(), list(place_ids), {k: m.unit for k, m in measures(version).items()})
 
 
 
-def place_series_by_measure(version: int, place_ids: tuple[str, ...], latest_only: bool = False):
-    """Every measure's series for these places (with `latest_only`, each
-    measure's latest period only), limited to those this user may read."""
+def place_series_by_measure(version: int, place_ids: tuple[str, ...]):
+    """Every measure's series for these places, limited to those this user may read."""
     readable = places(version)
-    return _place_series_by_measure(version, tuple(p for p in place_ids if p in readable), latest_only)
+    return _place_series_by_measure(version, tuple(p for p in place_ids if p in readable))
 
 
 

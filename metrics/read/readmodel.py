@@ -165,11 +165,6 @@ def goals(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None, part
     return sorted((Goal(**r) for r in rows), key=lambda g: (g.partnership_id, g.goal_id))
 
 
-def partnership_places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, list[str]]:
-    rows = con.execute(f"SELECT partnership_id, places FROM partnerships WHERE {as_of_filter(as_of)} ORDER BY 1").fetchall()
-    return {p: list(places) for p, places in rows}
-
-
 def series_point(
     unit: str, start: dt.date, end: dt.date, fig: Figure | None, value: float | None,
     with_data: int = 1, total: int = 1, provisional: bool = False, model: str | None = None, interval: bool = True,
@@ -623,13 +618,13 @@ def read_goal_inputs(
     )
 
 
-def latest_period_only(alias: str = "") -> str:
+def _latest_period_only() -> str:
     """A QUALIFY clause keeping, per measure, only the latest period (end,
     then start) any of the rows has a figure for, or all of a measure's rows
     when none has one: what the partnership page's grid compares, so nothing
-    else is fetched or given an interval. `alias` prefixes the columns ("ob.")."""
-    at = f"{{'e': {alias}period_end, 's': {alias}period_start}}"
-    latest = f"max(CASE WHEN {alias}figure IS NOT NULL THEN {at} END) OVER (PARTITION BY {alias}measure_id)"
+    else is fetched or given an interval."""
+    at = "{'e': period_end, 's': period_start}"
+    latest = f"max(CASE WHEN figure IS NOT NULL THEN {at} END) OVER (PARTITION BY measure_id)"
     return f"\n            QUALIFY {latest} IS NULL OR {at} = {latest}"
 
 
@@ -672,7 +667,7 @@ def _series_sql(as_of: dt.datetime | None) -> str:
             FROM ob JOIN pp USING (place_id) JOIN wide USING (partnership_id, measure_id)
             GROUP BY ALL
         ), grid AS (
-            SELECT * FROM ob WHERE place_id IN (SELECT unnest($11::VARCHAR[])){latest_period_only()}
+            SELECT * FROM ob WHERE place_id IN (SELECT unnest($11::VARCHAR[])){_latest_period_only()}
         )
         SELECT 'wide' AS kind, partnership_id AS key, measure_id, period_start, period_end, NULL::DOUBLE AS value, numerator, denominator,
                sample_size, NULL::DOUBLE AS std_dev, NULL::DOUBLE AS ci_low, NULL::DOUBLE AS ci_high, provisional, NULL::DOUBLE AS figure,

@@ -18,7 +18,6 @@ from metrics.read.readmodel import (
     PARTNERSHIP_COLUMNS,
     Partnership,
     SeriesPoint,
-    latest_period_only,
     make_partnership,
     pairs_params,
     place_series_rows,
@@ -90,16 +89,13 @@ def place_series(
 
 def place_series_by_measure(
     con: duckdb.DuckDBPyConnection, place_ids: list[str], units: dict[str, str], as_of: dt.datetime | None = None,
-    latest_only: bool = False,
 ) -> dict[str, dict[str, list[SeriesPoint]]]:
     """Every measure with figures for these places: {measure_id: {place_id:
     points}}, measures in id order, as `place_series` gives for one measure.
 
-    One statement for a page's small multiples, where one per measure (plus
-    `measures_with_data`) cost a scan each. With `latest_only`, each measure
-    keeps only the latest period (period end, then start) with a figure for
-    any of the places, the period the partnership page's grid compares: the
-    rows of every other period are neither fetched nor given intervals.
+    One statement for a page's small multiples, where one per measure cost a
+    scan each. (The partnership page's grid, each measure's latest period
+    only, is read with the page: readmodel.read_goal_series.)
     """
     if not place_ids:
         return {}
@@ -109,7 +105,7 @@ def place_series_by_measure(
                    ob.std_dev, ob.ci_low, ob.ci_high, ob.provisional, ob.figure, m.max_value
             FROM observations ob
             LEFT JOIN (SELECT measure_id, max_value FROM measures WHERE {as_of_filter(as_of)}) m ON m.measure_id = ob.measure_id
-            WHERE ob.place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'ob')}{latest_period_only("ob.") if latest_only else ""}
+            WHERE ob.place_id IN (SELECT unnest($1::VARCHAR[])) AND {as_of_filter(as_of, 'ob')}
             ORDER BY ob.measure_id, ob.place_id, ob.period_end, ob.period_start""",
         [list(place_ids)],
     )
