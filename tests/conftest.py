@@ -112,6 +112,17 @@ def seeded_db(fresh_db, base_paths):
     return fresh_db
 
 
+@pytest.fixture
+def two_db(seeded_db, tmp_path):
+    """Shire Delivery Board (north, south; public goal attend-up) and Other Board
+    (east; internal goal east-goal, with a note and an action): tests/roles.py's OTHER."""
+    from roles import OTHER
+
+    result = import_paths(seeded_db, write_files(tmp_path / "other", OTHER))
+    assert result.ok, [str(p) for p in result.problems]
+    return seeded_db
+
+
 @pytest.fixture(scope="session")
 def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data set in a DuckDB file shared by the session: read it, do not

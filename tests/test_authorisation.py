@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 from conftest import snapshot, write_files
+from roles import ADMIN, SECRET_ACTION, SECRET_NOTE, SECRET_STATEMENT, STEWARD, VIEWER, perms
 
 from metrics import access, edits
 from metrics.access import EVERY, PermissionDenied, Permissions
@@ -20,50 +21,6 @@ from metrics.contract.importer import import_paths
 from metrics.outputs.boardpack import board_pack_html
 from metrics.read import reviews
 
-SECRET_STATEMENT = "Other board promises a secret thing"
-SECRET_NOTE = "My neighbour told me something private"
-SECRET_ACTION = "Confidential plan for the east estate"
-
-OTHER = {
-    "places.csv": """
-        place_id,name,level,parent_id,code
-        east,East End,neighbourhood,shire,
-        """,
-    "partnerships.csv": """
-        partnership_id,name,places,review_every_weeks,members,description
-        other-board,Other Board,east,8,Other Trust,Another board
-        """,
-    "goals.csv": f"""
-        goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner
-        east-goal,other-board,incidents,east,{SECRET_STATEMENT},10,2024-09-30,5,2026-07-31,2024-10-15,internal,
-        """,
-    "notes.csv": f"""
-        note_id,recorded_on,partnership_id,place_id,goal_id,domain,voice,text,source,consent,approved_wording,approved_by,approved_on
-        n-east,2024-10-20,other-board,east,east-goal,safety,resident,{SECRET_NOTE},,internal,,,
-        """,
-    "actions.csv": f"""
-        action_id,partnership_id,goal_id,description,owner,agreed_on,due_on,status
-        a-east,other-board,east-goal,{SECRET_ACTION},Other Council,2024-11-01,2024-12-31,open
-        """,
-}
-
-
-def perms(**roles: str) -> Permissions:
-    """Permissions for roles given as partnership=role ('every' for '*')."""
-    return Permissions("someone@example.org", {("*" if p == "every" else p.replace("_", "-")): r for p, r in roles.items()}, frozenset())
-
-
-STEWARD = perms(shire_board="steward")
-VIEWER = perms(shire_board="viewer")
-ADMIN = perms(shire_board="admin")
-
-
-@pytest.fixture
-def two_db(seeded_db, tmp_path):
-    """Shire Delivery Board (north, south) and Other Board (east), each with a goal, a note and an action."""
-    result = import_paths(seeded_db, write_files(tmp_path / "other", OTHER))
-    assert result.ok, [str(p) for p in result.problems]
-    return seeded_db
 
 
 def attempt(con, tmp_path, name: str, text: str, who: Permissions, dry_run: bool = False):

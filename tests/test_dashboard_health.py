@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_dashboard import D, goal, measure, point
+from builders import D, goal, measure, point
 
 from app_pages.common import html
 from metrics.methods.status import goal_status

@@ -9,7 +9,7 @@ import html as htmllib
 import re
 
 import pytest
-from test_dashboard import goal, measure, point, result, rug_inputs
+from builders import goal, measure, point, result, rug_inputs
 
 from app_pages.common import html
 from metrics.outputs import dashboard, trustees

@@ -16,7 +16,7 @@ import re
 
 import pytest
 from conftest import BASE_FILES, write_files
-from test_authorisation import perms
+from roles import perms
 
 from metrics import edits, store
 from metrics.access import LOCAL, PermissionDenied

@@ -1,5 +1,5 @@
-"""Attack on issue 17 (events, SPC change points, series breaks, packs,
-accountability health). Each test here failed when it was written: it pins a
+"""The edges of events, SPC change points, series breaks, packs and
+accountability health. Each test here failed when it was written: it pins a
 problem found by trying to break the new kinds, the public gate, the charts
 and the board health. The expected results are written by hand from the
 issue, README's security section and docs/data-contract.md."""
@@ -10,9 +10,8 @@ import datetime as dt
 import json
 import re
 
-import pytest
 from conftest import snapshot, write_files
-from test_authorisation import OTHER, STEWARD
+from roles import STEWARD
 
 from metrics.contract.importer import import_paths
 from metrics.methods.series import PHASE, SeriesChange
@@ -25,13 +24,6 @@ EVENT_HEAD = "event_id,partnership_id,goal_id,date,title,visibility"
 PHASE_HEAD = "measure_id,place_id,start_date,reason"
 BREAK_HEAD = "measure_id,date,reason"
 GOAL_HEAD = "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner"
-
-
-@pytest.fixture
-def two_db(seeded_db, tmp_path):
-    """Shire Delivery Board (north, south; public goal attend-up) and Other Board (east; internal goal east-goal)."""
-    assert import_paths(seeded_db, write_files(tmp_path / "other", OTHER)).ok
-    return seeded_db
 
 
 def load(con, tmp_path, name: str, files: dict[str, str], **kw):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import snapshot, write_files
-from test_authorisation import OTHER, STEWARD, perms
+from roles import OTHER, STEWARD, perms
 
 from metrics import store
 from metrics.contract.export import export_csv
@@ -101,12 +101,6 @@ def test_an_event_for_another_partnerships_goal_is_refused(seeded_db, tmp_path):
 
 
 # --- who may record them ------------------------------------------------------------------
-
-
-@pytest.fixture
-def two_db(seeded_db, tmp_path):
-    assert import_paths(seeded_db, write_files(tmp_path / "other", OTHER)).ok
-    return seeded_db
 
 
 @pytest.mark.parametrize(
