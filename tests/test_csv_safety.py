@@ -146,6 +146,7 @@ def test_export_neutralises_formulas(seeded_db, tmp_path):
     rows = read_csv_bytes((tmp_path / "out" / "notes.csv").read_bytes())
     header = rows[0]
     texts = {r[header.index("note_id")]: r[header.index("text")] for r in rows[1:]}
+    assert HOSTILE_TEXTS and len(rows) > len(HOSTILE_TEXTS)
     for i, text in enumerate(HOSTILE_TEXTS):
         assert texts[f"h{i}"] == _oracle_safe(text)
     for r in rows:

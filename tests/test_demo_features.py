@@ -55,12 +55,15 @@ def test_the_feel_safe_break_stops_every_goal_on_that_measure(demo):
 def test_public_events_are_markers_on_the_public_goal_and_internal_ones_are_not(demo):
     events = _build_demo().EVENTS
     site = public_site(demo, as_of=AS_OF)
+    checked = set()
     for event_id, partnership, goal_id, day, title, visibility in events:
         goal = site.goal(goal_id) if goal_id else None
         if goal is None:
             continue
         titles = [m.title for m in goal.markers]
         assert (title in titles) == (visibility == "public"), event_id
+        checked.add(visibility)
+    assert checked == {"public", "internal"}, "the demo has a public and an internal event on a public goal"
 
 
 def test_lockgate_is_overdue_on_the_demo_date_and_the_others_are_not(demo):

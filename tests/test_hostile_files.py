@@ -44,7 +44,9 @@ def problems_text(result) -> str:
 
 def test_kept_fixtures_are_exactly_what_the_builders_make():
     """Every byte of tests/fixtures/hostile is explained by fixtures/hostile/__init__.py."""
-    for rel, data in hostile._fixtures().items():
+    fixtures = hostile._fixtures()
+    assert fixtures and {rel for rel in fixtures} == {str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*") if p.is_file() and p.name not in ("__init__.py", "README.md") and "__pycache__" not in p.parts}
+    for rel, data in fixtures.items():
         assert (FIXTURES / rel).read_bytes() == data, f"{rel}: rebuild with write_fixtures()"
 
 

@@ -757,14 +757,25 @@ DEMO_LIKE_RATES = World(
 def test_leak5_published_figures_carry_the_pages_precision_so_intervals_do_not_give_bases(tmp_path):
     """Ten decimals in the CSV let an intruder invert an interval into its exact base."""
     world = publish_world(tmp_path, DEMO_LIKE_RATES.files())
+    assert sum(not c.hidden for c in world.site.cells.values()) >= 9  # 3 months of a, b and the partnership
     for cell in world.site.cells.values():
         if not cell.hidden:
             assert cell.step >= 0.1, f"{cell.key} is published to more decimals than the page shows"
     for cell in world.site.cells.values():
-        inverted = invert_wilson(cell)
+        inverted = invert_wilson(cell)  # None: at the page's precision the rounding allows any base
         if inverted is not None:
             (_, _), (n_lo, n_hi) = inverted
             assert n_hi - n_lo >= world.truth.below[cell.key[0]], f"{cell.key}: base pinned to {n_lo:.1f}..{n_hi:.1f}"
+    # The inversion itself works: on the same figures to ten decimals it pins every base.
+    exact = [PubCell(c.key, c.unit, False, *_ten_decimals(world.truth.cell(c.key), c.unit)) for c in world.site.cells.values() if not c.hidden]
+    pinned = [invert_wilson(c) for c in exact]
+    assert len(pinned) >= 9 and all(x is not None and x[1][1] - x[1][0] < 1 for x in pinned)
+
+
+def _ten_decimals(t: dict, unit: str) -> tuple[float, float, float, float]:
+    """A rate, its Wilson interval and the step they are shown to, at ten decimals (what leak 5 was)."""
+    lo, hi = wilson(t["numerator"], t["denominator"], SCALES[unit])
+    return round(t["numerator"] / t["denominator"] * SCALES[unit], 10), round(lo, 10), round(hi, 10), 1e-10
 
 
 HISTORY_FIRST = World(

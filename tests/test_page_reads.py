@@ -50,7 +50,9 @@ def test_the_partnership_page_is_read_in_five_statements_whatever_its_size(demo)
     """Goals, measures, places, recorded changes (and their recorders' names
     when there are any), then every observation: the partnership itself comes
     from the page's chooser."""
-    for p in views.partnerships(demo):
+    partnerships = views.partnerships(demo)
+    assert len(partnerships) == 3  # data/demo/partnerships.csv
+    for p in partnerships:
         counting = Counting(demo)
         page = pages.partnership_page(counting, p)  # type: ignore[arg-type]
         assert page.partnership == p
@@ -61,8 +63,11 @@ def test_the_page_gives_what_the_separate_reads_give_for_every_demo_partnership(
     units = {k: m.unit for k, m in readmodel.measures(demo).items()}
     nation = readmodel.nation_place(demo)
     all_places = views.places(demo)
-    for p in views.partnerships(demo):
+    partnerships = views.partnerships(demo)
+    assert len(partnerships) == 3  # data/demo/partnerships.csv
+    for p in partnerships:
         page = pages.partnership_page(demo, p)
+        assert page.results and page.grid, p.partnership_id
         # Goals: the same judgements as reading them on their own.
         alone = readmodel.goal_results(demo, partnership=p.partnership_id)
         assert [r.status_json() for r in page.results] == [r.status_json() for r in alone]

@@ -302,6 +302,7 @@ def test_no_hidden_figure_can_be_recovered_by_subtraction(small_site):
     for (place, end), r in rows.items():
         if r["series"] == "scope" and r["value"] != "c":
             assert len(hidden_by_period[end]) != 1, f"{end}: one hidden neighbourhood under a published total"
+    assert hidden_by_period and any(r["series"] == "scope" and r["value"] != "c" for r in rows.values())
 
 
 def test_hidden_numbers_do_not_appear_on_the_pages(small_site):
@@ -319,6 +320,7 @@ def test_published_figures_carry_one_decimal_like_the_pages(demo_copy, tmp_path)
     publish(con, tmp_path / "site")
     con.close()
     rows = list(csv.DictReader((tmp_path / "site" / "published_figures.csv").open(encoding="utf-8")))
+    assert sum(r["unit"] == "percent" and r["value"] not in ("", "c") for r in rows) > 100
     for r in rows:
         for column in ("value", "ci_low", "ci_high"):
             text = r[column]

@@ -163,6 +163,9 @@ def test_the_grid_reads_only_each_measures_latest_period_and_agrees_with_the_ful
 
 def test_the_grid_rule_holds_for_every_demo_partnership(demo):
     units = {k: m.unit for k, m in readmodel.measures(demo).items()}
-    for p in views.partnerships(demo):
+    partnerships = views.partnerships(demo)
+    assert len(partnerships) == 3  # data/demo/partnerships.csv
+    for p in partnerships:
         full = views.place_series_by_measure(demo, p.places, units)
+        assert full, p.partnership_id
         assert pages.partnership_page(demo, p).grid == _latest_by_hand(full), p.partnership_id
