@@ -19,13 +19,13 @@ def edit(fn, *args, **kwargs):
     person: `fn(con, perms, *args, actor=...)`. Permission is decided there,
     against the stored rows; a refusal is shown as a message and stops the
     page. Writes queue on the store's one write path (metrics.store.db)."""
-    from app_pages.common.widgets import text  # widgets reads data: imported when needed
     from metrics.access import PermissionDenied
+    from metrics.outputs.plaintext import markdown_literal
 
     try:
         return fn(con(), perms(), *args, actor=actor(), **kwargs)
     except PermissionDenied as exc:
-        st.error(text(str(exc)))
+        st.error(markdown_literal(str(exc)))
         st.stop()
 
 
