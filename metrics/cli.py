@@ -121,6 +121,35 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_import_source)
 
     p = sub.add_parser(
+        "areas",
+        help="list the area codes and names a publisher's file holds (to build place_areas)",
+        description="List every area a publisher's file names: its GSS code, its name as published, its kind (ward, LSOA, "
+        "local authority, ...), the larger area the file puts it in, and how many of the file's rows name it. "
+        "The file is read exactly as import-source reads it; nothing is written.",
+        epilog='example: python -m metrics areas met-ward-crime met_ward_crime_release_2026-01.csv --search "kentish town"',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("source", metavar="SOURCE", help="police-uk-street, met-ward-crime, fingertips or ees (python -m metrics sources)")
+    p.add_argument("paths", nargs="+", metavar="FILE", help="the published CSV files, unchanged")
+    p.add_argument("--search", metavar="TEXT", help="only areas whose name, code or larger area holds TEXT (any case)")
+    p.set_defaults(func=cmd_areas)
+
+    p = sub.add_parser(
+        "places",
+        parents=[common],
+        help="list every place: id, name, level and code, benchmarks included",
+        description="List every place in the database, England, regions and local authorities included: its id (what "
+        "place_areas, partnerships and goals name), its name, level, GSS code, how many official areas it is made of and "
+        "the partnerships that list it. Benchmark places an import creates are named by their GSS code in lower case "
+        "(e09000007 for Camden), England as england.",
+        epilog='example: python -m metrics places --search camden',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--search", metavar="TEXT", help="only places whose id, name or code holds TEXT (any case)")
+    p.add_argument("--json", action="store_true", help="one JSON object per place (place_id, name, level, code, parent_id, areas, partnerships) instead of a table")
+    p.set_defaults(func=cmd_places)
+
+    p = sub.add_parser(
         "status",
         parents=[common],
         help="every goal's status (docs/methods.md, how we decide a goal's status)",
@@ -258,6 +287,50 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("No goals yet. Import a goals file: python -m metrics import goals.csv")
     for r in results:
         print(f"{r.goal.goal_id}: {STATUS_LABELS[r.assessment.status]}. {r.explanation}")
+    return 0
+
+
+def cmd_areas(args: argparse.Namespace) -> int:
+    from metrics.contract.problems import summarise_problems
+    from metrics.contract.sources.areas import areas_text, file_areas
+
+    result = file_areas(args.source, args.paths, args.search)
+    if not result.ok:
+        print(f"Cannot list the areas: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}.", file=sys.stderr)
+        for line in summarise_problems(result.problems):
+            print(f"- {line}", file=sys.stderr)
+        return 1
+    print("\n".join(areas_text(result, args.search)))
+    return 0
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    import json
+
+    from metrics import store
+    from metrics.read.views import place_listing
+
+    con = store.connect(args.db, read_only=True)
+    try:
+        rows = place_listing(con, args.search)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        what = f' matching "{args.search}"' if args.search else ""
+        print(f"No places{what}. Import a places file (python -m metrics import places.csv), or a source that creates benchmarks.")
+        return 0
+    id_w = max(len(r["place_id"]) for r in rows)
+    name_w = max(len(r["name"]) for r in rows)
+    for r in rows:
+        extra = []
+        if r["areas"]:
+            extra.append(f"{r['areas']} area{'s' if r['areas'] != 1 else ''}")
+        if r["partnerships"]:
+            extra.append("in " + ", ".join(r["partnerships"]))
+        print(f"{r['place_id']:<{id_w}}  {r['name']:<{name_w}}  {r['level']:<13}  {r['code'] or '-':<9}  {'; '.join(extra)}".rstrip())
     return 0
 
 

@@ -50,7 +50,7 @@ def test_mistakes_are_messages_with_exit_1_and_no_traceback(tmp_path):
     cases = [
         (("import-source", "met-ward-crime", str(REAL_MET_2025_12), "--measure", "rate"), "it needs a measure in count"),
         (("import-source", "met-ward-crime", str(REAL_MET_2025_12), "--measure", "violence", "--filter", "MajorText"), "is not COLUMN=VALUE"),
-        (("import-source", "met-ward-crime", str(REAL_POLICE), "--measure", "violence"), "The column MajorText is missing"),
+        (("import-source", "met-ward-crime", str(REAL_POLICE), "--measure", "violence"), "this looks like a police-uk-street file"),
         (("import-source", "census", str(REAL_POLICE), "--measure", "violence"), "is not a source"),
         (("import-source", "met-ward-crime", str(tmp_path / "none.csv"), "--measure", "violence"), "There is no file at"),
         (("import-source", "met-ward-crime", str(REAL_MET_2025_12), "--measure", "violence", "--value-column", "x"), "is not an option of met-ward-crime"),

@@ -47,6 +47,31 @@ def places(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> 
     return {r["place_id"]: r for r in rows}
 
 
+def place_listing(con: duckdb.DuckDBPyConnection, search: str | None = None) -> list[dict]:
+    """Every current place, benchmarks included (`python -m metrics places`):
+    id, name, level, code, parent, the partnerships that list it and how many
+    official areas it is made of; with `search`, those whose id, name or code
+    holds it (any case). Sorted by level (nation first), then name."""
+    rows = dict_rows(con, """
+        SELECT p.place_id, p.name, p.level, p.code, p.parent_id,
+               (SELECT count(*) FROM place_areas a WHERE a.superseded_at IS NULL AND a.place_id = p.place_id) AS areas
+        FROM places p WHERE p.superseded_at IS NULL""")
+    members: dict[str, list[str]] = {}
+    for pid, hoods in con.execute("SELECT partnership_id, places FROM partnerships WHERE superseded_at IS NULL ORDER BY partnership_id").fetchall():
+        for hood in hoods or []:
+            members.setdefault(hood, []).append(pid)
+    order = {"nation": 0, "region": 1, "local_area": 2, "neighbourhood": 3}
+    out = []
+    needle = (search or "").casefold().strip()
+    for r in rows:
+        r["partnerships"] = members.get(r["place_id"], [])
+        if needle and not any(needle in (r[k] or "").casefold() for k in ("place_id", "name", "code")):
+            continue
+        out.append(r)
+    out.sort(key=lambda r: (order.get(r["level"], 9), r["name"].casefold(), r["place_id"]))
+    return out
+
+
 def place_areas(con: duckdb.DuckDBPyConnection, place_id: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """The official areas a place is made of, for its page: each area's GSS
     code, its kind (LSOA, ward, ...) and when it belongs to the place; a place

@@ -108,11 +108,20 @@ def read_published_csv(path: str | Path, required: Sequence[str], download_fix: 
         return whole(f"The file cannot be read as CSV ({exc}).", code="csv")
     missing = [c for c in required if c not in header]
     if missing:
+        other = source_of_header(header)
+        if other is not None and len(missing) * 2 > len(required):
+            return None, [Problem(
+                file=name, row=1, code="other_source",
+                message=f"This is not {what}: this looks like a {other} file (it has that source's columns).",
+                fix=f"Import it as one: python -m metrics import-source {other} {name} --measure ID (on the Data page, choose {other} as the source)."
+                + (" DfE's pupil attendance file also imports with import-dfe-attendance." if other == "ees" else ""),
+            )]
+        hint = f" Its columns are those of a {other} file: if that is what it is, import it as one." if other else ""
         return None, [
             Problem(
                 file=name, row=1, column=c, code="header",
                 message=f"The column {c} is missing: this is not {what} with all its columns.",
-                fix=f"{download_fix} It needs the columns {', '.join(required)}.",
+                fix=f"{download_fix} It needs the columns {', '.join(required)}.{hint}",
             )
             for c in missing
         ]
@@ -133,6 +142,20 @@ def read_published_csv(path: str | Path, required: Sequence[str], download_fix: 
     if not rows and not problems:
         problems.append(Problem(file=name, message="The file has a header but no rows.", fix=download_fix))
     return PublishedFile(name, header, rows, hashlib.sha256(raw).hexdigest()), problems
+
+
+def source_of_header(header: Sequence[str]) -> str | None:
+    """The source whose columns a file's header holds (`met-ward-crime`, ...), or
+    None: a file given to the wrong adapter is named for the right one instead of
+    a list of missing columns. The more specific sources are tried first."""
+    from metrics.contract.sources import ees, fingertips, met_ward, police_uk
+
+    have = set(header)
+    for name, columns in ((police_uk.NAME, police_uk.COLUMNS), (met_ward.NAME, met_ward.COLUMNS),
+                          (fingertips.NAME, fingertips.COLUMNS), (ees.NAME, ees.BASE_COLUMNS)):
+        if have.issuperset(columns):
+            return name
+    return None
 
 
 def read_files(paths: Sequence[str | Path], required: Sequence[str], download_fix: str, what: str) -> tuple[list[PublishedFile], list[Problem]]:
@@ -273,6 +296,17 @@ def nothing_kept(filters: Filters, files: Sequence[PublishedFile]) -> Problem:
     )
 
 
+def nearest(text: str, choices: Sequence[str]) -> list[str]:
+    """The choice `text` most likely meant: the same in another case (or with
+    other spaces), else the closest by spelling, ignoring case; [] when none is close."""
+    folded = {" ".join(c.split()).casefold(): c for c in choices}
+    key = " ".join(text.split()).casefold()
+    if key in folded:
+        return [folded[key]]
+    close = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    return [folded[close[0]]] if close else []
+
+
 def filter_problems(filters: Filters, files: Sequence[PublishedFile], explicit: Iterable[str]) -> list[Problem]:
     """A filter on a column no file has, or a value no row holds, is a problem:
     otherwise a typo would silently give 0 everywhere."""
@@ -282,7 +316,7 @@ def filter_problems(filters: Filters, files: Sequence[PublishedFile], explicit: 
         holding = [f for f in files if column in f.header]
         if len(holding) < len(files):
             lacking = [f.name for f in files if column not in f.header]
-            close = difflib.get_close_matches(column, files[0].header if files else [], n=1)
+            close = nearest(column, files[0].header if files else [])
             hint = f'Did you mean "{close[0]}"? ' if close else ""
             problems.append(Problem(file=lacking[0], row=1, column=column, message=f'has no column "{column}" to filter on.', fix=f"{hint}Columns: {', '.join(files[0].header if files else [])}."))
             continue
@@ -293,8 +327,8 @@ def filter_problems(filters: Filters, files: Sequence[PublishedFile], explicit: 
             i = f.index(column)
             present.update(rec[i] for _, rec in f.rows)
         for value in sorted(values - present):
-            close = difflib.get_close_matches(value, sorted(present), n=1, cutoff=0.6)
-            hint = f'Did you mean "{close[0]}"? ' if close else ""
+            close = nearest(value, sorted(present))
+            hint = f'Did you mean "{close[0]}"? (--filter "{column}={close[0]}", in exactly that case) ' if close else ""
             some = ", ".join(f'"{v}"' for v in sorted(present)[:12])
             problems.append(Problem(file="--filter", value=f"{column}={value}", message=f'matches no row: no file has "{value}" in {column}.', fix=f"{hint}Values in {column} include {some}."))
     return problems
@@ -341,6 +375,7 @@ class PlaceAreas:
     level: str
     code: str | None
     areas: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
+    partnerships: tuple[str, ...] = ()  # the partnerships that list it, for the summary
 
     def parts(self, period: Period) -> list[str]:
         """The areas the place adds up in a period: its listed areas whose
@@ -367,13 +402,17 @@ def place_index(con: duckdb.DuckDBPyConnection | None, extra: Iterable[PlaceArea
         "SELECT place_id, area_code, valid_from, valid_to FROM place_areas WHERE superseded_at IS NULL ORDER BY place_id, area_code"
     ).fetchall():
         areas[place_id].append((code, start, end))
+    members: dict[str, list[str]] = defaultdict(list)
+    for pid, hoods in con.execute("SELECT partnership_id, places FROM partnerships WHERE superseded_at IS NULL ORDER BY partnership_id").fetchall():
+        for hood in hoods or []:
+            members[hood].append(pid)
     out = []
     known = set()
     for place_id, name, level, code in con.execute(
         "SELECT place_id, name, level, code FROM places WHERE superseded_at IS NULL ORDER BY place_id"
     ).fetchall():
         known.add(place_id)
-        p = PlaceAreas(place_id, name, level, code, tuple(areas.get(place_id, ())))
+        p = PlaceAreas(place_id, name, level, code, tuple(areas.get(place_id, ())), tuple(members.get(place_id, ())))
         if p.mapped:
             out.append(p)
     out += [p for p in extra if p.place_id not in known]
@@ -730,10 +769,18 @@ def allocation_report(
         shown = ", ".join(f"{p.place_id} {period.label or period.start}" for p, period in allocation.zero_filled[:limit])
         more = f" and {len(allocation.zero_filled) - limit} more" if len(allocation.zero_filled) > limit else ""
         lines.append(f"  0 written where none of a place's {area_word}s appears in a period the files cover: {shown}{more}.")
-    if allocation.not_allocated:
-        lines.append(f"  No figure for {_plural(len(allocation.not_allocated), 'place-period', 'place-periods')}:")
+    # Only the partnerships the files reach: a Met file says nothing of a Bradford
+    # partnership's neighbourhoods. A file that reaches none lists every place.
+    touched = {pid for p, _, _ in allocation.figures for pid in p.partnerships}
+    not_allocated = allocation.not_allocated
+    elsewhere: set[str] = set()
+    if touched:
+        not_allocated = [n for n in not_allocated if not n[0].partnerships or touched.intersection(n[0].partnerships)]
+        elsewhere = {n[0].place_id for n in allocation.not_allocated} - {n[0].place_id for n in not_allocated}
+    if not_allocated:
+        lines.append(f"  No figure for {_plural(len(not_allocated), 'place-period', 'place-periods')}:")
         grouped: dict[tuple[str, str], list[Period]] = defaultdict(list)
-        for p, period, why in allocation.not_allocated:
+        for p, period, why in not_allocated:
             grouped[(p.place_id, why)].append(period)
         for (place_id, why), periods in list(grouped.items())[:limit]:
             first, last = periods[0].label or str(periods[0].start), periods[-1].label or str(periods[-1].start)
@@ -741,6 +788,9 @@ def allocation_report(
             lines.append(f"    {place_id} ({when}): {why}.")
         if len(grouped) > limit:
             lines.append(f"    ... and {len(grouped) - limit} more.")
+    if elsewhere:
+        others = sorted({pid for p, _, _ in allocation.not_allocated if p.place_id in elsewhere for pid in p.partnerships})
+        lines.append(f"  Not listed: {_plural(len(elsewhere), 'neighbourhood')} of partnerships these files do not reach ({', '.join(others)}).")
     rows = {code: rows_of(figs) for code, figs in allocation.unused.items()}
     unused_rows = sum(rows.values())
     if unused_rows:

@@ -118,6 +118,7 @@ def import_fingertips(con: duckdb.DuckDBPyConnection, request: Request) -> Sourc
     first: dict = {}
     wanted: dict[str, list[WantedPlace]] = {}
     counts_dropped = not_places = 0
+    merged: list[tuple[Origin, Origin]] = []  # (repeat, the row it repeats)
     for origin, c in kept:
         n = numbers[(origin.file, origin.row)]
         code = c["Area Code"]
@@ -150,6 +151,8 @@ def import_fingertips(con: duckdb.DuckDBPyConnection, request: Request) -> Sourc
                     message=f"gives a second figure for this area and {c['Time period']} ({o.file} row {o.row} gives the first).",
                     fix=f'{how}keep one with --filter, e.g. --filter "{(differ or ["Age"])[0]}={ec[(differ or ["Age"])[0]]}".',
                 ))
+            else:
+                merged.append((origin, earlier[0]))
             continue
         first[key] = (origin, c)
         figures[key] = fig
@@ -193,6 +196,13 @@ def import_fingertips(con: duckdb.DuckDBPyConnection, request: Request) -> Sourc
         + (f", indicator {indicators[0]} ({kept[0][1]['Indicator Name']})" if indicators else "")
         + (f"; periods {labels[0]} to {labels[-1]}." if labels else ".")
     ]
+    if merged:
+        (o, e) = merged[0]
+        report.append(
+            f"Merged {len(merged):,} row{'s' if len(merged) != 1 else ''} that repeat another row's figure exactly (the same area and period, "
+            f"e.g. {o.file} row {o.row} repeats row {e.row}): each figure is kept once, "
+            f"so {len(kept) - len(merged):,} of the {len(kept):,} rows kept give figures."
+        )
     if places.new:
         report.append(f"New benchmark places: {', '.join(p.place_id for p in places.new)}.")
     if scale_unit is None and triples:
