@@ -210,3 +210,55 @@ def test_filters_that_keep_no_row_are_a_problem_not_an_empty_import(ft_db, tmp_p
     assert result.problems[0].code == "nothing_kept" and "Sex" in result.problems[0].message and "--filter" in result.problems[0].fix
     assert snapshot(ft_db) == before
     assert import_source(ft_db, "fingertips", [males_only], "injuries", ["Sex=Male"]).ok
+
+
+def test_status_json_compares_the_goal_with_england_for_every_year_as_fingertips_does(ft_db, tmp_path, capsys):
+    """vs_nation_by_period (issue 26): every year with both figures, each
+    comparison as the file's own "Compared to England" column says."""
+    assert fingertips(ft_db).ok
+    assert import_paths(ft_db, write_files(tmp_path / "p", {
+        "places.csv": "place_id,name,level,parent_id,code\nall-london,All of London,neighbourhood,e12000007,E12000007\n",
+        "partnerships.csv": "partnership_id,name,places,review_every_weeks,members,description\nlondon-board,London Board,all-london,8,,\n",
+        "goals.csv": (
+            "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner\n"
+            "fewer-injuries,london-board,injuries,all-london,Fewer children admitted after injuries,71.32166,2020-03-31,55,2027-03-31,2020-06-01,public,\n"
+        ),
+    })).ok
+    assert fingertips(ft_db).ok
+    db = ft_db.execute("PRAGMA database_list").fetchone()[2]
+    ft_db.close()
+    assert cli.main(["status", "--json", "--db", db]) == 0
+    [status] = json.loads(capsys.readouterr().out)
+    want = [
+        {"period_end": fingertips_period(r["Time period"]).end.isoformat(), "vs_nation": r[COMPARED].lower()}
+        for _, r in sorted(persons_rows(), key=lambda nr: nr[1]["Time period"]) if r["Area Code"] == "E12000007" and r["Value"]
+    ]
+    assert len(want) == 14 and {w["vs_nation"] for w in want} >= {"better"}
+    assert status["vs_nation_by_period"] == want
+    assert status["vs_nation_by_period"][-1]["vs_nation"] == status["vs_nation"]
+
+
+def test_the_goal_page_shows_the_comparison_with_england_for_each_year(ft_db, tmp_path):
+    from metrics.outputs.charts import goal_table
+    from metrics.outputs.dashboard import goal_numbers
+    from metrics.read.readmodel import goal_results
+
+    assert fingertips(ft_db).ok
+    assert import_paths(ft_db, write_files(tmp_path / "p", {
+        "places.csv": "place_id,name,level,parent_id,code\nall-london,All of London,neighbourhood,e12000007,E12000007\n",
+        "partnerships.csv": "partnership_id,name,places,review_every_weeks,members,description\nlondon-board,London Board,all-london,8,,\n",
+        "goals.csv": (
+            "goal_id,partnership_id,measure_id,scope,statement,baseline_value,baseline_date,target_value,target_date,stated_on,visibility,owner\n"
+            "fewer-injuries,london-board,injuries,all-london,Fewer children admitted after injuries,71.32166,2020-03-31,55,2027-03-31,2020-06-01,public,\n"
+        ),
+    })).ok
+    assert fingertips(ft_db).ok
+    [result] = goal_results(ft_db)
+    london = {fingertips_period(r["Time period"]).end.isoformat(): r[COMPARED] for _, r in persons_rows() if r["Area Code"] == "E12000007"}
+    table = goal_table(result)
+    assert dict(zip(table["period_end"], table["compared with England"])) == london
+    said = [f for f in goal_numbers(result, {}).facts if f.startswith("Compared with England over time")]
+    words = [v.lower() for v in london.values()]
+    assert said == [f"Compared with England over time, 14 periods with both figures: "
+                    + ", ".join(f"{k} in {words.count(k)}" for k in ("better", "similar", "worse") if words.count(k))
+                    + " (the table below gives each period)."]

@@ -337,3 +337,16 @@ def test_status_json_has_exactly_the_contract_keys():
         "phase_start", "stale_months",
     ]
     assert record["latest_period_end"] == "2026-07-31"
+
+
+def test_comparisons_with_england_over_time_take_every_period_with_both_figures():
+    from metrics.methods.status import benchmark_comparisons
+
+    a, b, c, d = date(2024, 7, 31), date(2025, 7, 31), date(2026, 7, 31), date(2027, 7, 31)
+    points = [point(c, 93.0, 92.5, 93.5), point(a, 90.0, 89.0, 91.0), point(b, 91.0, 90.5, 91.5), point(d, None)]
+    england = {(p.period_start, p.period_end): v for p, v in zip(points, (92.0, 90.4, 92.0, 93.0))}
+    # 2024: 90.4 inside 89-91 -> similar; 2025: 92 above 90.5-91.5 -> worse; 2026: 92 below 92.5-93.5 -> better; 2027: no value
+    assert benchmark_comparisons(points, england, "higher_is_better", "percent") == [(a, "similar"), (b, "worse"), (c, "better")]
+    del england[(points[2].period_start, points[2].period_end)]
+    assert [end for end, _ in benchmark_comparisons(points, england, "higher_is_better", "percent")] == [a, c]
+    assert benchmark_comparisons(points, england, "higher_is_better", "count") == [(a, "not_compared"), (c, "not_compared")]

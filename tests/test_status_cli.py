@@ -40,7 +40,7 @@ def test_status_json_has_every_key_for_every_goal(demo_db, capsys):
     out = run_json(capsys, "--db", str(demo_db))
     assert len(out) == 20
     for obj in out:
-        assert list(obj) == ["goal_id", *STATUS_JSON_KEYS]
+        assert list(obj) == ["goal_id", *STATUS_JSON_KEYS, "vs_nation_by_period"]
 
 
 def test_demo_shows_every_status_code(demo_db, capsys):

@@ -9,7 +9,7 @@ passed, or V's interval is too wide to tell progress from none.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -219,6 +219,22 @@ def benchmark_comparison(point: Point, benchmark_value: float | None, direction:
         return "similar"
     above = point.ci_low > benchmark_value  # type: ignore[operator]
     return "better" if above == (direction_sign(direction) > 0) else "worse"
+
+
+def benchmark_comparisons(
+    points: Sequence[Point], benchmark_by_period: Mapping[tuple[date, date], float | None], direction: str, unit: str | None = None,
+) -> list[tuple[date, str]]:
+    """(period_end, comparison) for every period with both a value and the
+    benchmark's figure, in period order: `benchmark_comparison` at each, so a
+    board can see how the comparison with England moved over the years, not
+    only at the latest period (`status --json`'s `vs_nation_by_period`)."""
+    out = []
+    for p in _ordered(points):
+        bench = benchmark_by_period.get((p.period_start, p.period_end))
+        if p.value is None or bench is None:
+            continue
+        out.append((p.period_end, benchmark_comparison(p, bench, direction, unit)))
+    return out
 
 
 def _ols_prediction(xs: Sequence[float], ys: Sequence[float], at: float) -> float:

@@ -23,7 +23,7 @@ from metrics.methods.explain import break_text, format_day, format_value, table_
 from metrics.methods.series import SeriesChange, breaks_of, segments
 from metrics.methods.spc import XmrChart
 from metrics.read.readmodel import BenchmarkLine, GoalResult, Marker, SeriesPoint
-from metrics.vocab import UNIT_SUFFIX, VARIATION_LABELS
+from metrics.vocab import BENCHMARK_LABELS, UNIT_SUFFIX, VARIATION_LABELS
 
 if TYPE_CHECKING:
     from metrics.outputs.public import PublicGoal
@@ -349,6 +349,7 @@ def goal_table(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> 
     rows = []
     unit = result.measure.unit
     by_period = [(b.name, {(q.period_start, q.period_end): q.value for q in b.points}) for b in benchmarks]
+    vs_nation = {end: BENCHMARK_LABELS[vs] for end, vs in result.vs_nation_by_period if vs != "not_compared"}
     for p in result.series:
         row = {
             "period_start": p.period_start.isoformat(),
@@ -362,6 +363,8 @@ def goal_table(result: GoalResult, benchmarks: Sequence[BenchmarkLine] = ()) -> 
         }
         for name, values in by_period:
             row[name] = table_number(values.get((p.period_start, p.period_end)), unit)
+        if vs_nation:
+            row["compared with England"] = vs_nation.get(p.period_end, "") if p.complete else ""
         row["variation"] = VARIATION_LABELS.get(types.get(p.period_end, ""), "")
         row["provisional"] = "yes" if p.provisional else ""
         rows.append(row)

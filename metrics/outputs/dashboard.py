@@ -495,6 +495,10 @@ def goal_numbers(result: GoalResult, place_names: Mapping[str, dict]) -> GoalNum
         f"Compared with England: {BENCHMARK_LABELS[a.vs_nation]}"
         + (f" (England {format_value(result.nation_value, unit)})." if result.nation_value is not None else ".")
     )
+    over_time = [vs for _, vs in result.vs_nation_by_period if vs != "not_compared"]
+    if len(over_time) > 1:
+        counts = ", ".join(f"{BENCHMARK_LABELS[k].lower()} in {over_time.count(k)}" for k in ("better", "similar", "worse") if over_time.count(k))
+        facts.append(f"Compared with England over time, {len(over_time)} periods with both figures: {counts} (the table below gives each period).")
     if result.local_area:
         area = place_names.get(result.local_area, {}).get("name", result.local_area)
         facts.append(

@@ -30,7 +30,7 @@ from metrics.methods.aggregate import Figure, derived_value
 from metrics.methods.explain import status_explanation
 from metrics.methods.intervals import figure_interval, interval_model
 from metrics.methods.series import BREAK, PHASE, SeriesChange
-from metrics.methods.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, goal_status, latest_point
+from metrics.methods.status import GoalAssessment, GoalSpec, Point, benchmark_comparison, benchmark_comparisons, goal_status, latest_point
 from metrics.store import as_of_day, as_of_filter, dict_rows
 from metrics.vocab import DEFAULT_REVIEW_EVERY_WEEKS, UNIT_SCALE
 
@@ -144,9 +144,14 @@ class GoalResult:
     vs_local_area: str = "not_compared"
     nation: str | None = None
     changes: list[SeriesChange] = field(default_factory=list)  # change points and breaks of its series, by date
+    vs_nation_by_period: list[tuple[dt.date, str]] = field(default_factory=list)  # every period with both figures
 
     def status_json(self) -> dict[str, Any]:
-        return {"goal_id": self.goal.goal_id, **self.assessment.status_json()}
+        return {
+            "goal_id": self.goal.goal_id,
+            **self.assessment.status_json(),
+            "vs_nation_by_period": [{"period_end": end.isoformat(), "vs_nation": vs} for end, vs in self.vs_nation_by_period],
+        }
 
 
 def measures(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, Measure]:
@@ -777,7 +782,8 @@ def judge_goals(inputs: GoalInputs, read: GoalSeries, day: dt.date) -> list[Goal
         area = areas.get(g.goal_id)
         area_value = bench_value.get((area, g.measure_id), {}).get(period) if latest and area else None
         vs_area = benchmark_comparison(latest, area_value, m.direction, m.unit) if latest else "not_compared"
-        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation, list(found)))
+        over_time = benchmark_comparisons(points, bench_value.get((nation, g.measure_id), {}), m.direction, m.unit) if nation else []
+        results.append(GoalResult(g, m, a, status_explanation(spec, a, m.name), s, nation_value, area, area_value, vs_area, nation, list(found), over_time))
     return results
 
 
