@@ -360,3 +360,51 @@ def test_an_id_the_database_uses_for_something_else_is_a_problem(fresh_db, tmp_p
     assert not result.ok
     assert [(p.column, words in p.message) for p in result.problems] == [(column, True)], [str(p) for p in result.problems]
     assert snapshot(fresh_db) == before
+
+
+def ees_route(phase_text: str, measure: str) -> list[str]:
+    """`import-source ees` options that read what import-dfe-attendance reads for one of its measures."""
+    columns = ["--value-column", "attendance_perc", "--numerator-column", "overall_attendance", "--denominator-column", "possible_sessions"] \
+        if measure.startswith("dfe-attendance") else ["--value-column", "pa_perc"]
+    return ["import-source", "ees", str(REAL_DFE), "--measure", measure, *columns, "--filter", f"education_phase={phase_text}"]
+
+
+def test_either_dfe_route_after_the_other_changes_nothing(tmp_path, capsys):
+    """Issue 26: import-dfe-attendance is import-source ees with its options, so
+    the real file imported by one route and then by the other changes nothing."""
+    from metrics.cli import main
+    from metrics.contract.sources.dfe import PHASES, attendance_measure_id, persistent_absence_measure_id
+
+    db = str(tmp_path / "d.duckdb")
+    assert main(["import-dfe-attendance", str(REAL_DFE), "--db", db]) == 0
+    capsys.readouterr()
+    routes = [(p, f(code)) for p, code in PHASES.items() for f in (attendance_measure_id, persistent_absence_measure_id)]
+    assert len(routes) == 8
+    for phase_text, measure in routes:
+        assert main([*ees_route(phase_text, measure), "--db", db]) == 0
+        out = capsys.readouterr().out
+        assert "Nothing changed" in out, (measure, out)
+    assert main(["import-dfe-attendance", str(REAL_DFE), "--db", db]) == 0
+    assert "Nothing changed" in capsys.readouterr().out
+
+
+def test_the_ees_route_first_then_import_dfe_attendance_changes_nothing(tmp_path, capsys):
+    import csv as csv_module
+
+    from metrics.cli import main
+    from metrics.contract.kinds import MEASURES
+    from metrics.contract.sources.dfe import PHASES, attendance_measure_id, dfe_measure_rows, persistent_absence_measure_id
+
+    measures = tmp_path / "measures.csv"
+    with open(measures, "w", encoding="utf-8", newline="") as f:
+        w = csv_module.DictWriter(f, fieldnames=list(MEASURES.column_names))
+        w.writeheader()
+        w.writerows({c: r.get(c, "") for c in MEASURES.column_names} for r in dfe_measure_rows())
+    db = str(tmp_path / "d.duckdb")
+    assert main(["import", str(measures), "--db", db]) == 0
+    for phase_text, code in PHASES.items():
+        for measure in (attendance_measure_id(code), persistent_absence_measure_id(code)):
+            assert main([*ees_route(phase_text, measure), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["import-dfe-attendance", str(REAL_DFE), "--db", db]) == 0
+    assert "Nothing changed" in capsys.readouterr().out
