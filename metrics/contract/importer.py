@@ -15,7 +15,7 @@ import datetime as dt
 import getpass
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ class ImportResult:
     files: list[str]
     batch_id: int | None = None
     dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)  # said in the summary; nothing refused
 
     def summary_lines(self) -> list[str]:
         verb = "Would import" if self.dry_run else "Imported"
@@ -66,6 +67,7 @@ class ImportResult:
             if c is None:
                 continue
             lines.append(f"  {kind}: {c.added:,} added, {c.revised:,} revised, {c.unchanged:,} unchanged")
+        lines += [f"Warning: {w}" for w in self.warnings]
         if self.ok and not self.dry_run and not any(c.added or c.revised for c in self.changes.values()):
             lines.append("Nothing changed: the database already held exactly these rows.")
         return lines
@@ -120,6 +122,7 @@ def import_paths(
     dry_run: bool = False,
     action: str = "import",
     perms: access.Permissions = access.LOCAL,
+    record: Callable[[duckdb.DuckDBPyConnection, int, dt.datetime], None] | None = None,
 ) -> ImportResult:
     """Import files as one transaction (see the module docstring).
 
@@ -156,13 +159,16 @@ def import_sheets(
     dry_run: bool = False,
     action: str = "import",
     perms: access.Permissions = access.LOCAL,
+    record: Callable[[duckdb.DuckDBPyConnection, int, dt.datetime], None] | None = None,
 ) -> ImportResult:
     """Import sheets already read (see `import_paths`). `action` names the
     change in the audit trail (an import, a goal edit, a note approval, ...).
 
     Rows the importer may not write are refused before anything else is
     checked, and then nothing else is reported: other checks compare with the
-    stored rows, and their messages must not show another partnership's."""
+    stored rows, and their messages must not show another partnership's.
+    `record` writes what a source import notes beside the rows (the areas its
+    files name) in the same batch, when the import changes something."""
     if not sheets:
         return ImportResult(
             False, [Problem(file="(import)", message="No files were given.", fix="Name one or more .csv or .xlsx files.")], {}, files
@@ -172,6 +178,7 @@ def import_sheets(
     problems = plan.refusals() or plan.validate()
     if problems:
         return ImportResult(False, problems, {}, files, dry_run=dry_run)
+    warnings = plan.warnings()
     if dry_run:
         with serialised():
             con.execute("BEGIN TRANSACTION")
@@ -179,7 +186,7 @@ def import_sheets(
                 changes = plan.apply(batch_id=0, at=dt.datetime(1970, 1, 1))
             finally:
                 con.execute("ROLLBACK")
-        return ImportResult(True, [], changes, files, dry_run=True)
+        return ImportResult(True, [], changes, files, dry_run=True, warnings=warnings)
     try:
         with write_batch(
             con, actor=actor or default_actor(), action=action, files=";".join(files), reason=reason, at=at, partnerships=plan.touched()
@@ -187,14 +194,16 @@ def import_sheets(
             changes = plan.apply(batch.batch_id, batch.at)
             if not any(c.added or c.revised for c in changes.values()):
                 raise NothingChanged(changes)
+            if record is not None:
+                record(con, batch.batch_id, batch.at)
             con.execute(
                 "UPDATE batches SET summary = ? WHERE batch_id = ?",
                 [json.dumps({k: [v.added, v.revised, v.unchanged] for k, v in changes.items()}), batch.batch_id],
             )
     except NothingChanged as same:
         # Rolled back: an import that changes nothing leaves no trace, not even a batch.
-        return ImportResult(True, [], same.changes, files)
-    return ImportResult(True, [], changes, files, batch_id=batch.batch_id)
+        return ImportResult(True, [], same.changes, files, warnings=warnings)
+    return ImportResult(True, [], changes, files, batch_id=batch.batch_id, warnings=warnings)
 
 
 def current_rows(con: duckdb.DuckDBPyConnection, table: str) -> dict[tuple, dict[str, Any]]:
@@ -277,6 +286,32 @@ class Plan:
         if "observations" in self.by_kind:
             self._validate_observations()
         return self.problems
+
+    def warnings(self) -> list[str]:
+        """What the summary says without refusing anything: a place_areas code
+        that no publisher's file imported so far names and no place has as
+        its code is "not seen in any source yet" (often a typo, found only
+        when its neighbourhood gets no figure)."""
+        rows = self.rows.get("place_areas", [])
+        if not rows:
+            return []
+        codes = sorted({r.model.area_code for r in rows})
+        seen = {c for (c,) in self.con.execute(
+            "SELECT DISTINCT area_code FROM source_areas WHERE area_code IN (SELECT unnest(?))", [codes]).fetchall()}
+        seen |= {p.get("code") for p in self.merged["places"].values()}
+        out = []
+        for r in rows:
+            code = r.model.area_code
+            if code in seen:
+                continue
+            seen.add(code)  # once per code
+            where = f"{r.sheet.file}" + (f", sheet {r.sheet.sheet}" if r.sheet.sheet else "") + f", row {r.number}"
+            out.append(
+                f"{where}: area {code} (for {r.model.place_id}) is not seen in any source yet: no publisher's file imported so far "
+                "names it, and no place has it as its code. If it is a typo its neighbourhood will get no figure: find the code by name "
+                'with python -m metrics areas SOURCE FILE --search "NAME" (or on the Data page). If it is right, the first import of a file that holds it confirms it.'
+            )
+        return out
 
     def _context(self) -> dict:
         return {"measures": {k[0]: v for k, v in self.merged["measures"].items()}}

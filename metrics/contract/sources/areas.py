@@ -17,7 +17,7 @@ from pathlib import Path
 from metrics.contract.problems import Problem
 from metrics.contract.sources import ees, fingertips, met_ward, police_uk
 from metrics.contract.sources.common import PublishedFile, read_files
-from metrics.vocab import area_type
+from metrics.vocab import area_type, is_gss_code
 
 
 @dataclass(frozen=True)
@@ -129,3 +129,27 @@ def areas_text(result: AreasResult, search: str | None = None) -> list[str]:
     else:
         lines.append(f"No area{what} in {', '.join(result.files)} ({result.total:,} areas in all). Try part of the name, e.g. --search \"{(search or '')[:4]}\".")
     return lines
+
+
+def record_source_areas(source: str, files: Sequence[PublishedFile]):
+    """A writer for `import_sheets(record=...)`: the GSS codes the files name,
+    with their names, added to `source_areas` (those this source has not named
+    before), in the import's own batch. place_areas imports then warn about a
+    code no source has named ("not seen in any source yet")."""
+    named: dict[str, str] = {}
+    for f in files:
+        for code, name, _, _ in _located(source, f):
+            if is_gss_code(code):
+                named.setdefault(code, name)
+
+    def write(con, batch_id: int, at) -> None:
+        if not named:
+            return
+        con.execute(
+            """INSERT INTO source_areas
+               SELECT t.code, t.name, ?, ?, ? FROM (SELECT unnest(?) AS code, unnest(?) AS name) t
+               WHERE t.code NOT IN (SELECT area_code FROM source_areas WHERE source = ?)""",
+            [source, batch_id, at, list(named), list(named.values()), source],
+        )
+
+    return write

@@ -735,11 +735,16 @@ def write_through_importer(
     report: list[str],
     rows_read: int,
     reword_problem: Callable[[Problem], Problem],
+    files: Sequence[PublishedFile] = (),
 ) -> SourceResult:
     """The one import path: one transaction, every problem or nothing written,
-    idempotent, a changed figure a revision."""
+    idempotent, a changed figure a revision. The areas the `files` name are
+    recorded in the same batch (`areas.record_source_areas`)."""
+    from metrics.contract.sources.areas import record_source_areas
+
     r = request
-    result = import_sheets(con, sheets, r.names, reason=r.reason, actor=r.actor, dry_run=r.dry_run, action=f"import-source {source}", at=r.at)
+    result = import_sheets(con, sheets, r.names, reason=r.reason, actor=r.actor, dry_run=r.dry_run, action=f"import-source {source}", at=r.at,
+                           record=record_source_areas(source, files) if files else None)
     problems = [reword_problem(p) for p in result.problems]
     return SourceResult(source, r.names, problems, report, rows_read, result, r.dry_run)
 

@@ -352,7 +352,7 @@ def import_ees(
     if other_levels:
         report.append(f"Unallocated: {other_levels:,} rows are at a geographic level this adapter does not place (it places {', '.join(LEVELS)}).")
     return common.write_through_importer(
-        con, NAME, request, sheets, report, rows_read,
+        con, NAME, request, sheets, report, rows_read, files=files,
         reword_problem=lambda p: common.reword(p, {indicator.label, "places (derived)"}, indicator.columns, "in the figure taken from this row"),
     )
 

@@ -213,6 +213,6 @@ def import_fingertips(con: duckdb.DuckDBPyConnection, request: Request) -> Sourc
     if not_places:
         report.append(f"  ({not_places:,} of the rows are for areas without a GSS code, such as GP practices.)")
     return common.write_through_importer(
-        con, NAME, request, sheets, report, rows_read,
+        con, NAME, request, sheets, report, rows_read, files=files,
         reword_problem=lambda p: common.reword(p, {LABEL, "places (derived)"}, COLUMN_NAMES, "in the figure taken from this row"),
     )

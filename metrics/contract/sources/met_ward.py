@@ -113,6 +113,6 @@ def import_met_ward_crime(con: duckdb.DuckDBPyConnection, request: Request) -> S
     if not_wards:
         report.append(f"Unallocated: {not_wards:,} rows have a WardCode that is not a ward's GSS code, so they are in no place's count.")
     return common.write_through_importer(
-        con, NAME, request, sheets, report, rows_read,
+        con, NAME, request, sheets, report, rows_read, files=files,
         reword_problem=lambda p: common.reword(p, {LABEL}, {}, "in the sum of crimes this row starts"),
     )

@@ -96,6 +96,6 @@ def import_police_uk_street(con: duckdb.DuckDBPyConnection, request: Request) ->
     if no_lsoa:
         report.append(f"Unallocated: {no_lsoa:,} rows have no LSOA code (police.uk could not place them), so they are in no place's count.")
     return common.write_through_importer(
-        con, NAME, request, sheets, report, rows_read,
+        con, NAME, request, sheets, report, rows_read, files=files,
         reword_problem=lambda p: common.reword(p, {"crimes per place and month (derived)"}, {}, "in the count of crimes this row starts"),
     )
