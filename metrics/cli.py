@@ -272,12 +272,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     from metrics.read.readmodel import goal_results
     from metrics.vocab import STATUS_LABELS
 
+    from metrics.read.views import why_no_figure
+
     as_of = store.parse_as_of(args.as_of) if args.as_of else None
     con = store.connect(args.db, read_only=True)
     try:
         if args.partnership:
             known_partnership(con, args.partnership)
         results = goal_results(con, as_of=as_of, partnership=args.partnership)
+        why = {} if args.json else {r.goal.goal_id: why_no_figure(con, r) for r in results}
     finally:
         con.close()
     if args.json:
@@ -287,6 +290,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("No goals yet. Import a goals file: python -m metrics import goals.csv")
     for r in results:
         print(f"{r.goal.goal_id}: {STATUS_LABELS[r.assessment.status]}. {r.explanation}")
+        if why.get(r.goal.goal_id):
+            print(f"  Why no figure: {why[r.goal.goal_id]}")
     return 0
 
 

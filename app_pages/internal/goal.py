@@ -40,6 +40,10 @@ ui.html(
     partnership_name=parts[g.partnership_id].name if g.partnership_id in parts else g.partnership_id,
 )
 
+why = views.why_no_figure(ui.con(), result)
+if why:
+    st.info(ui.text(f"Why no figure yet: {why}"), icon=":material/help:")
+
 benchmarks = ui.benchmark_lines(version, [result])[g.goal_id]
 markers = readmodel.goal_markers(ui.con(), [result])[g.goal_id]
 fig = goal_figure(result, benchmarks, markers)

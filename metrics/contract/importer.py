@@ -405,6 +405,64 @@ class Plan:
                 self.problems.append(row.problem("place_id", "is not a known place.", "Add the place to places (in this import or earlier), or correct the id.", "unknown_ref"))
         if self.rows.get("place_areas") or self.rows.get("partnerships") or self.rows.get("places"):
             self._check_areas_counted_once()
+            self._check_areas_nest()
+
+    def _check_areas_nest(self) -> None:
+        """No partnership may hold a local authority as one neighbourhood's area
+        and an LSOA or MSOA inside it as another's: its sums would count the
+        small area twice. Where an area lies is known from its name as a
+        publisher gave it (police.uk names an LSOA "Bradford 001A": an LSOA of
+        Bradford), recorded in source_areas, and the authority's own name (a
+        place with its code, or a source's name for it)."""
+        areas: dict[str, set[str]] = defaultdict(set)
+        for (place_id, code), _ in self.merged["place_areas"].items():
+            areas[place_id].add(code)
+        for (place_id,), place in self.merged["places"].items():
+            if is_gss_code(place.get("code")) and not areas[place_id]:
+                areas[place_id].add(place["code"])
+        lsoa_types = ("E01", "W01", "E02", "W02")
+        la_types = ("E06", "E07", "E08", "E09", "E10", "W06")
+        small = sorted({c for codes in areas.values() for c in codes if c[:3] in lsoa_types})
+        las = sorted({c for codes in areas.values() for c in codes if c[:3] in la_types})
+        if not small or not las:
+            return
+        names: dict[str, str] = {}
+        for code, name in self.con.execute(
+            "SELECT area_code, min(name) FROM source_areas WHERE area_code IN (SELECT unnest(?)) AND name IS NOT NULL GROUP BY area_code",
+            [small + las],
+        ).fetchall():
+            names[code] = name
+        for place in self.merged["places"].values():
+            if place.get("code") in las:
+                names.setdefault(place["code"], place["name"])
+        la_by_name = {names[c].casefold(): c for c in las if c in names}
+        area_rows = {row.key: row for row in self.rows.get("place_areas", [])}
+        partnership_rows = {row.model.partnership_id: row for row in self.rows.get("partnerships", [])}
+        place_rows = {row.model.place_id: row for row in self.rows.get("places", [])}
+        for (pid,), partnership in self.merged["partnerships"].items():
+            holder = {c: hood for hood in partnership["places"] for c in areas.get(hood, ())}
+            for code, hood in sorted(holder.items()):
+                if code[:3] not in lsoa_types or code not in names:
+                    continue
+                authority_name = names[code].rsplit(" ", 1)[0] if " " in names[code] else None
+                la = la_by_name.get(authority_name.casefold()) if authority_name else None
+                if la is None or la not in holder:
+                    continue
+                other = holder[la]
+                row = area_rows.get((hood, code)) or area_rows.get((other, la)) or partnership_rows.get(pid) or place_rows.get(hood) or place_rows.get(other)
+                if row is None:
+                    continue
+                column = "area_code" if row.sheet.kind.name == "place_areas" else "places" if row.sheet.kind.name == "partnerships" else "code"
+                where = (f"in {hood} and local authority {la} ({names[la]}), which holds it, in {other}: two neighbourhoods of partnership {pid}."
+                         if other != hood else f"in {hood} together with local authority {la} ({names[la]}), which holds it (partnership {pid}).")
+                self.problems.append(row.problem(
+                    column,
+                    f"puts area {code} ({names[code]}, an area of {names[la]} by its published name) {where} "
+                    "The partnership's figures add up its neighbourhoods, so that area would be counted twice.",
+                    f"Keep {other} (the whole authority) in a partnership of its own, or take {la} out of {pid} and keep the small areas.",
+                    "areas_nest",
+                ))
+                break
 
     def _check_areas_counted_once(self) -> None:
         """No area may belong to two neighbourhoods of one partnership at the

@@ -244,3 +244,54 @@ def goal_changes(history: pd.DataFrame) -> list[str]:
         reason = f" Reason: {after['change_reason']}" if after["change_reason"] else ""
         out.append(f"Changed on {when}: {', '.join(changed) or 'details'}.{reason}")
     return out
+
+
+def why_no_figure(con: duckdb.DuckDBPyConnection, result) -> str | None:
+    """Why a goal awaiting data has no figure, and what to do (issue 26): its
+    measure has no figures at all; or figures only for other places (often
+    a local authority's, imported from Fingertips or DfE as a benchmark); or
+    some of a partnership's neighbourhoods lack them; or none is after the
+    baseline. None when the goal has a figure."""
+    if result.assessment.status != "awaiting_data":
+        return None
+    g, m = result.goal, result.measure
+    hoods = list(dict(con.execute(
+        "SELECT partnership_id, places FROM partnerships WHERE superseded_at IS NULL AND partnership_id = ?", [g.partnership_id]).fetchall()
+    ).get(g.partnership_id) or []) if g.partnership_wide else [g.scope]
+    stored = {r[0]: (r[1], r[2], r[3], r[4]) for r in con.execute(
+        """SELECT o.place_id, count(*), max(o.period_end), any_value(p.name), any_value(p.level)
+           FROM observations o LEFT JOIN places p ON p.place_id = o.place_id AND p.superseded_at IS NULL
+           WHERE o.superseded_at IS NULL AND o.measure_id = ? GROUP BY o.place_id""", [m.measure_id]).fetchall()}
+    names = {pid: name for pid, name in con.execute(
+        "SELECT place_id, name FROM places WHERE superseded_at IS NULL AND place_id IN (SELECT unnest(?))", [hoods]).fetchall()}
+    if not stored:
+        return f"No figures of {m.name} are stored yet: import them (the Data page's Import, or python -m metrics import-source)."
+    have = [h for h in hoods if h in stored]
+    if not have:
+        others = sorted((v[2] or pid, v[1], pid) for pid, v in stored.items() if pid not in hoods)
+        parents = {r[0] for r in con.execute(
+            "SELECT parent_id FROM places WHERE superseded_at IS NULL AND place_id IN (SELECT unnest(?))", [hoods]).fetchall()}
+        authorities = sorted(((name, pid) for name, _, pid in others if stored[pid][3] == "local_area"), key=lambda a: a[1] not in parents)
+        shown = ", ".join(name for name, _, _ in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        whom = "this goal's neighbourhoods" if len(hoods) != 1 else names.get(hoods[0], hoods[0])
+        text = f"{m.name} has figures for {len(others):,} other place{'s' if len(others) != 1 else ''} ({shown}), but none for {whom}."
+        if authorities:
+            name, pid = authorities[0]
+            code = con.execute("SELECT code FROM places WHERE superseded_at IS NULL AND place_id = ?", [pid]).fetchone()
+            text += (f" A local authority's published figures (Fingertips, DfE) are stored as a benchmark, for comparison. To judge a goal on "
+                     f"them, make a neighbourhood whose area is the authority (place_areas: a new neighbourhood with area_code {code[0] if code else pid.upper()} for {name}), "
+                     "add it to the partnership, make it the goal's place, and import the file again.")
+        else:
+            text += " Check the neighbourhoods' areas (place_areas): the file's areas must be theirs."
+        return text
+    missing = [h for h in hoods if h not in stored]
+    if missing:
+        shown = ", ".join(names.get(h, h) for h in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        return (f"{len(missing)} of the partnership's {len(hoods)} neighbourhoods have no figures of {m.name} ({shown}): a partnership's "
+                "figure adds up every neighbourhood in the same period, so it has none until each has one. Check their areas (place_areas) "
+                "and import the file again.")
+    latest = max(stored[h][1] for h in hoods)
+    if latest <= g.baseline_date:
+        return f"The latest figure of {m.name} here is for a period ending {format_day(latest)}, not after the baseline ({format_day(g.baseline_date)}): the first later one will be judged."
+    return (f"Every neighbourhood has figures of {m.name}, but no period after the baseline has all of them complete: "
+            "a partnership's figure needs every neighbourhood in the same period.")
