@@ -538,6 +538,27 @@ def attack_projections(site: Site, known: dict[tuple, dict[str, Interval]]) -> l
     return findings
 
 
+def attack_bounds(site: Site, known: dict[tuple, dict[str, Interval]]) -> list[Finding]:
+    """A numerator is at least 0 and at most its base, a count at least 0: a
+    published total of 0 (or 100.0%) pins every hidden figure inside it to 0
+    (or 100.0%), however many are hidden."""
+    findings = []
+    for measure in sorted({k[0] for k in site.cells}):
+        atoms, _ = measure_system(site, measure)
+        hidden = [k for k in atoms if site.cells[k].hidden]
+        for big, cell in ((k, site.cells[k]) for k in atoms if not site.cells[k].hidden):
+            q = known.get(big, {})
+            zero = cell.value == 0.0 or q.get("numerator") == (0, 0) or q.get("count") == (0, 0)
+            full = (cell.unit == "percent" and cell.value == 100.0) or ("numerator" in q and q["numerator"][0] == q.get("denominator", (None,))[1])
+            if not (zero or full):
+                continue
+            pinned = 0.0 if zero else SCALES.get(cell.unit, 1.0)
+            for k in hidden:
+                if atoms[k] <= atoms[big]:
+                    findings.append(Finding(k, "value", pinned, pinned, f"bounds: {big[1]} {big[2]}..{big[3]} is {pinned:g}"))
+    return findings
+
+
 def wilson(x: float, n: float, scale: float) -> Interval:
     half = Z * math.sqrt(Z * Z + 4 * x * (1 - x / n))
     return max(0.0, (2 * x + Z * Z - half) / (2 * (n + Z * Z))) * scale, min(1.0, (2 * x + Z * Z + half) / (2 * (n + Z * Z))) * scale
@@ -593,7 +614,7 @@ def run_intruder(site: Site, truth: Truth, exact: bool = False) -> list[Finding]
     known = {k: q for k, c in site.cells.items() if (q := known_quantities(c, truth if exact else None)) is not None}
     findings: list[Finding] = []
     for _ in range(5):
-        found = attack_differences(site, known) + attack_projections(site, known) + attack_status(site, truth)
+        found = attack_differences(site, known) + attack_projections(site, known) + attack_status(site, truth) + attack_bounds(site, known)
         findings += found
         learnt = False
         for f in found:
@@ -807,6 +828,65 @@ def test_leak6_a_goals_public_history_starts_when_it_became_public_with_its_stat
     assert "This promise was changed" in changed and "80.0%" in changed  # a public change keeps its original promise...
     assert "stated on 15 January 2025" in changed  # ...with the date it was stated
     assert f"stated on {import_day}" not in changed
+
+
+# --- issue 22: publishing month after month -----------------------------------
+
+
+def published_small(world: Published) -> list[str]:
+    """Published cells whose count or numerator is above 0 but below the smallest publishable count."""
+    out = []
+    for key, cell in world.site.cells.items():
+        t = world.truth.cell(key)
+        if cell.hidden or t is None:
+            continue
+        x = t.get("count") if "count" in t else t.get("numerator")
+        if x is not None and 0 < x < SMALLEST_COUNT:
+            out.append(f"{key}: {x:g} published")
+    return out
+
+
+POOLED_WORLD = World(
+    hoods=["h1", "h2"], partnerships={"p": ["h1", "h2"]}, measures={"safe": SAFE},
+    goals=[("g-rate", "p", "safe", "p", 20, 40, "public")],
+    rows=monthly("safe", "h1", [(1.7, 40), (12, 40)]) + monthly("safe", "h2", [(15, 50), (16, 50)]),
+)
+
+
+def test_world6_a_numerator_below_three_is_small_whole_or_not(tmp_path):
+    """A pooled average numerator of 1.7 is as small as 1 or 2: it is hidden (issue 22, finding 6)."""
+    world = publish_world(tmp_path, POOLED_WORLD.files())
+    assert world.site.cells[("safe", "h1", *month(1))].hidden
+    assert published_small(world) == []
+    assert attack(world) == [] and attack(world, exact=True) == []
+
+
+BOUNDS_ZERO = World(
+    hoods=["n1", "n2", "n3"], partnerships={"p": ["n1", "n2", "n3"]}, measures={"safe": SAFE},
+    goals=[("g-rate", "p", "safe", "p", 20, 40, "public")],
+    rows=monthly("safe", "n1", [(0, 5), (3, 30)]) + monthly("safe", "n2", [(0, 40), (12, 40)]) + monthly("safe", "n3", [(0, 50), (15, 50)]),
+)
+BOUNDS_FULL = World(
+    hoods=["n1", "n2", "n3"], partnerships={"p": ["n1", "n2", "n3"]}, measures={"safe": SAFE},
+    goals=[("g-rate", "p", "safe", "p", 20, 40, "public")],
+    rows=monthly("safe", "n1", [(5, 5), (3, 30)]) + monthly("safe", "n2", [(40, 40), (12, 40)]) + monthly("safe", "n3", [(50, 50), (15, 50)]),
+)
+BOUNDS_COUNT = World(
+    hoods=["n1", "n2", "n3"], partnerships={"p": ["n1", "n2", "n3"]}, measures={"incidents": COUNT},
+    goals=[("g-count", "p", "incidents", "p", 12, 6, "public")],
+    rows=monthly("incidents", "n1", [0, 4]) + monthly("incidents", "n2", [0, 2]) + monthly("incidents", "n3", [0, 5]),
+)
+
+
+def test_world2_a_total_of_0_or_100_percent_does_not_pin_a_hidden_figure(tmp_path):
+    """A partnership total of 0.0% (100.0%, a count of 0) over three neighbourhoods,
+    one hidden for a small base: 0 <= numerator <= base gives it away (issue 22, finding 2)."""
+    for i, w in enumerate((BOUNDS_ZERO, BOUNDS_FULL, BOUNDS_COUNT)):
+        world = publish_world(tmp_path / str(i), w.files())
+        measure = next(iter(w.measures))
+        assert world.site.cells[(measure, "n1" if i < 2 else "n2", *month(i < 2 and 1 or 2))].hidden
+        assert attack(world) == [], w
+        assert attack(world, exact=True) == [], w
 
 
 # --- the demo data set -------------------------------------------------------

@@ -97,10 +97,16 @@ def is_primary_suppressed(unit: str, fig: Figure | None, suppress_below: int | N
     if unit in UNIT_SCALE:
         if fig.denominator is not None and fig.denominator < below:
             return True
-        return fig.numerator in SMALL_COUNTS
+        return is_small_count(fig.numerator)
     if unit == "score":
         return fig.sample_size is not None and fig.sample_size < below
-    return fig.value in SMALL_COUNTS
+    return is_small_count(fig.value)
+
+
+def is_small_count(x: float | None) -> bool:
+    """A count or numerator above 0 but below the smallest publishable count
+    (3), whole or not: 1, 2 and a pooled 1.7 alike (issue 22, finding 6)."""
+    return x is not None and 0 < x < SMALLEST_PUBLISHED_COUNT
 
 
 def quantities(unit: str, fig: Figure | None) -> dict[str, float]:
@@ -129,8 +135,7 @@ def small_groups(names: list[str], parts: np.ndarray, known: np.ndarray, suppres
     for j, name in enumerate(names):
         x = parts[:, j]
         if name in ("count", "numerator"):
-            whole = np.round(x)
-            hit = (np.abs(x - whole) < 0.25) & np.isin(whole, SMALL_COUNTS)
+            hit = (x > 1e-6) & (x < SMALLEST_PUBLISHED_COUNT - 1e-6)
         elif name in ("denominator", "sample_size"):
             hit = (x >= 0.5) & (x < below - _TOL)
         else:
@@ -332,9 +337,39 @@ def _violations(system: _System, unit: str, suppress_below: int | None, count_on
         known = (picks @ (~basis_known).astype(float)) < 0.5
         for i in np.flatnonzero(small_groups(system.names, parts, known, suppress_below)):
             found.append((f"a group of {int(combos[zero_one][i].sum())} atoms is small", picks[i] @ basis_coef))
-    if count_only:
-        return len(found)
-    return [_Violation(what, system.uses(c)) for what, c in found]
+    violations = [_Violation(what, system.uses(c)) for what, c in found] + _bound_violations(system)
+    return len(violations) if count_only else violations
+
+
+def _at_bound(c: LinkedCell) -> bool:
+    """A published figure at a bound of what its parts can be: a count of 0, a
+    numerator of 0, or a numerator equal to its base (0% or 100%). Each of its
+    atoms is then pinned too, since no part of a count is below 0 and no part
+    of a numerator above its own base."""
+    f = c.figure
+    if f is None:
+        return False
+    if c.unit in UNIT_SCALE:
+        return f.numerator is not None and (abs(f.numerator) < _TOL or (f.denominator is not None and f.denominator > 0 and abs(f.numerator - f.denominator) < _TOL))
+    if c.unit == "score":
+        return False
+    return f.value is not None and abs(f.value) < _TOL
+
+
+def _bound_violations(system: _System) -> list[_Violation]:
+    """Hidden figures whose every atom lies in published figures at a bound
+    (issue 22, finding 2, as tau-ARGUS audits with bounds): 0 <= numerator <=
+    base and 0 <= count pin them, whatever else is hidden."""
+    if not system.hidden:
+        return []
+    at_bound = [c for c in system.shown if _at_bound(c)]
+    pinned = {a for c in at_bound for a in system.atoms[c.cell]}
+    out = []
+    for h in system.hidden:
+        mine = set(system.atoms[h.cell])
+        if mine <= pinned:
+            out.append(_Violation(f"{h.cell} is pinned by bounds", frozenset(c.cell for c in at_bound if mine & set(system.atoms[c.cell]))))
+    return out
 
 
 def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell]) -> set[Cell]:
