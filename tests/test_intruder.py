@@ -889,6 +889,54 @@ def test_world2_a_total_of_0_or_100_percent_does_not_pin_a_hidden_figure(tmp_pat
         assert attack(world, exact=True) == [], w
 
 
+COLLIDE = World(
+    hoods=["north", "south"], partnerships={"lockgate": ["north", "south"]}, measures={"incidents": COUNT},
+    goals=[("g-count", "lockgate", "incidents", "lockgate", 12, 6, "public")],
+    rows=monthly("incidents", "north", [1, 5]) + monthly("incidents", "south", [1, 6]) + monthly("incidents", "town", [40, 44]),
+)
+
+
+def test_world1_a_partnership_id_that_is_a_place_id_is_refused_at_import(tmp_path):
+    """A board named after its borough (partnership lockgate, place lockgate): refused
+    with the row named, both ways round, and nothing written (issue 22, finding 1)."""
+    files = COLLIDE.files()
+    files["places.csv"] = files["places.csv"].replace("town,Town,", "lockgate,Lockgate,").replace(",town,", ",lockgate,")
+    files["observations.csv"] = files["observations.csv"].replace(",town,", ",lockgate,")
+    con = store.connect(tmp_path / "a.duckdb")
+    result = import_paths(con, write(tmp_path / "in", files))
+    assert not result.ok
+    text = " ".join(str(p) for p in result.problems)
+    assert "lockgate" in text and "partnership" in text and "place" in text, text
+    assert con.execute("SELECT count(*) FROM partnerships").fetchone()[0] == 0
+    # The other way round: a place added later whose id is an existing partnership's.
+    con2 = store.connect(tmp_path / "b.duckdb")
+    assert import_paths(con2, write(tmp_path / "first", COLLIDE.files())).ok
+    later = {"places.csv": "place_id,name,level,parent_id,code\nlockgate,Lockgate Ward,neighbourhood,town,\n"}
+    result = import_paths(con2, write(tmp_path / "later", later))
+    assert not result.ok and "lockgate" in " ".join(str(p) for p in result.problems)
+    assert con2.execute("SELECT count(*) FROM places WHERE place_id = 'lockgate'").fetchone()[0] == 0
+
+
+def test_world1_an_old_database_with_colliding_ids_does_not_merge_figures(tmp_path):
+    """A database from before the check, where the board and its borough share the id
+    lockgate: the gate keys every figure by its kind, so north + south (2) stays hidden
+    and the borough shows its own figure (issue 22, finding 1)."""
+    db = tmp_path / "old.duckdb"
+    con = store.connect(db)
+    assert import_paths(con, write(tmp_path / "in", COLLIDE.files())).ok
+    for table, column in (("places", "place_id"), ("places", "parent_id"), ("observations", "place_id")):
+        con.execute(f"UPDATE {table} SET {column} = 'lockgate' WHERE {column} = 'town'")
+    publish(con, tmp_path / "site")
+    rows = list(csv.DictReader((tmp_path / "site" / "published_figures.csv").read_text(encoding="utf-8").splitlines()))
+    jan = [r for r in rows if r["place_id"] == "lockgate" and r["period_start"] == "2025-01-01"]
+    scope = [r["value"] for r in jan if r["series"] == "scope"]
+    bench = [r["value"] for r in jan if r["series"] == "benchmark"]
+    assert scope == ["c"], jan  # 1 + 1: small
+    assert bench in ([], ["40"]), jan  # the borough's own figure, if it is drawn at all
+    shown = {(r["series"], r["period_start"]): r["value"] for r in rows if r["place_id"] == "lockgate"}
+    assert shown.get(("scope", "2025-02-01")) in ("11", "c"), shown
+
+
 # --- the demo data set -------------------------------------------------------
 
 

@@ -519,6 +519,24 @@ class Plan:
 
     def _check_partnerships(self) -> None:
         places = self.merged["places"]
+        # Partnerships and places share one name space on the public site (a figure is
+        # filed under its id): an id may name one or the other, never both.
+        for row in self.rows.get("partnerships", []):
+            if (row.model.partnership_id,) in places:
+                self.problems.append(
+                    row.problem(
+                        "partnership_id", f'is "{row.model.partnership_id}", which is already the id of a place.',
+                        "Give the partnership an id of its own (for example lockgate-board), different from every place_id.", "id_collision",
+                    )
+                )
+        for row in self.rows.get("places", []):
+            if (row.model.place_id,) in self.merged["partnerships"] and not any(r.model.partnership_id == row.model.place_id for r in self.rows.get("partnerships", [])):
+                self.problems.append(
+                    row.problem(
+                        "place_id", f'is "{row.model.place_id}", which is already the id of a partnership.',
+                        "Give the place an id of its own, different from every partnership_id.", "id_collision",
+                    )
+                )
         for row in self.rows.get("partnerships", []):
             for pid in row.model.places:
                 place = places.get((pid,))

@@ -146,11 +146,14 @@ def small_groups(names: list[str], parts: np.ndarray, known: np.ndarray, suppres
 
 @dataclass(frozen=True)
 class Cell:
-    """One published figure's identity: measure, place and exact period."""
+    """One published figure's identity: measure, place and exact period, and
+    whether the id names a place or a partnership (the two are told apart, so a
+    board that shares its borough's id cannot merge their figures)."""
 
     measure_id: str
     place_id: str
     period: tuple
+    kind: str = "place"  # "place" | "partnership"
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,7 @@ class LinkedCell:
 
     def order(self) -> tuple:
         """Smallest first; ties broken by place and period, so the choice is reproducible."""
-        return (self.base, self.cell.place_id, str(self.cell.period))
+        return (self.base, self.cell.place_id, self.cell.kind, str(self.cell.period))
 
 
 def _spans(cells: list[LinkedCell]) -> dict[Cell, list[int]]:

@@ -342,9 +342,18 @@ def original_promise(history: pd.DataFrame, unit: str) -> str | None:
     )
 
 
-def _places_of(place_id: str, partnership_places: dict[str, frozenset[str]]) -> frozenset[str]:
+def _places_of(cell: Cell, partnership_places: dict[str, frozenset[str]]) -> frozenset[str]:
     """The neighbourhoods a published figure adds up: a partnership's, or the place itself."""
-    return partnership_places.get(place_id) or frozenset([place_id])
+    if cell.kind == "partnership":
+        return partnership_places.get(cell.place_id) or frozenset()
+    return frozenset([cell.place_id])
+
+
+def _cell(measure_id: str, role: str, place_id: str, partnership_id: str, period: tuple) -> Cell:
+    """A figure's key in the gate: a goal's partnership-wide scope is the partnership,
+    every other series (neighbourhoods, benchmarks, a neighbourhood's scope) a place."""
+    kind = "partnership" if role == "scope" and place_id == partnership_id else "place"
+    return Cell(measure_id, place_id, period, kind)
 
 
 def _public_status(r: GoalResult, latest: PublicFigure | None, raw: dict[Cell, SeriesPoint]) -> str:
@@ -352,7 +361,7 @@ def _public_status(r: GoalResult, latest: PublicFigure | None, raw: dict[Cell, S
     status = r.assessment.status
     if latest is None or not latest.suppressed:
         return status
-    cell = Cell(r.measure.measure_id, latest.place_id, (latest.period_start, latest.period_end))
+    cell = _cell(r.measure.measure_id, "scope", latest.place_id, r.goal.partnership_id, (latest.period_start, latest.period_end))
     point = raw[cell]
     if status_gives_nothing_away(r.goal.spec(r.measure), status, point.figure, cell.period, r.measure.suppress_below):
         return status
@@ -441,12 +450,12 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
             entries += [("neighbourhood", h, by_place.get(h, [])) for h in hoods]
         for bench in benchmarks[g.goal_id]:
             entries.append(("benchmark", bench.place_id, bench.points))
-        for _, place_id, points in entries:
+        for role, place_id, points in entries:
             for p in points:
-                cell = Cell(m.measure_id, place_id, (p.period_start, p.period_end))
+                cell = _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end))
                 raw[cell] = p
                 if p.figure is not None and p.value is not None:
-                    linked[cell] = LinkedCell(cell, _places_of(place_id, partnership_places), m.unit, p.figure, suppress_below.get(m.measure_id))
+                    linked[cell] = LinkedCell(cell, _places_of(cell, partnership_places), m.unit, p.figure, suppress_below.get(m.measure_id))
         series_by_goal[g.goal_id] = entries
     hidden = linked_suppression(linked.values())
 
@@ -455,8 +464,8 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
         g, m, a = r.goal, r.measure, r.assessment
         series = []
         for role, place_id, points in series_by_goal[g.goal_id]:
-            name = parts[g.partnership_id].name if place_id == g.partnership_id else places.get(place_id, {}).get("name", place_id)
-            figs = [_figure_point(p, place_id, name, Cell(m.measure_id, place_id, (p.period_start, p.period_end)) in hidden) for p in points]
+            name = parts[g.partnership_id].name if role == "scope" and place_id == g.partnership_id else places.get(place_id, {}).get("name", place_id)
+            figs = [_figure_point(p, place_id, name, _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end)) in hidden) for p in points]
             series.append(PublicSeries(role, place_id, name, figs))
         scope = series[0]
         latest = next((f for f in scope.figures if (f.period_start, f.period_end) == (a.latest_period_start, a.latest_period_end)), None)
