@@ -83,7 +83,7 @@ PLACE_AREAS = Kind(
 PARTNERSHIPS = Kind(
     "partnerships",
     (
-        Column("partnership_id", True, "slug", "Id of the partnership"),
+        Column("partnership_id", True, "slug", "Id of the partnership; it may not be the id of any place (a board named after its borough needs an id of its own, such as `lockgate-board`), nor may a place later take a partnership's id"),
         Column("name", True, "text", 'e.g. "Brookfield Delivery Board"'),
         Column("places", True, "list", "place_ids of the neighbourhoods it covers, separated by ;"),
         Column("review_every_weeks", False, "whole", "Review cadence in weeks (default 8, every two months)"),
