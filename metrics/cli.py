@@ -174,6 +174,7 @@ def build_parser() -> Parser:
     p.add_argument("--review-date", required=True, metavar="D", help="the review's date (YYYY-MM-DD)")
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the pack")
     p.add_argument("--recompute", action="store_true", help="write what today's methods say about the review's data, beside what the archived pack said (the archive is not changed)")
+    p.add_argument("--draft", action="store_true", help="a draft to read before the meeting, marked \"Draft: figures may still change\" on every page: it freezes and archives nothing")
     p.set_defaults(func=cmd_board_pack)
 
     p = sub.add_parser(
@@ -352,10 +353,14 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
         raise UsageError(f'--review-date "{args.review_date}" is not a date: write it as YYYY-MM-DD, e.g. 2026-11-26.') from None
     con = store.connect(args.db)
     try:
-        path = write_board_pack(con, args.partnership, review_date, args.out, actor=default_actor(), recompute=args.recompute)
+        if args.draft and args.recompute:
+            raise UsageError("Give --draft or --recompute, not both: a draft shows the data as known now; --recompute shows an archived pack beside today's methods.")
+        path = write_board_pack(con, args.partnership, review_date, args.out, actor=default_actor(), recompute=args.recompute, draft=args.draft)
     finally:
         con.close()
-    if args.recompute:
+    if args.draft:
+        print(f"Wrote a draft of the board pack for {args.partnership}, review of {review_date}, to {path} (nothing frozen or archived).")
+    elif args.recompute:
         print(f"Wrote today's methods beside the archived pack for {args.partnership}, review of {review_date}, to {path}.")
     else:
         print(f"Wrote the board pack for {args.partnership}, review of {review_date}, to {path}.")

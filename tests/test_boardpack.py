@@ -144,3 +144,46 @@ def test_text_people_typed_is_text_in_the_pack(fresh_db, tmp_path):
     assert not re.search(r"<img[^>]+(127\.0\.0\.1:9|src=x)", html)
     assert "onerror=alert" not in html.replace("onerror=alert(2)&gt;", "")  # only inside escaped text
     assert not re.search(r"href=[\"']?\s*javascript:", html, re.I)
+
+
+# --- a draft before the meeting, then the pack the board reviewed (issue 24) ------------------
+
+DRAFT = "Draft: figures may still change"
+
+
+def test_a_draft_pack_says_draft_on_every_page_and_freezes_or_archives_nothing(history_db, tmp_path, db_path):
+    from conftest import snapshot
+
+    history_db.close()
+    from metrics import store
+
+    con = store.connect(db_path)
+    before = snapshot(con)
+    con.close()
+    out = tmp_path / "draft.html"
+    args = ["board-pack", "--partnership", "shire-board", "--review-date", "2024-12-10", "--db", str(db_path)]
+    assert main([*args, "--out", str(out), "--draft"]) == 0
+    html = out.read_text(encoding="utf-8")
+    pages = re.findall(r'<section class="(?:cover|page)[^"]*"', html)
+    assert len(pages) >= 4
+    for section in re.split(r'(?=<section class="(?:cover|page))', html)[1:]:
+        assert DRAFT in section, section[:120]  # on every printed page
+    con = store.connect(db_path)
+    assert snapshot(con) == before  # no review frozen, no pack archived, no batch
+    con.close()
+    # The pack the board reviewed is then made as before: frozen, archived, and no longer a draft.
+    assert main([*args, "--out", str(tmp_path / "frozen.html")]) == 0
+    frozen = (tmp_path / "frozen.html").read_text(encoding="utf-8")
+    assert DRAFT not in frozen
+    con = store.connect(db_path)
+    assert reviews.archived_pack(con, "shire-board", R1) is not None
+    con.close()
+
+
+def test_the_first_pack_names_no_previous_review_and_says_first_review(history_db):
+    """No review was held before R2 (the calendar's R1 was only planned): the
+    pack must not invent one from the cadence."""
+    html = board_pack_html(history_db, "shire-board", R2)
+    assert "10 December 2024" not in html.split("<section class=\"page")[0]
+    assert "Previous review</dt><dd>none: this is the first review" in html
+    assert "first review" in html

@@ -39,7 +39,7 @@ from metrics.outputs.charts import goal_figure, markers_of
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
 from metrics.read import health, readmodel, reviews, views
-from metrics.store import StoreError, as_of_filter, dict_rows
+from metrics.store import StoreError, as_of_filter, dict_rows, utc_now
 from metrics.vocab import BENCHMARK_LABELS, STATUS_ICONS, STATUS_LABELS
 
 PACK_TEMPLATE = "boardpack.html"
@@ -82,6 +82,20 @@ def board_pack_html(
     return html
 
 
+def draft_pack_html(
+    con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, perms: Permissions = LOCAL, now: dt.datetime | None = None
+) -> str:
+    """A draft of a review's pack, for the board to read before it meets: the
+    data as known now (or at the end of the review day, if that has passed),
+    marked "Draft: figures may still change" on every page. It reads only:
+    no review is frozen and nothing is archived, so the pack the board then
+    reviews is made (and frozen) from what is known on the day."""
+    _partnership(con, partnership_id, perms)
+    as_of = min(reviews.end_of_day(review_date), now or utc_now())
+    html, _ = render_pack(con, partnership_id, review_date, as_of, draft=True)
+    return html
+
+
 def recompute_pack_html(con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, perms: Permissions = LOCAL) -> str:
     """What today's methods say about a review's data, beside what its archived
     pack said: the same as-of time, every goal's status and icons side by side
@@ -106,7 +120,7 @@ def _summary(results: list[readmodel.GoalResult]) -> str:
 
 def render_pack(
     con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, as_of: dt.datetime,
-    archived: reviews.ArchivedPack | None = None, before: dict[str, dict] | None = None,
+    archived: reviews.ArchivedPack | None = None, before: dict[str, dict] | None = None, draft: bool = False,
 ) -> tuple[str, str]:
     """The pack of a review as of its frozen time, with today's methods, and
     its per-goal summary. With `archived`, a recomputation: a banner says so and
@@ -158,16 +172,22 @@ def render_pack(
         latest=lambda r: f"{format_value(r.assessment.latest_value, r.measure.unit)} ({format_month(r.assessment.latest_period_end)})" if r.assessment.latest_value is not None else "–",
         scope_name=lambda r: scope_names[r.goal.scope],
         css=(TEMPLATE_DIR / "boardpack.css").read_text(encoding="utf-8"), illustrative=is_demo(con),
-        stamp=methods_stamp(), archived=archived, compare=compare,
+        stamp=methods_stamp(), archived=archived, compare=compare, draft=draft,
     )
     return html, _summary(results)
 
 
 def write_board_pack(
-    con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, out: str | Path, actor: str = "cli", recompute: bool = False
+    con: duckdb.DuckDBPyConnection, partnership_id: str, review_date: dt.date, out: str | Path, actor: str = "cli",
+    recompute: bool = False, draft: bool = False,
 ) -> Path:
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    html = recompute_pack_html(con, partnership_id, review_date) if recompute else board_pack_html(con, partnership_id, review_date, actor=actor)
+    if draft:
+        html = draft_pack_html(con, partnership_id, review_date)
+    elif recompute:
+        html = recompute_pack_html(con, partnership_id, review_date)
+    else:
+        html = board_pack_html(con, partnership_id, review_date, actor=actor)
     path.write_text(html, encoding="utf-8")
     return path

@@ -47,9 +47,12 @@ def review_as_of(con: duckdb.DuckDBPyConnection, partnership_id: str, review_dat
 
 
 def previous_review(con: duckdb.DuckDBPyConnection, partnership: views.Partnership, review_date: dt.date) -> tuple[dt.date, dt.datetime] | None:
-    """The review before `review_date` and its as-of time (frozen if its pack
-    was made, else the end of that day)."""
-    earlier = [d for d in views.review_dates(con, partnership, review_date) if d < review_date]
+    """The review held before `review_date` and its as-of time (frozen if its pack
+    was made, else the end of that day). Only a review the board held counts
+    (recorded as met, or whose pack was frozen: `reviews_held`), never a date
+    the calendar only planned: a first pack compares with nothing rather
+    than with a review that never happened."""
+    earlier = [d for d in reviews_held(con, [partnership.partnership_id], review_date)[partnership.partnership_id] if d < review_date]
     if not earlier:
         return None
     return earlier[-1], review_moment(con, partnership.partnership_id, earlier[-1])

@@ -252,6 +252,20 @@ def open_page(page: Page, base_url: str, path: str = "", timeout_ms: int = APP_R
     return page
 
 
+def wait_for_rerun(page: Page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
+    """After a click: wait until the app's script run has finished again."""
+    page.wait_for_timeout(150)
+    page.wait_for_function(_APP_SETTLED_JS, timeout=timeout_ms, polling=100)
+
+
+def choose_last_review_held(page: Page) -> None:
+    """On the Board review page: choose the latest review whose day has come
+    (the chooser starts at the next review, which is not frozen before its day)."""
+    page.get_by_role("combobox", name="Review").click()
+    page.get_by_role("option").filter(has_not_text="(next)").first.click()
+    wait_for_rerun(page)
+
+
 def _exceptions_text(page: Page) -> str:
     """Each shown exception's message and traceback, without its buttons' labels."""
     texts = []

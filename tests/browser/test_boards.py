@@ -8,14 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser.conftest import ARTIFACTS, axe_report, axe_violations, open_page, screenshot
+from browser.conftest import choose_last_review_held, ARTIFACTS, axe_report, axe_violations, open_page, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_board_pack_is_made_and_downloaded_from_the_board_review_page(page, app_server, demo_copy, tmp_path):
     open_page(page, app_server(demo_copy), "board-review?partnership=carrowfield-east")
-    page.get_by_role("button", name="Make the board pack").click()
+    choose_last_review_held(page)
+    page.get_by_role("button", name="Freeze as the pack the board reviewed").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the board pack (HTML)").click()
     path = tmp_path / "pack.html"
@@ -52,3 +53,25 @@ def test_trustees_view_groups_goals_and_exports_a_summary(page, app_server, demo
     assert violations == [], axe_report(violations)
     screenshot(summary, "trustee-summary")
     screenshot(page, "trustees-view")
+
+
+def test_before_the_meeting_the_chair_previews_a_draft_that_freezes_nothing(page, app_server, demo_copy):
+    """Issue 24, finding 5: the next review is chosen by default; its pack is a
+    draft shown in the app, marked as such, and making it freezes nothing."""
+    import duckdb
+
+    base = app_server(demo_copy)
+    open_page(page, base, "board-review?partnership=carrowfield-east")
+    chooser = page.get_by_role("combobox", name="Review")
+    expect(chooser).to_have_value(re.compile(r"\(next\)$"))  # the review the board is preparing for
+    assert page.get_by_role("button", name="Freeze as the pack the board reviewed").count() == 0  # not before its day
+    page.get_by_role("button", name="Preview the draft pack").click()
+    preview = page.frame_locator("iframe").first
+    expect(preview.get_by_text("Draft: figures may still change").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("button", name="Download the draft (HTML)")).to_be_visible()
+    screenshot(page, "board-review-draft")
+    app_server.stop(demo_copy)  # the app holds the file: read it once it has stopped
+    with duckdb.connect(str(demo_copy), read_only=True) as con:
+        frozen = con.execute("SELECT count(*) FROM reviews WHERE partnership_id = 'carrowfield-east' AND review_date > current_date").fetchone()[0]
+        archived = con.execute("SELECT count(*) FROM pack_archive WHERE review_date > current_date").fetchone()[0]
+    assert (frozen, archived) == (0, 0)

@@ -14,7 +14,7 @@ from conftest import REAL_MET_2025_12, REAL_MET_2026_01
 from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
 from playwright.sync_api import expect
 
-from browser.conftest import axe_report, axe_violations, open_page, screenshot
+from browser.conftest import choose_last_review_held, axe_report, axe_violations, open_page, screenshot
 from metrics import access, edits, store
 from metrics.contract.sources.periods import met_month
 from metrics.outputs.boardpack import board_pack_html
@@ -87,7 +87,8 @@ def test_the_neighbourhood_page_lists_the_areas_it_is_made_of(browser, app_serve
 
 def test_the_board_pack_from_the_app_lists_the_next_releases_corrections(page, app_server, camden_db, tmp_path):
     open_page(page, app_server(camden_db), "board-review?partnership=kx-board")
-    page.get_by_role("button", name="Make the board pack").click()
+    choose_last_review_held(page)
+    page.get_by_role("button", name="Freeze as the pack the board reviewed").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the board pack (HTML)").click()
     path = tmp_path / "pack.html"

@@ -149,8 +149,8 @@ def test_a_viewer_cannot_freeze_a_review(page, app_server, auth_db, auth_secrets
     open_page(page, base, "board-review?partnership=carrowfield-east")
     page.get_by_role("combobox", name="Review").click()
     page.get_by_role("option", name=re.compile(r"\(next\)")).click()
-    expect(page.get_by_text("has not been made yet")).to_be_visible(timeout=TIMEOUT)
-    assert page.get_by_role("button", name="Make the board pack").count() == 0
+    expect(page.get_by_text("has not been frozen yet")).to_be_visible(timeout=TIMEOUT)
+    assert page.get_by_role("button", name="Freeze as the pack the board reviewed").count() == 0
     assert page.get_by_text("Record a review date").count() == 0
     screenshot(page, "viewer-board-review")
     assert read_db(app_server, auth_db, "SELECT * FROM reviews ORDER BY ALL") == before
