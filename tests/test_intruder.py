@@ -80,6 +80,7 @@ class World:
     measures: dict[str, tuple[str, str, int]]  # id -> (unit, direction, suppress_below)
     goals: list[tuple]  # (goal_id, partnership, measure, scope, baseline, target, visibility)
     rows: list[tuple]  # (measure, place, start, end, value, numerator, denominator)
+    areas: dict[str, list[str]] = field(default_factory=dict)  # place -> the official areas (GSS codes) it is made of
 
     def files(self) -> dict[str, str]:
         places = ["place_id,name,level,parent_id,code", "england,England,nation,,", "town,Town,local_area,england,"]
@@ -97,7 +98,11 @@ class World:
         for m, place, start, end, value, num, den in self.rows:
             cells = ["" if x is None else str(x) for x in (value, num, den)]
             obs.append(f"{m},{place},{start},{end},{cells[0]},{cells[1]},{cells[2]},,,,")
-        return {
+        extra = {}
+        if self.areas:
+            lines = ["place_id,area_code,valid_from,valid_to"] + [f"{p},{code},," for p, codes in self.areas.items() for code in codes]
+            extra["place_areas.csv"] = "\n".join(lines) + "\n"
+        return extra | {
             "places.csv": "\n".join(places) + "\n", "measures.csv": "\n".join(measures) + "\n",
             "partnerships.csv": "\n".join(parts) + "\n", "goals.csv": "\n".join(goals) + "\n",
             "observations.csv": "\n".join(obs) + "\n",
@@ -201,6 +206,7 @@ class Site:
     goals: dict[str, GoalPage]
     scope_keys: dict[str, list[tuple]]
     csv_text: str
+    areas: dict[str, list[str]] = field(default_factory=dict)  # granted to the intruder: what each place is made of
 
 
 def _number(text: str) -> tuple[float, float]:
@@ -400,6 +406,8 @@ def known_quantities(cell: PubCell, truth: Truth | None = None) -> dict[str, Int
 def atoms_of(site: Site, key: tuple, bounds: list[dt.date]) -> frozenset:
     measure, place, start, end = key
     places = site.members.get(place, frozenset([place]))
+    if site.areas:  # the intruder who knows which official areas make each place
+        places = frozenset(a for p in places for a in site.areas.get(p, [p]))
     spans = [i for i in range(len(bounds) - 1) if start <= bounds[i] and bounds[i + 1] <= end + dt.timedelta(days=1)]
     return frozenset((p, s) for p in places for s in spans)
 
@@ -935,6 +943,34 @@ def test_world1_an_old_database_with_colliding_ids_does_not_merge_figures(tmp_pa
     assert bench in ([], ["40"]), jan  # the borough's own figure, if it is drawn at all
     shown = {(r["series"], r["period_start"]): r["value"] for r in rows if r["place_id"] == "lockgate"}
     assert shown.get(("scope", "2025-02-01")) in ("11", "c"), shown
+
+
+W1, W2, W3 = "E05000001", "E05000002", "E05000003"
+SHARED_WARDS = World(
+    hoods=["nx", "ny", "nz"], partnerships={"pa": ["nx"], "pb": ["ny", "nz"]}, measures={"incidents": COUNT},
+    goals=[("ga", "pa", "incidents", "pa", 12, 6, "public"), ("gb", "pb", "incidents", "ny", 12, 6, "public"), ("gz", "pb", "incidents", "nz", 12, 6, "public")],
+    rows=monthly("incidents", "nx", [7, 9]) + monthly("incidents", "ny", [2, 4]) + monthly("incidents", "nz", [5, 5]),
+    areas={"nx": [W1, W2], "ny": [W1], "nz": [W2]},
+)
+BOROUGH_OF_WARDS = World(
+    hoods=["n1", "n2", "n3"], partnerships={"p": ["n1", "n2", "n3"]}, measures={"incidents": COUNT},
+    goals=[("g", "p", "incidents", "n2", 12, 6, "public"), ("g3", "p", "incidents", "n3", 12, 6, "public"), ("g1", "p", "incidents", "n1", 12, 6, "public")],
+    rows=monthly("incidents", "n1", [1, 4]) + monthly("incidents", "n2", [6, 5]) + monthly("incidents", "n3", [7, 8]) + monthly("incidents", "town", [14, 17]),
+    areas={"n1": [W1], "n2": [W2], "n3": [W3], "town": [W1, W2, W3]},
+)
+
+
+def test_world5_places_made_of_the_same_areas_are_one_system(tmp_path):
+    """Neighbourhoods of two partnerships built from the same wards (nx = W1 + W2,
+    ny = W1, nz = W2), and a local area built from its neighbourhoods' wards: the
+    intruder who knows the areas works out ny = nx - nz and n1 = borough - n2 - n3
+    unless the linked system is cut at areas (issue 22, finding 5)."""
+    for i, w in enumerate((SHARED_WARDS, BOROUGH_OF_WARDS)):
+        world = publish_world(tmp_path / str(i), w.files())
+        world.site.areas = w.areas
+        assert world.site.cells[("incidents", "ny" if i == 0 else "n1", *month(1))].hidden
+        assert attack(world) == [], w
+        assert attack(world, exact=True) == [], w
 
 
 # --- the demo data set -------------------------------------------------------

@@ -342,11 +342,37 @@ def original_promise(history: pd.DataFrame, unit: str) -> str | None:
     )
 
 
-def _places_of(cell: Cell, partnership_places: dict[str, frozenset[str]]) -> frozenset[str]:
-    """The neighbourhoods a published figure adds up: a partnership's, or the place itself."""
-    if cell.kind == "partnership":
-        return partnership_places.get(cell.place_id) or frozenset()
-    return frozenset([cell.place_id])
+def _places_of(cell: Cell, partnership_places: dict[str, frozenset[str]], areas: dict[str, list[tuple]] | None = None) -> frozenset[str]:
+    """What a published figure adds up, as the linked tables see it: the
+    official areas (place_areas) its places are made of over its period,
+    where they are defined, else the places themselves (a partnership's
+    neighbourhoods, or the place). Cut at areas, two places built from the
+    same wards, or a local area built from its neighbourhoods' wards, are one
+    system (issue 22, finding 5)."""
+    places = (partnership_places.get(cell.place_id) or frozenset()) if cell.kind == "partnership" else frozenset([cell.place_id])
+    if not areas:
+        return places
+    start, end = cell.period
+    out = set()
+    for p in places:
+        mine = [code for code, vf, vt in areas.get(p, []) if (vf is None or vf <= end) and (vt is None or vt >= start)]
+        out |= {f"area:{code}" for code in mine} if mine else {p}
+    return frozenset(out)
+
+
+def place_area_map(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, list[tuple]]:
+    """Every place's official areas (docs/data-contract.md, place_areas) with
+    when each belongs to it; a place whose own code is a GSS code is its own area."""
+    rows = dict_rows(
+        con,
+        f"""SELECT place_id, area_code, valid_from, valid_to FROM place_areas WHERE {as_of_filter(as_of)}
+            UNION ALL
+            SELECT place_id, code, NULL, NULL FROM places WHERE {as_of_filter(as_of)} AND regexp_full_match(coalesce(code, ''), '[EKNSW][0-9]{{8}}')""",
+    )
+    out: dict[str, list[tuple]] = defaultdict(list)
+    for r in rows:
+        out[r["place_id"]].append((r["area_code"], r["valid_from"], r["valid_to"]))
+    return dict(out)
 
 
 def _cell(measure_id: str, role: str, place_id: str, partnership_id: str, period: tuple) -> Cell:
@@ -436,6 +462,7 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
     parts = {p.partnership_id: p for p in views.partnerships(con, as_of)}
     partnership_places = {pid: frozenset(p.places) for pid, p in parts.items()}
     suppress_below = {m.measure_id: m.suppress_below for m in readmodel.measures(con, as_of).values()}
+    areas = place_area_map(con, as_of)
 
     # Every series a public goal shows, and every published cell of every measure.
     raw: dict[Cell, SeriesPoint] = {}
@@ -455,7 +482,7 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
                 cell = _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end))
                 raw[cell] = p
                 if p.figure is not None and p.value is not None:
-                    linked[cell] = LinkedCell(cell, _places_of(cell, partnership_places), m.unit, p.figure, suppress_below.get(m.measure_id))
+                    linked[cell] = LinkedCell(cell, _places_of(cell, partnership_places, areas), m.unit, p.figure, suppress_below.get(m.measure_id))
         series_by_goal[g.goal_id] = entries
     hidden = linked_suppression(linked.values())
 
