@@ -47,6 +47,7 @@ def internal_pages(perms) -> dict:
     if perms.can_somewhere("steward"):
         pages["Data"] = [
             st.Page(ui.PAGE_IMPORT, title="Import", icon=":material/upload_file:", url_path="import"),
+            st.Page(ui.PAGE_NEIGHBOURHOODS_EDITOR, title="Neighbourhoods", icon=":material/map:", url_path="neighbourhoods"),
             st.Page(ui.PAGE_GOALS_EDITOR, title="Goals editor", icon=":material/edit_note:", url_path="goals-editor"),
             st.Page(ui.PAGE_NOTES_EDITOR, title="Record and approve notes", icon=":material/rate_review:", url_path="notes"),
         ]

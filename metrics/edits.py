@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 import duckdb
 
@@ -80,6 +81,52 @@ def save_goal(con: duckdb.DuckDBPyConnection, perms: Permissions, record: dict, 
     target or dates needs `reason`; a goal stays with the partnership that
     owns it unless the person is a steward of both (the importer checks)."""
     return _import_one(con, perms, "goals", record, "goals form", "goal edit", actor, reason=reason)
+
+
+def id_from_name(name: str, taken: Iterable[str] = (), longest: int = 40) -> str:
+    """An id made from what a person typed (docs/data-contract.md: a lower-case
+    slug): "King's Cross & Somers Town" -> "kings-cross-somers-town"; a number
+    is added when the id is taken ("-2", "-3", ...). The forms show it, and let
+    it be changed under "Advanced"."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"['’]", "", text)
+    base = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:longest].strip("-") or "item"
+    taken = set(taken)
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base[: longest - len(str(n)) - 1]}-{n}"
+    return candidate
+
+
+def save_neighbourhood(
+    con: duckdb.DuckDBPyConnection, perms: Permissions, place_id: str, name: str, area_codes: list[str],
+    partnership_id: str, actor: str, partnership_name: str | None = None,
+) -> ImportResult:
+    """A neighbourhood made of official areas, from the Data page: the place,
+    its areas (place_areas) and its partnership (an existing one gains it; with
+    `partnership_name`, a new one holding it), in one audited batch through the
+    importer, so every check of an imported file applies (codes, areas counted
+    twice, who may change the partnership)."""
+    existing = _stored(con, "partnerships", "partnership_id", partnership_id)
+    if existing is not None:
+        hoods = list(existing["places"] or [])
+        partnership = {k: existing[k] for k in ("partnership_id", "name", "review_every_weeks", "members", "description")}
+        partnership["places"] = hoods + ([place_id] if place_id not in hoods else [])
+    else:
+        partnership = {"partnership_id": partnership_id, "name": partnership_name or partnership_id, "places": [place_id]}
+    stored_place = _stored(con, "places", "place_id", place_id)
+    place = {"place_id": place_id, "name": name, "level": "neighbourhood",
+             "parent_id": (stored_place or {}).get("parent_id"), "code": (stored_place or {}).get("code")}
+    sheets = [
+        sheet_from_records("places", [place], file="neighbourhood form"),
+        sheet_from_records("place_areas", [{"place_id": place_id, "area_code": c} for c in area_codes], file="neighbourhood form"),
+        sheet_from_records("partnerships", [partnership], file="neighbourhood form"),
+    ]
+    return import_sheets(con, sheets, ["neighbourhood form"], actor=actor, action="neighbourhood saved", perms=perms)
 
 
 def record_review(

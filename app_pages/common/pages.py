@@ -14,6 +14,7 @@ PAGE_GOAL = "app_pages/internal/goal.py"
 PAGE_NOTES = "app_pages/internal/lived_experience.py"
 PAGE_IMPORT = "app_pages/internal/data_import.py"
 PAGE_GOALS_EDITOR = "app_pages/internal/goals_editor.py"
+PAGE_NEIGHBOURHOODS_EDITOR = "app_pages/internal/neighbourhoods_editor.py"
 PAGE_NOTES_EDITOR = "app_pages/internal/notes_editor.py"
 PAGE_BOARD_REVIEW = "app_pages/internal/board_review.py"
 PAGE_ACTIONS = "app_pages/internal/actions.py"
@@ -30,5 +31,5 @@ PAGE_PUBLIC = "app_pages/public/progress.py"
 # Every address of an internal page (app.py), for the refusal page to answer at.
 INTERNAL_URL_PATHS = (
     "overview", "partnership", "neighbourhood", "goal", "board-review", "actions", "trustees", "lived-experience",
-    "import", "goals-editor", "notes", "access", "audit", "methods", "sign-in", "no-access", "progress",
+    "import", "neighbourhoods", "goals-editor", "notes", "access", "audit", "methods", "sign-in", "no-access", "progress",
 )

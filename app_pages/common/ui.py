@@ -38,6 +38,7 @@ from app_pages.common.pages import (  # noqa: F401 (every page address)
     PAGE_IMPORT,
     PAGE_METHODS,
     PAGE_NEIGHBOURHOOD,
+    PAGE_NEIGHBOURHOODS_EDITOR,
     PAGE_NO_ACCESS,
     PAGE_NOTES,
     PAGE_NOTES_EDITOR,
@@ -76,4 +77,4 @@ from app_pages.common.widgets import (  # noqa: F401
 )
 from metrics.vocab import STATUS_LABELS, status_text  # noqa: F401
 
-__all__ = ['INTERNAL_URL_PATHS', 'PAGE_ACCESS', 'PAGE_ACTIONS', 'PAGE_AUDIT', 'PAGE_BOARD_REVIEW', 'PAGE_GOAL', 'PAGE_GOALS_EDITOR', 'PAGE_IMPORT', 'PAGE_METHODS', 'PAGE_NEIGHBOURHOOD', 'PAGE_NOTES', 'PAGE_NOTES_EDITOR', 'PAGE_NO_ACCESS', 'PAGE_OVERVIEW', 'PAGE_PARTNERSHIP', 'PAGE_PUBLIC', 'PAGE_PUBLISH', 'PAGE_REFUSED', 'PAGE_SIGN_IN', 'PAGE_TRUSTEES', 'STATUS_LABELS', 'actor', 'auth_configured', 'benchmark_lines', 'board_health', 'choose', 'choose_partnership', 'con', 'data_version', 'download_csv', 'edit', 'empty_database_message', 'frame', 'goal_list', 'goal_results', 'html', 'identity', 'is_demo', 'last_review', 'local_mode_allowed', 'measure_breaks', 'measures', 'mode', 'new_data', 'partnership_page', 'partnerships', 'partnerships_or_stop', 'perms', 'place_series', 'place_series_by_measure', 'places', 'public_site', 'quote', 'refusal', 'require', 'show_problems', 'signin_config', 'silence_server_metrics', 'status_badge', 'status_text', 'text']
+__all__ = ['INTERNAL_URL_PATHS', 'PAGE_ACCESS', 'PAGE_ACTIONS', 'PAGE_AUDIT', 'PAGE_BOARD_REVIEW', 'PAGE_GOAL', 'PAGE_GOALS_EDITOR', 'PAGE_IMPORT', 'PAGE_METHODS', 'PAGE_NEIGHBOURHOOD', 'PAGE_NEIGHBOURHOODS_EDITOR', 'PAGE_NOTES', 'PAGE_NOTES_EDITOR', 'PAGE_NO_ACCESS', 'PAGE_OVERVIEW', 'PAGE_PARTNERSHIP', 'PAGE_PUBLIC', 'PAGE_PUBLISH', 'PAGE_REFUSED', 'PAGE_SIGN_IN', 'PAGE_TRUSTEES', 'STATUS_LABELS', 'actor', 'auth_configured', 'benchmark_lines', 'board_health', 'choose', 'choose_partnership', 'con', 'data_version', 'download_csv', 'edit', 'empty_database_message', 'frame', 'goal_list', 'goal_results', 'html', 'identity', 'is_demo', 'last_review', 'local_mode_allowed', 'measure_breaks', 'measures', 'mode', 'new_data', 'partnership_page', 'partnerships', 'partnerships_or_stop', 'perms', 'place_series', 'place_series_by_measure', 'places', 'public_site', 'quote', 'refusal', 'require', 'show_problems', 'signin_config', 'silence_server_metrics', 'status_badge', 'status_text', 'text']

@@ -1,5 +1,7 @@
-"""Import: the same files, checks and messages as `python -m metrics import`,
-with a preview of what will change before the steward confirms."""
+"""Import: the same files, checks and messages as `python -m metrics import`
+(your own files, in the import formats) and `import-source` (a publisher's
+file as downloaded), with a preview of what will change before the steward
+confirms."""
 
 import streamlit as st
 
@@ -7,18 +9,14 @@ from app_pages.common import ui
 from metrics.contract.importer import import_paths
 from metrics.contract.readers import Upload
 
-ui.frame("Import", need="steward")
-st.markdown(
-    "Upload one or more files in the import formats (CSV named after its kind, e.g. `observations_2026.csv`, "
-    "or an Excel workbook with a sheet per kind). Blank templates are in `data/templates/`. "
-    "Everything is checked first; **nothing is saved until you confirm**, and nothing at all if any row is wrong."
-)
-uploads = st.file_uploader("Files to import", type=["csv", "xlsx"], accept_multiple_files=True, key="uploads")
-reason = st.text_input(
-    "Reason for changing a goal's baseline, target or dates (needed only for such a change)",
-    key="import_reason",
-    help="Kept in the goal's history; the public page shows the original promise and this reason.",
-)
+version = ui.frame("Import", need="steward")
+
+
+@st.cache_data(show_spinner=False)
+def template_workbook() -> bytes:
+    from metrics.contract.templates import workbook_bytes
+
+    return workbook_bytes()
 
 
 def staged(files) -> list[Upload]:
@@ -27,6 +25,29 @@ def staged(files) -> list[Upload]:
     of one name are both passed on, and the importer refuses them by name."""
     return [Upload(f.name, f.getvalue()) for f in files]
 
+
+OWN, PUBLISHED = "Your own files, in the import formats", "A publisher's file, as downloaded"
+what = st.radio("What are you importing?", [OWN, PUBLISHED], horizontal=True, key="import_what")
+
+if what == PUBLISHED:
+    from app_pages.common.source_import import source_import
+
+    source_import(version)
+    st.stop()
+
+st.markdown(
+    "Upload one or more files in the import formats (CSV named after its kind, e.g. `observations_2026.csv`, "
+    "or an Excel workbook with a sheet per kind). "
+    "Everything is checked first; **nothing is saved until you confirm**, and nothing at all if any row is wrong."
+)
+st.download_button("Download the blank templates (Excel workbook, a sheet per kind and a guide)", template_workbook(),
+                   file_name="outcomes_templates.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="templates")
+uploads = st.file_uploader("Files to import", type=["csv", "xlsx"], accept_multiple_files=True, key="uploads")
+reason = st.text_input(
+    "Reason for changing a goal's baseline, target or dates (needed only for such a change)",
+    key="import_reason",
+    help="Kept in the goal's history; the public page shows the original promise and this reason.",
+)
 
 if uploads:
     progress = st.progress(0, text="Reading the files")

@@ -88,7 +88,7 @@ else:
     )
     for change in views.goal_changes(history):
         st.markdown(f"- {ui.text(change)}")
-    st.dataframe(history, hide_index=True, width="stretch")
+    st.dataframe(views.goal_history_table(ui.con(), g.goal_id, m.unit), hide_index=True, width="stretch")
 
 st.markdown("#### What people said")
 notes = views.notes(ui.con(), goal=g.goal_id)
@@ -105,8 +105,7 @@ acts = views.actions(ui.con(), goal=g.goal_id)
 if acts.empty:
     st.write("No actions are linked to this goal yet.")
 else:
-    acts = acts.assign(overdue=acts["overdue"].map({True: "⚠ overdue", False: ""}))
-    st.dataframe(acts[["description", "owner", "agreed_on", "due_on", "status", "overdue"]], hide_index=True, width="stretch")
+    st.dataframe(views.actions_table(acts), hide_index=True, width="stretch")
 
 if chart == "lazy":
     later.plotly_chart(fig, width="stretch", config={"displaylogo": False})

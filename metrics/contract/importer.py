@@ -415,7 +415,7 @@ class Plan:
         Bradford), recorded in source_areas, and the authority's own name (a
         place with its code, or a source's name for it)."""
         areas: dict[str, set[str]] = defaultdict(set)
-        for (place_id, code), _ in self.merged["place_areas"].items():
+        for place_id, code in self.merged["place_areas"]:
             areas[place_id].add(code)
         for (place_id,), place in self.merged["places"].items():
             if is_gss_code(place.get("code")) and not areas[place_id]:

@@ -114,3 +114,12 @@ def formats_markdown() -> str:
             out.append(f"| {c.name} | {'yes' if c.required else 'no'} | {c.help} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def workbook_bytes() -> bytes:
+    """The blank workbook (a sheet per kind and the _guide), for the Data page's download."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        write_templates(folder)
+        return (Path(folder) / WORKBOOK).read_bytes()

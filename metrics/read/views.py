@@ -295,3 +295,33 @@ def why_no_figure(con: duckdb.DuckDBPyConnection, result) -> str | None:
         return f"The latest figure of {m.name} here is for a period ending {format_day(latest)}, not after the baseline ({format_day(g.baseline_date)}): the first later one will be judged."
     return (f"Every neighbourhood has figures of {m.name}, but no period after the baseline has all of them complete: "
             "a partnership's figure needs every neighbourhood in the same period.")
+
+
+def goal_history_table(con: duckdb.DuckDBPyConnection, goal_id: str, unit: str) -> pd.DataFrame:
+    """A goal's versions as a page shows them: headings in words, dates as
+    days, figures as the pages write them, "current" instead of an empty end."""
+    from metrics.methods.explain import format_value
+
+    h = goal_history(con, goal_id)
+    return pd.DataFrame([
+        {
+            "Recorded": format_day(r["recorded_at"]),
+            "Replaced": format_day(r["superseded_at"]) if r["superseded_at"] is not None else "current",
+            "The promise": r["statement"],
+            "Baseline": f"{format_value(r['baseline_value'], unit)} (period ending {format_day(r['baseline_date'])})",
+            "Target": f"{format_value(r['target_value'], unit)} by {format_day(r['target_date'])}",
+            "Reason for the change": r["change_reason"] or "",
+        }
+        for r in h.to_dict("records")
+    ])
+
+
+def actions_table(actions_frame: pd.DataFrame) -> pd.DataFrame:
+    """Actions as a page shows them: headings in words, dates as days."""
+    return pd.DataFrame([
+        {
+            "What will be done": r["description"], "Who": r["owner"], "Agreed": format_day(r["agreed_on"]),
+            "Due": format_day(r["due_on"]), "Status": str(r["status"]).capitalize() + (" (overdue)" if r["overdue"] else ""),
+        }
+        for r in actions_frame.to_dict("records")
+    ], columns=["What will be done", "Who", "Agreed", "Due", "Status"])

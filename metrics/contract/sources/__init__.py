@@ -90,13 +90,14 @@ def import_source(
     actor: str | None = None,
     dry_run: bool = False,
     at: dt.datetime | None = None,
+    perms=None,
     **options,
 ) -> SourceResult:
     """Run one source adapter (see the module docstring). `options` are the
     source's own (`value_column`, ... for ees); an option another source
     does not take is a problem, not silently ignored. `at` back-dates the
     import (only for building a history, as the demo and the tests do)."""
-    request = Request(tuple(paths), measure_id, tuple(filters), reason, actor, dry_run, at)
+    request = Request(tuple(paths), measure_id, tuple(filters), reason, actor, dry_run, at, perms)
     spec = SOURCES.get(source)
     if spec is None:
         return failed(source, request, [Problem(file="SOURCE", value=source, message="is not a source.", fix=f"Use one of: {', '.join(SOURCES)} (python -m metrics sources).")])

@@ -10,13 +10,16 @@ grepping it. Nothing is written.
 
 from __future__ import annotations
 
+import csv
+import tempfile
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.contract.problems import Problem
 from metrics.contract.sources import ees, fingertips, met_ward, police_uk
-from metrics.contract.sources.common import PublishedFile, read_files
+from metrics.contract.sources.common import PublishedFile, read_files, source_of_header
 from metrics.vocab import area_type, is_gss_code
 
 
@@ -153,3 +156,58 @@ def record_source_areas(source: str, files: Sequence[PublishedFile]):
         )
 
     return write
+
+
+# --- for the app's Data pages: a publisher's files as uploaded ----------------------
+
+TITLES = {
+    met_ward.NAME: "Metropolitan Police ward-level crime (London Datastore)",
+    police_uk.NAME: "data.police.uk street-level crime",
+    fingertips.NAME: "OHID Fingertips indicator export",
+    ees.NAME: "Explore education statistics (DfE)",
+}
+# The column a steward most often keeps rows by, per source (the Data page's first choice).
+USUAL_FILTER = {met_ward.NAME: "MajorText", police_uk.NAME: "Crime type", fingertips.NAME: "", ees.NAME: "education_phase"}
+
+
+@contextmanager
+def uploaded_files(uploads: Sequence[tuple[str, bytes]]):
+    """A publisher's files uploaded in the app, as paths the adapters read.
+    They are published open data (never a steward's own records), written to a
+    private temporary folder removed as soon as the block ends."""
+    with tempfile.TemporaryDirectory(prefix="outcomes-upload-") as folder:
+        paths = []
+        for i, (name, data) in enumerate(uploads):
+            sub = Path(folder) / str(i)
+            sub.mkdir()
+            path = sub / Path(name).name
+            path.write_bytes(data)
+            paths.append(path)
+        yield paths
+
+
+def guess_source(data: bytes) -> str | None:
+    """The source whose columns an uploaded file's header holds, or None."""
+    first = data[:65536].decode("utf-8-sig", errors="replace").splitlines()[:1]
+    if not first:
+        return None
+    header = next(csv.reader(first), [])
+    return source_of_header(header)
+
+
+def file_columns(source: str, paths: Sequence[str | Path]) -> dict[str, list[str]]:
+    """Each column of the files and its distinct values (at most 200 each), for
+    the Data page's choices; {} when the files cannot be read as that source."""
+    spec = _READ.get(source)
+    if spec is None:
+        return {}
+    files, problems = read_files(paths, *spec)
+    if problems or not files:
+        return {}
+    out: dict[str, set[str]] = {c: set() for c in files[0].header}
+    for f in files:
+        for i, c in enumerate(f.header):
+            values = out.setdefault(c, set())
+            if len(values) <= 200:
+                values.update(rec[i] for _, rec in f.rows[:20000])
+    return {c: sorted(v)[:200] for c, v in out.items()}

@@ -203,6 +203,7 @@ class Request:
     actor: str | None = None
     dry_run: bool = False
     at: dt.datetime | None = None
+    perms: object = None  # metrics.access.Permissions of the person importing (the app); None: local, the command line
 
     @property
     def names(self) -> list[str]:
@@ -743,8 +744,9 @@ def write_through_importer(
     from metrics.contract.sources.areas import record_source_areas
 
     r = request
+    extra = {"perms": r.perms} if r.perms is not None else {}
     result = import_sheets(con, sheets, r.names, reason=r.reason, actor=r.actor, dry_run=r.dry_run, action=f"import-source {source}", at=r.at,
-                           record=record_source_areas(source, files) if files else None)
+                           record=record_source_areas(source, files) if files else None, **extra)
     problems = [reword_problem(p) for p in result.problems]
     return SourceResult(source, r.names, problems, report, rows_read, result, r.dry_run)
 
