@@ -12,7 +12,7 @@ import pytest
 
 from tools.bench import bench
 
-CONTRACT_KEYS = ("observations", "app_ms", "bare_duckdb_ms", "pandas_ms", "status_all_ms", "import_rows_per_s")
+CONTRACT_KEYS = ("observations", "app_ms", "bare_duckdb_ms", "pandas_ms", "status_all_ms", "import_rows_per_s", "publish_s")
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,14 @@ def test_bench_reports_the_scale_and_the_machine(tiny_result):
     assert machine["cpu_count"] >= 1
     assert machine["python"].count(".") == 2
     assert machine["duckdb"]
+
+
+def test_bench_times_publishing_the_demo_and_the_school_year_world_in_the_same_run(tiny_result):
+    worlds = tiny_result["publish_worlds_s"]
+    assert worlds["school_year_rows"] == 4 * (6 * 7 // 2)  # four neighbourhoods, every span of 6 months
+    assert worlds["demo"] > 0 and worlds["school_year"] > 0
+    assert 0 < worlds["demo_cells_hidden"] < worlds["demo_cells"]
+    assert tiny_result["ratios"]["school_year_over_demo"] == round(worlds["school_year"] / worlds["demo"], 2)
 
 
 def test_bench_leaves_keys_for_the_browser_timings(tiny_result):

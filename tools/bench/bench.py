@@ -784,6 +784,41 @@ class _CountingConnection:
 BrowserHook = Callable[[Path, dict[str, Any]], dict[str, Any]]
 
 
+def publish_worlds(folder: Path, months: int = 12) -> dict[str, Any]:
+    """Seconds to publish the demo data set and the school-year world
+    (tools/bench/school_year.py: 12 months, 312 rows; fewer months at the tiny
+    scale, to keep the test suite quick), each into a fresh database, in this
+    run, and how many of each site's published cells are hidden."""
+    from metrics import store
+    from metrics.contract.demo import seed_demo
+    from metrics.contract.importer import import_paths
+    from metrics.outputs.publish import publish
+
+    from tools.bench import school_year
+
+    import csv
+
+    out: dict[str, Any] = {"school_year_rows": len(school_year.rows(months))}
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("demo", "school_year"):
+        con = store.connect(folder / f"{name}.duckdb")
+        try:
+            if name == "demo":
+                seed_demo(con)
+            else:
+                result = import_paths(con, school_year.write(folder / "in", months), actor="bench")
+                if not result.ok:
+                    raise RuntimeError(f"the school-year world did not import: {result.problems[:3]}")
+            ms, _ = _ms(lambda: publish(con, folder / f"site-{name}"))
+        finally:
+            con.close()
+        rows = list(csv.DictReader((folder / f"site-{name}" / "published_figures.csv").read_text(encoding="utf-8").splitlines()))
+        out[name] = round(ms / 1000.0, 2)
+        out[f"{name}_cells_hidden"] = sum(1 for r in rows if r["value"] == "c")
+        out[f"{name}_cells"] = len(rows)
+    return out
+
+
 def run_bench(
     quick: bool = False,
     scale: Scale | str | None = None,
@@ -800,6 +835,7 @@ def run_bench(
     browser_neighbourhood_switch_ms) go into the result."""
     from metrics import store
     from metrics.contract.importer import import_paths
+    from metrics.outputs.publish import publish
     from metrics.read.readmodel import goal_results, nation_place
 
     chosen = SCALES[scale] if isinstance(scale, str) else scale or SCALES["quick" if quick else "full"]
@@ -851,6 +887,9 @@ def run_bench(
                 if len(every) != goals_total:
                     raise BenchMismatch(f"status of every goal gave {len(every)} results for {goals_total} goals")
 
+            # Publishing the national data set: the static site and its
+            # published_figures.csv, disclosure control over every public goal.
+            publish_ms, _ = _ms(lambda: publish(con, Path(tmp) / "site"))
             counting = _CountingConnection(con.cursor())
             app_partnership_page(counting, pid)  # type: ignore[arg-type]
             page = app_out["partnership"]
@@ -873,6 +912,10 @@ def run_bench(
             "pandas_ms": med["pandas"],
             "status_all_ms": med["status_all"],
             "import_rows_per_s": round(observations / (import_ms / 1000.0)),
+            "publish_s": round(publish_ms / 1000.0, 2),
+            # Disclosure control's cost on its worst case seen (issue 23, finding 9:
+            # 312 rows, every span of months in a school year) beside the demo's.
+            "publish_worlds_s": (worlds := publish_worlds(Path(tmp) / "worlds", 6 if chosen.name == "tiny" else 12)),
             "import_observations_s": round(import_ms / 1000.0, 2),
             "import_other_kinds_s": round(setup_ms / 1000.0, 2),
             "generate_s": round(gen_ms / 1000.0, 2),
@@ -883,6 +926,7 @@ def run_bench(
             "ratios": {
                 "app_over_bare": round(med["app"] / med["bare_duckdb"], 2) if med["bare_duckdb"] else None,
                 "pandas_over_app": round(med["pandas"] / med["app"], 2) if med["app"] else None,
+                "school_year_over_demo": round(worlds["school_year"] / worlds["demo"], 2) if worlds["demo"] else None,
             },
             "repeats": repeats,
             "runs_ms": {k: [round(x, 2) for x in v] for k, v in runs.items()},
@@ -914,6 +958,9 @@ def format_report(result: dict[str, Any]) -> str:
         f"  pandas (naive)             {result['pandas_ms']:10.1f} ms",
         f"Status of every goal         {result['status_all_ms']:10.1f} ms",
         f"Import                       {result['import_rows_per_s']:10,} observations/s",
+        f"Publish (national)           {result['publish_s']:10.2f} s",
+        f"Publish demo / school year   {result['publish_worlds_s']['demo']:10.2f} s / {result['publish_worlds_s']['school_year']:.2f} s "
+        f"({result['publish_worlds_s']['school_year_rows']} rows; ratio {result['ratios']['school_year_over_demo']})",
         f"Same figures on all three paths ({result['figures_compared']:,} compared).",
         f"Machine: {m['cpu_model']}, {m['cpus_usable']} CPUs, Python {m['python']}, DuckDB {m['duckdb']}",
     ]
