@@ -310,3 +310,58 @@ def test_cli_backup_then_restore_without_and_with_force(tmp_path, demo_copy, bas
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started < 60
     assert read_snapshot(base_db_path) == read_snapshot(demo_copy)
+
+
+# --- a backup is data, never code (issue 23, finding 1) --------------------------------
+
+def _reseal(folder, names) -> None:
+    """Recompute the manifest's checksums for changed files, as a tamperer would."""
+    import hashlib
+
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for name in names:
+        data = (folder / name).read_bytes()
+        manifest["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_restore_runs_no_sql_that_a_backup_carries(demo_backup, tmp_path):
+    """A schema.sql that reads a host file into a table and writes a file, with
+    the manifest resealed: restore builds the schema from the app's own
+    migrations and loads only the tables it knows, so neither happens."""
+    leak = tmp_path / "leak.csv"
+    evil = (
+        "\nCREATE TABLE loot AS SELECT content FROM read_text('/etc/hostname');\n"
+        f"COPY (SELECT 42 AS answer) TO '{leak}' (FORMAT csv);\n"
+    )
+    for name in ("schema.sql", "load.sql"):
+        with (demo_backup / name).open("a", encoding="utf-8") as f:
+            f.write(evil)
+    _reseal(demo_backup, ["schema.sql", "load.sql"])
+    target = tmp_path / "restored.duckdb"
+    restore(demo_backup, target)
+    assert not leak.exists()
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert "loot" not in tables
+        assert con.execute("SELECT count(*) FROM goals").fetchone()[0] > 0  # the data itself came back
+    finally:
+        con.close()
+
+
+def test_a_backup_naming_a_table_or_file_the_app_does_not_have_is_refused(demo_backup, tmp_path):
+    import shutil
+
+    shutil.copy(demo_backup / "goals.parquet", demo_backup / "loot.parquet")
+    manifest = json.loads((demo_backup / MANIFEST).read_text(encoding="utf-8"))
+    manifest["tables"]["loot"] = manifest["tables"]["goals"]
+    (demo_backup / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    _reseal(demo_backup, ["loot.parquet"])
+    with pytest.raises(StoreError, match="loot"):
+        restore(demo_backup, tmp_path / "r.duckdb")
+    assert not (tmp_path / "r.duckdb").exists()
+    manifest["files"]["../../etc/hostname"] = {"bytes": 1, "sha256": "0"}
+    (demo_backup / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(StoreError, match="no backup made by this app holds"):
+        restore(demo_backup, tmp_path / "r.duckdb")

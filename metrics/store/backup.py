@@ -8,7 +8,12 @@ any Parquet tool without this app. Beside them `manifest.json` records the
 schema version, the rows of every table and a checksum of every file, so a
 restore can prove it brought everything back.
 
-A restore never works on the database in place: it imports into a new file
+A restore never executes SQL from a backup (its schema.sql and load.sql are
+for other tools): the schema comes from the app's own migrations for the
+backup's schema version, and only the Parquet files of tables the app knows
+are loaded, columns checked.
+
+A restore never works on the database in place: it loads into a new file
 next to the target, checks it against the manifest, migrates it to the
 current schema when the backup is older, and only then moves it over the
 target in one rename. A restore that fails at any step leaves the target as
@@ -22,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -38,6 +44,7 @@ BACKUP_FORMAT = "outcomes-dashboard-backup"
 FORMAT_VERSION = 1
 # Tables that exist in a database with no data yet (made by `init`).
 BOOKKEEPING_TABLES = ("schema_version", "meta")
+_TABLE_NAME = re.compile(r"[a-z][a-z_]{0,62}")
 
 
 @dataclass(frozen=True)
@@ -337,6 +344,13 @@ def read_manifest(backup_dir: str | os.PathLike[str]) -> BackupInfo:
         raise StoreError(f"{damaged} (missing or wrong entry: {exc}). Restore from another backup folder.") from None
     if not tables or "schema.sql" not in files or "load.sql" not in files:
         raise StoreError(f"{damaged} (it lists no tables or no schema). Restore from another backup folder.")
+    # Only names a backup made by this app can hold: a table name of lower-case letters and _, its Parquet
+    # file, and DuckDB's two SQL files (kept for other tools, never run here). No path leads out of the folder.
+    odd = sorted(t for t in tables if not _TABLE_NAME.fullmatch(t)) + sorted(
+        f for f in files if f not in ("schema.sql", "load.sql") and not (f.endswith(".parquet") and f.removesuffix(".parquet") in tables)
+    )
+    if odd:
+        raise StoreError(f"{damaged}: it names {', '.join(repr(x) for x in odd[:5])}, which no backup made by this app holds. Restore from another backup folder.")
     return BackupInfo(folder, created, version, app, tables, files)
 
 
@@ -416,6 +430,48 @@ def restore(
     return RestoreInfo(target, info, replaced, migrated_from, version)
 
 
+def _load_tables(con: duckdb.DuckDBPyConnection, info: BackupInfo, untouched: str) -> None:
+    """Build the backup's schema from the app's own migrations (data/schema,
+    up to the backup's version), then load each table the app knows from its
+    Parquet file, column by column. Nothing the backup carries is executed:
+    its schema.sql and load.sql are for other tools, and a backup that names
+    a table this schema version does not have is refused."""
+    if info.schema_version < 1:
+        raise StoreError(f"The backup in {info.path} says schema version {info.schema_version}, which no app made. {untouched}")
+    store.migrate(con, up_to=info.schema_version)
+    known = set(base_tables(con))
+    unknown = sorted(set(info.tables) - known)
+    if unknown:
+        raise StoreError(
+            f"The backup in {info.path} lists table{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}, which schema version "
+            f"{info.schema_version} of this app does not have. It was not made by this app, or was changed. {untouched}"
+        )
+    missing = sorted(known - set(info.tables))
+    if missing:
+        raise StoreError(f"The backup in {info.path} has no {', '.join(missing)} (schema version {info.schema_version} has them). {untouched}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in sorted(info.tables):
+            con.execute(f'DELETE FROM "{table}"')  # what the migrations wrote (versions applied now) gives way to the backup's own
+            path = str((info.path / f"{table}.parquet").resolve())
+            want = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+            got = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet($1)", [path]).fetchall()]
+            if sorted(got) != sorted(want):
+                raise StoreError(
+                    f"The backup in {info.path}: {table}.parquet has columns {', '.join(got)}; schema version {info.schema_version} "
+                    f"has {', '.join(want)}. The backup may be damaged. {untouched}"
+                )
+            cols = ", ".join(f'"{c}"' for c in want)
+            con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM read_parquet($1)', [path])
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        con.execute("ROLLBACK")
+        raise StoreError(f"The backup in {info.path} could not be read back ({exc}). {untouched}") from None
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def _restore_into(info: BackupInfo, tmp: Path, target: Path) -> tuple[int | None, int]:
     untouched = f"Nothing was changed at {target}."
     try:
@@ -423,10 +479,7 @@ def _restore_into(info: BackupInfo, tmp: Path, target: Path) -> tuple[int | None
     except duckdb.Error as exc:
         raise StoreError(f"Cannot create a new database file in {tmp.parent} ({exc}). {untouched}") from None
     try:
-        try:
-            con.execute(f"IMPORT DATABASE {_sql_string(str(info.path.resolve()))}")
-        except duckdb.Error as exc:
-            raise StoreError(f"The backup in {info.path} could not be read back ({exc}). {untouched}") from None
+        _load_tables(con, info, untouched)
         counts = row_counts(con)
         for table, expected in sorted(info.tables.items()):
             got = counts.get(table)

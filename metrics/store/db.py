@@ -114,15 +114,18 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(scalar(con, "SELECT max(version) FROM schema_version") or 0)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring the schema up to date in one transaction: every pending version
-    lands, or none does (the database stays as it was and usable).
+def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> int:
+    """Bring the schema up to date (or up to version `up_to`) in one
+    transaction: every pending version lands, or none does (the database
+    stays as it was and usable).
 
     Returns the number of versions applied. A database made by an older
-    version of the app is upgraded in place rather than refused.
+    version of the app is upgraded in place rather than refused; a restore
+    builds a backup's schema version from these same files (never from SQL
+    the backup carries: metrics.store.backup).
     """
     current = schema_version(con)
-    pending = [(v, path) for v, path in migrations() if v > current]
+    pending = [(v, path) for v, path in migrations() if v > current and (up_to is None or v <= up_to)]
     if not pending:
         return 0
     con.execute("BEGIN TRANSACTION")
