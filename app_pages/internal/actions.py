@@ -40,13 +40,16 @@ def saved(result) -> None:
 left, right = st.columns(2)
 with left, st.form("new_action"):
     st.markdown("**Record an action agreed at a review**")
-    action_id = st.text_input("Action id (lower-case letters, digits, - and _)")
     description = st.text_area("What will be done")
     owner = st.text_input("Owner (an organisation or role, not a person's name)")
     goal_id = st.selectbox("Goal it serves (optional)", [""] + list(goals), format_func=lambda g: goals.get(g, "(none)"))
     agreed_on = st.date_input("Agreed on", value=dt.date.today())
     due_on = st.date_input("Due on", value=dt.date.today() + dt.timedelta(weeks=8))
+    with st.expander("Advanced: the action's id"):
+        typed_id = st.text_input("Action id (empty: made from what will be done)", key="action_id")
     if st.form_submit_button("Save action", type="primary"):
+        taken = [] if acts.empty else list(acts["action_id"])
+        action_id = typed_id.strip() or edits.id_from_name(description, taken=taken)
         saved(ui.edit(edits.record_action, {"action_id": action_id, "partnership_id": chosen, "goal_id": goal_id, "description": description,
                                             "owner": owner, "agreed_on": agreed_on, "due_on": due_on}))
 with right, st.form("update_action"):
@@ -56,7 +59,7 @@ with right, st.form("update_action"):
         st.form_submit_button("Update", disabled=True)
     else:
         descriptions = dict(zip(acts["action_id"], acts["description"]))
-        pick = st.selectbox("Action", list(acts["action_id"]), format_func=lambda i: f"{i}: {descriptions[i]}")
+        pick = st.selectbox("Action", list(acts["action_id"]), format_func=lambda i: descriptions[i])
         status = st.selectbox("New status", ACTION_STATUSES)
         if st.form_submit_button("Update status"):
             saved(ui.edit(edits.set_action_status, pick, status))

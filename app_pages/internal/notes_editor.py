@@ -34,11 +34,11 @@ record_tab, approve_tab = st.tabs(["Record a note", "Approve for publication"])
 
 with record_tab:
     with st.form("note_form", clear_on_submit=False):
-        note_id = st.text_input("Note id (lower-case letters, digits, - and _)")
         partnership_id = st.selectbox("Partnership", mine, format_func=lambda i: next(p.name for p in parts if p.partnership_id == i))
         hood_ids = sorted({h for p in parts for h in p.places})
         place_id = st.selectbox("Neighbourhood it speaks about (optional)", [""] + hood_ids, format_func=lambda i: places.get(i, {}).get("name", i) if i else "(none)")
-        goal_id = st.selectbox("Goal it speaks to (optional)", [""] + [g.goal_id for g in goal_rows], format_func=lambda i: i or "(none)")
+        statements = {g.goal_id: f"{next(p.name for p in parts if p.partnership_id == g.partnership_id)}: {g.statement}" for g in goal_rows}
+        goal_id = st.selectbox("Goal it speaks to (optional; one of the chosen partnership's)", [""] + [g.goal_id for g in goal_rows], format_func=lambda i: statements[i] if i else "(none)")
         c1, c2, c3 = st.columns(3)
         domain = c1.selectbox("Domain", DOMAINS)
         voice = c2.selectbox("Voice", VOICES, format_func=lambda v: v.replace("_", " "))
@@ -46,7 +46,11 @@ with record_tab:
         recorded_on = st.date_input("Recorded on", value=dt.date.today())
         text = st.text_area("What was said, in the person's words")
         source = st.text_input("Source (listening event, youth forum, survey free text, ...)")
+        with st.expander("Advanced: the note's id"):
+            typed_id = st.text_input("Note id (empty: made from the date and the first words)", key="note_id")
         if st.form_submit_button("Save note", type="primary"):
+            taken = list(views.notes(ui.con())["note_id"])
+            note_id = typed_id.strip() or edits.id_from_name(f"{recorded_on.isoformat()} {' '.join(text.split()[:5])}", taken=taken)
             saved(ui.edit(edits.record_note, {
                 "note_id": note_id, "recorded_on": recorded_on, "partnership_id": partnership_id, "place_id": place_id,
                 "goal_id": goal_id, "domain": domain, "voice": voice, "text": text, "source": source, "consent": consent,

@@ -157,3 +157,31 @@ def test_the_changed_data_pages_pass_axe_at_both_widths(browser, app_server, emp
         screenshot(page, f"steward-{path}-{width}")
     finally:
         context.close()
+
+
+def test_a_note_and_an_action_are_recorded_without_typing_an_id(page, app_server, demo_copy):
+    base = app_server(demo_copy)
+    open_page(page, base, "notes")
+    text = "The new youth club on Friday nights keeps us off the estate"
+    page.get_by_label("What was said, in the person's words").fill(text)
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Saved.")).to_be_visible(timeout=20_000)
+    screenshot(page, "steward-note-recorded")
+    open_page(page, base, "actions")
+    description = "Open the youth club on Friday nights through the summer"
+    page.get_by_label("What will be done", exact=True).fill(description)
+    page.get_by_label("Owner (an organisation or role, not a person's name)").fill("Youth service")
+    page.get_by_role("button", name="Save action").click()
+    expect(page.get_by_text("Saved.")).to_be_visible(timeout=20_000)
+    app_server.stop(demo_copy)
+    con = duckdb.connect(str(demo_copy), read_only=True)
+    try:
+        import datetime as dt
+
+        today = dt.date.today().isoformat()
+        assert con.execute("SELECT note_id FROM notes WHERE text = ? AND superseded_at IS NULL", [text]).fetchall() == [
+            (f"{today}-the-new-youth-club-on",)]
+        assert con.execute("SELECT action_id FROM actions WHERE description = ?", [description]).fetchall() == [
+            ("open-the-youth-club-on-friday-nights-thr",)]
+    finally:
+        con.close()
