@@ -115,7 +115,8 @@ def test_a_steward_builds_a_neighbourhood_by_ward_names_adds_a_goal_and_sees_its
     expect(page.get_by_text("Every row passed the checks")).to_be_visible(timeout=20_000)
     screenshot(page, "steward-source-import-1280")
     page.get_by_role("button", name="Confirm the import").click()
-    expect(page.get_by_text(re.compile(r"observations: 24 added"))).to_be_visible(timeout=30_000)
+    # The preview says "Would import"; the import itself says "Imported".
+    expect(page.get_by_text(re.compile(r"Imported 1 file\(s\).*observations: 24 added"))).to_be_visible(timeout=30_000)
 
     # 5. The goal's figure, as the release gives it: the three wards' violence in December 2025.
     latest = sum(published(REAL_MET_2025_12, {VIOLENCE})[0][(code, "202512")] for code in WARDS.values())
