@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from metrics.methods import freshness, intervals, spc, status
+from metrics.methods.disclosure import SMALLEST_PUBLISHED_COUNT
 from metrics.methods.aggregate import Figure, derived_value, ratio_of_sums
 from metrics.methods.explain import format_value
 from metrics.methods.freshness import stale_text
@@ -161,7 +162,7 @@ def test_gss_symbols_appear(text):
     for symbol in GSS_SYMBOLS:
         assert f"| `{symbol}` |" in body, symbol
     assert f"which is {DEFAULT_SUPPRESS_BELOW}" in flat(body)
-    assert "a count is 1 or 2" in flat(body)
+    assert f"a count is above 0 but below {SMALLEST_PUBLISHED_COUNT}" in flat(body)
 
 
 def test_incomplete_periods_are_named(text):
