@@ -7,13 +7,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import filecmp
+import io
 import json
 import re
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_files
+from conftest import BASE_FILES, REPO, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +24,8 @@ from metrics.cli import main
 from metrics.contract.importer import import_paths
 from metrics.methods.aggregate import Figure
 from metrics.methods.disclosure import Cell, LinkedCell, is_primary_suppressed, linked_suppression
-from metrics.outputs.publish import publish
+from metrics.outputs.publish import publish, zip_folder
+from metrics.store import StoreError
 
 NOTE_HEAD = "note_id,recorded_on,partnership_id,place_id,goal_id,domain,voice,text,source,consent,approved_wording,approved_by,approved_on"
 SENTINELS = {
@@ -554,3 +557,52 @@ def test_no_hidden_count_lies_in_the_span_of_the_published_ones(cells):
     for c in cells:
         if c.cell in hidden:
             assert np.linalg.matrix_rank(np.array(shown + [row(c)])) > rank, f"{c.cell} can be worked out from what is published"
+
+
+# --- each publish is exactly the new site (issue 23, findings 2 and 3) -------------------
+
+
+def test_publishing_again_removes_the_page_of_a_goal_no_longer_public(seeded_db, tmp_path):
+    site = tmp_path / "site"
+    publish(seeded_db, site)
+    assert (site / "goal-attend-up.html").exists()
+    internal = BASE_FILES["goals.csv"].replace("2024-10-15,public,Shire Council", "2024-10-15,internal,Shire Council")
+    assert import_paths(seeded_db, write_files(tmp_path / "g", {"goals.csv": internal}), reason="Taken back for review").ok
+    (site / "stray.html").write_text("left by hand", encoding="utf-8")
+    publish(seeded_db, site)
+    assert not (site / "goal-attend-up.html").exists()
+    assert not (site / "stray.html").exists()
+    assert "attend-up" not in (site / "published_figures.csv").read_text(encoding="utf-8")
+    names = zipfile.ZipFile(io.BytesIO(zip_folder(site))).namelist()  # the app's "Publish the site" download
+    assert "index.html" in names and "goal-attend-up.html" not in names
+
+
+def test_publish_never_writes_through_a_symbolic_link(seeded_db, tmp_path):
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere.txt"
+    publish(seeded_db, site)
+    elsewhere.write_text("mine", encoding="utf-8")
+    (site / "index.html").unlink()
+    (site / "index.html").symlink_to(elsewhere)
+    with pytest.raises(StoreError, match="symbolic link"):
+        publish(seeded_db, site)
+    assert elsewhere.read_text(encoding="utf-8") == "mine"
+    linked = tmp_path / "linked-site"
+    linked.symlink_to(tmp_path / "elsewhere-dir", target_is_directory=True)
+    with pytest.raises(StoreError, match="symbolic link"):
+        publish(seeded_db, linked)
+
+
+def test_publish_does_not_replace_a_folder_that_is_not_a_site(seeded_db, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "letter.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(StoreError, match="not a published site"):
+        publish(seeded_db, home)
+    assert (home / "letter.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_the_whole_site_can_be_published_over_a_folder_of_partnership_sites(seeded_db, tmp_path):
+    root = tmp_path / "site"
+    publish(seeded_db, root / "shire-board", partnership="shire-board")  # the app writes one partnership into a subfolder
+    publish(seeded_db, root)
+    assert (root / "index.html").exists() and not (root / "shire-board").exists()

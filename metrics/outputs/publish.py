@@ -152,22 +152,70 @@ def methods_html() -> str:
 
 
 def write_site(site: PublicSite, out_dir: str | Path) -> list[Path]:
-    """Write a public site into `out_dir` (replacing what a previous publish wrote there)."""
+    """Write a public site into `out_dir`: exactly this site, nothing left of an
+    earlier one (a goal no longer public has no page). The site is built in a
+    new folder beside `out_dir` and swapped into place, so a reader never sees
+    half of it; a folder holding a symbolic link, or files that are not a
+    published site, is refused rather than written through or deleted."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in sorted(render_site(site).items()):
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    assets = out / "assets"
-    assets.mkdir(exist_ok=True)
-    shutil.copyfile(SITE_DIR / "site.css", assets / "site.css")
-    written.append(assets / "site.css")
-    figures = out / "published_figures.csv"
-    figures.write_text(published_figures_csv(site), encoding="utf-8")
-    written.append(figures)
-    return written
+    _check_site_folder(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new = out.parent / f".{out.name}.new-{os.getpid()}"
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    for leftover in (new, old):
+        if leftover.exists() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+    new.mkdir()
+    try:
+        names = []
+        for name, text in sorted(render_site(site).items()):
+            (new / name).write_text(text, encoding="utf-8")
+            names.append(name)
+        (new / "assets").mkdir()
+        shutil.copyfile(SITE_DIR / "site.css", new / "assets" / "site.css")
+        names.append("assets/site.css")
+        (new / "published_figures.csv").write_text(published_figures_csv(site), encoding="utf-8")
+        names.append("published_figures.csv")
+        if out.exists():
+            os.replace(out, old)
+        os.replace(new, out)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    return [out / n for n in names]
+
+
+def _check_site_folder(out: Path) -> None:
+    """`publish --out` may name a new folder, an empty one, or one an earlier
+    publish wrote (it holds published_figures.csv). Never a link, and never a
+    folder holding one: writing through a link would put the site elsewhere."""
+    if out.is_symlink():
+        raise StoreError(f"{out} is a symbolic link. Publish into a real folder: give a new folder's path with --out.")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise StoreError(f"{out} is a file, not a folder. Give a new or empty folder with --out.")
+    if not _holds_only_sites(out):
+        raise StoreError(
+            f"{out} holds files that are not a published site. Publishing replaces the whole folder, so give a new or empty folder with --out."
+        )
+    links = [p for p in out.rglob("*") if p.is_symlink()]
+    if links:
+        raise StoreError(
+            f"{out} holds a symbolic link ({links[0].relative_to(out)}), which publishing would write through. "
+            "Remove it, or publish into a new folder."
+        )
+
+
+def _holds_only_sites(folder: Path) -> bool:
+    """An empty folder, an earlier site (it holds published_figures.csv), or a
+    folder of earlier partnerships' sites (the app publishes one partnership
+    into a subfolder of the whole site's folder)."""
+    entries = list(folder.iterdir())
+    if not entries or (folder / "published_figures.csv").is_file():
+        return True
+    return all(e.is_dir() and not e.is_symlink() and (e / "published_figures.csv").is_file() for e in entries)
 
 
 def publish(con, out_dir: str | Path, partnership: str | None = None, as_of: dt.datetime | None = None) -> list[Path]:
