@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 
+from metrics.contract.models import derived_figure
 from metrics.methods.aggregate import Figure, PeriodFigure, aggregate_figures, derived_value, derived_value_sql, partnership_series
 
 AUTUMN = (date(2025, 9, 1), date(2025, 12, 19))
@@ -257,3 +258,19 @@ def test_the_importers_sql_figure_is_derived_value(unit, value, numerator, denom
     got = duckdb.execute(f"SELECT {sql}", [unit, value, numerator, denominator, ci_low, ci_high]).fetchone()[0]
     expected = derived_value(unit, Figure(value, numerator, denominator, None, None, ci_low, ci_high))
     assert got == expected or (got is not None and expected is not None and math.isclose(got, expected, rel_tol=1e-15))
+
+
+@settings(max_examples=300, deadline=None)
+@given(unit=hst.sampled_from(["percent", "rate_per_1000", "rate_per_10000", "rate_per_100000", "count", "score"]),
+       value=_NUMBER, numerator=_NUMBER, denominator=_NUMBER, ci_low=_NUMBER, ci_high=_NUMBER)
+def test_the_row_checks_figure_is_derived_value(unit, value, numerator, denominator, ci_low, ci_high):
+    """The row checks judge a row's range by derived_figure; it must be the
+    same rule as derived_value (issue 23, finding 12: it once took any non-zero
+    denominator, so a negative base gave a figure the methods never would)."""
+    cells = {"value": value, "numerator": numerator, "denominator": denominator, "ci_low": ci_low, "ci_high": ci_high}
+    assert derived_figure(unit, cells) == derived_value(unit, Figure(value, numerator, denominator, None, None, ci_low, ci_high))
+
+
+def test_a_negative_denominator_gives_no_figure_in_the_row_checks():
+    # 5 / -10 x 100 would be -50%: no rate has a negative base
+    assert derived_figure("percent", {"value": None, "numerator": 5.0, "denominator": -10.0}) is None

@@ -23,6 +23,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, Va
 from pydantic_core import PydanticCustomError
 
 from metrics.contract.control_chars import problem_message as control_character_problem
+from metrics.methods.aggregate import Figure as MethodsFigure
+from metrics.methods.aggregate import derived_value
 from metrics.vocab import (
     ACTION_STATUSES,
     BREAK_REASONS,
@@ -583,17 +585,16 @@ def observation_figure_problems(measure: dict, cells: dict[str, float | str | No
 
 
 def derived_figure(unit: str, cells: dict[str, float | str | None]) -> float | None:
-    """The value judged (docs/methods.md, "Units"): numerator / denominator x scale
-    for rates when both are numbers, otherwise the stated value; None when
-    the figure is not available. A value given with its publisher's interval is
-    judged as published: the interval belongs to that value, and counts may be
-    rounded by the publisher."""
-    n, d, v = cells.get("numerator"), cells.get("denominator"), cells.get("value")
-    if isinstance(v, float) and isinstance(cells.get("ci_low"), float) and isinstance(cells.get("ci_high"), float):
-        return v
-    if unit in UNIT_SCALE and isinstance(n, float) and isinstance(d, float) and d != 0:
-        return n / d * UNIT_SCALE[unit]
-    return v if isinstance(v, float) else None
+    """The value judged for a row's cells (a GSS symbol is no figure): the one
+    rule in metrics.methods.aggregate.derived_value, so the row checks, the
+    importer's SQL and the methods never differ (docs/methods.md, "Units")."""
+
+    def number(column: str) -> float | None:
+        v = cells.get(column)
+        return v if isinstance(v, float) else None
+
+    fig = MethodsFigure(number("value"), number("numerator"), number("denominator"), ci_low=number("ci_low"), ci_high=number("ci_high"))
+    return derived_value(unit, fig)
 
 
 def range_problem(measure: dict, value: float) -> tuple[str, str] | None:
