@@ -137,3 +137,22 @@ def test_dfe_attendance_is_one_use_of_ees_and_reaches_neighbourhoods_too(ees_db)
     # the same file through the generic source gives the same figures
     assert import_source(ees_db, "ees", [REAL_DFE], "attendance", ["education_phase=Secondary"], **RATE).ok
     assert figure(ees_db, "tower")[:3] == figure(ees_db, "tower", "dfe-attendance-secondary")[:3]
+
+
+@pytest.mark.parametrize("time_period,identifier", [("0000", "Calendar year"), ("999900", "Financial year"), ("000001", "Academic year"), ("0000", "Calendar year Q1")])
+def test_a_year_no_calendar_holds_is_a_row_problem_naming_the_row(ees_db, tmp_path, time_period, identifier):
+    """Issue 23, finding 5: these once gave "Internal error (ValueError: year 0 is out of range)"."""
+    with open(REAL_DFE, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    index = next(i for i, r in enumerate(rows) if i and r[head.index("education_phase")] == "Total")  # a row the filter keeps
+    rows[index][head.index("time_period")], rows[index][head.index("time_identifier")] = time_period, identifier
+    bad = tmp_path / "bad-year.csv"
+    with open(bad, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    before = snapshot(ees_db)
+    result = import_source(ees_db, "ees", [bad], "attendance", ["education_phase=Total"], **RATE)
+    assert not result.ok
+    problem = next(p for p in result.problems if p.column in ("time_period", "time_identifier"))
+    assert problem.row == index + 1, problem  # the file's line, its header being line 1
+    assert snapshot(ees_db) == before

@@ -262,3 +262,26 @@ def test_the_goal_page_shows_the_comparison_with_england_for_each_year(ft_db, tm
     assert said == [f"Compared with England over time, 14 periods with both figures: "
                     + ", ".join(f"{k} in {words.count(k)}" for k in ("better", "similar", "worse") if words.count(k))
                     + " (the table below gives each period)."]
+
+
+@pytest.mark.parametrize("label", ["0000", "9999/00", "0000 Q1", "0999/00 Q4", "1899"])
+def test_a_time_period_no_calendar_holds_is_a_row_problem_naming_the_row(ft_db, tmp_path, label):
+    """Issue 23, finding 5: these once gave "Internal error (ValueError: year 0 is out of range)"."""
+    with open(REAL_FINGERTIPS, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    col = rows[0].index("Time period")
+    first_kept = next(n for n, r in persons_rows())  # the file row the adapter would read first
+    rows[first_kept - 1][col] = label
+    bad = tmp_path / "bad-year.csv"
+    with open(bad, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    before = snapshot(ft_db)
+    result = fingertips_import(ft_db, bad)
+    assert not result.ok
+    problem = next(p for p in result.problems if p.column == "Time period")
+    assert (problem.row, problem.value) == (first_kept, label) and "cannot date" in problem.message
+    assert snapshot(ft_db) == before
+
+
+def fingertips_import(con, path):
+    return import_source(con, "fingertips", [path], "injuries")

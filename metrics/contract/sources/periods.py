@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -29,12 +31,35 @@ class Period:
         return self.start, self.end
 
 
+# The years a published figure can be dated in: the same bounds for every
+# reader, so `0000` or `9999/00` is a label this module cannot date (a row
+# problem), never a date the calendar cannot hold (an internal error).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _dated_in_known_years(read: Callable[..., Period | None]) -> Callable[..., Period | None]:
+    """A reader whose answer is None unless the period lies within
+    FIRST_YEAR..LAST_YEAR; a label naming year 0 or 10000 is None too."""
+
+    @functools.wraps(read)
+    def checked(*labels: str) -> Period | None:
+        try:
+            period = read(*labels)
+        except ValueError:  # dt.date refuses the year (0, or 10,000 for the year after 9999)
+            return None
+        if period is None or period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+            return None
+        return period
+
+    return checked
+
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
 def month_period(year: int, month: int, label: str = "") -> Period | None:
     """A calendar month, first to last day; None for a month outside 1-12."""
-    if not 1 <= month <= 12 or not 1900 <= year <= 2999:
+    if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
         return None
     return Period(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]), label)
 
@@ -67,18 +92,21 @@ def _next_two_digits(first: int, two: str) -> int | None:
     return year if year - first < 100 else None
 
 
+@_dated_in_known_years
 def police_month(text: str) -> Period | None:
     """data.police.uk's `Month`: `2016-07`."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", text)
     return month_period(int(m.group(1)), int(m.group(2)), text) if m else None
 
 
+@_dated_in_known_years
 def met_month(text: str) -> Period | None:
     """A month column of the Met's ward-level file: `202401`."""
     m = re.fullmatch(r"(\d{4})(\d{2})", text)
     return month_period(int(m.group(1)), int(m.group(2)), text) if m else None
 
 
+@_dated_in_known_years
 def fingertips_period(text: str) -> Period | None:
     """Fingertips' `Time period`.
 
@@ -128,6 +156,7 @@ def _quarter(year: int, start_month: int, label: str) -> Period:
     return Period(dt.date(year, start_month, 1), dt.date(year, end_month, calendar.monthrange(year, end_month)[1]), label)
 
 
+@_dated_in_known_years
 def ees_period(time_period: str, time_identifier: str) -> Period | None:
     """An explore-education-statistics `time_period` with its `time_identifier`.
 
