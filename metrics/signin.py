@@ -15,6 +15,7 @@ The app runs in one of three states (README, "Sign-in" and "Security"):
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,14 @@ PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 # in as anyone. 32 characters is what `secrets.token_hex(16)` gives, and
 # README's recipe (token_hex(32)) gives 64.
 MIN_COOKIE_SECRET = 32
-OUR_SECTION = "sign_in"  # [sign_in] allowed_email_domains, allowed_issuers
+OUR_SECTION = "sign_in"  # [sign_in] allowed_email_domains, allowed_issuers, max_age_hours
+# Streamlit's session cookie lives 30 days, whatever the identity provider
+# later decides (an account disabled, a password changed). A sign-in is
+# trusted for this long after the provider issued its ID token, then the
+# person signs in again; [sign_in] max_age_hours sets it (README, "Sign-in").
+DEFAULT_MAX_AGE_HOURS = 12.0
+LONGEST_MAX_AGE_HOURS = 30 * 24.0
+CLOCK_SKEW_SECONDS = 300  # a token "issued" this far in the future is still believed
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
@@ -38,6 +46,7 @@ class SignInConfig:
     allowed_domains: frozenset[str] = frozenset()
     allowed_issuers: frozenset[str] = frozenset()
     files: tuple[str, ...] = ()
+    max_age_hours: float = DEFAULT_MAX_AGE_HOURS
 
 
 def read_config(paths: Iterable[str | os.PathLike[str]], named: bool) -> SignInConfig:
@@ -65,16 +74,17 @@ def read_config(paths: Iterable[str | os.PathLike[str]], named: bool) -> SignInC
     ours = merged.get(OUR_SECTION)
     domains: frozenset[str] = frozenset()
     issuers: frozenset[str] = frozenset()
+    max_age = DEFAULT_MAX_AGE_HOURS
     if ours is not None:
-        domains, issuers, more = _our_section(ours, where)
+        domains, issuers, max_age, more = _our_section(ours, where)
         problems += more
         if auth is None:
             problems.append(f"{where} has a [{OUR_SECTION}] section but no [auth] section, so nobody could sign in. Add the [auth] section (README, 'Sign-in').")
     if auth is not None:
         problems += _auth_problems(auth, where)
     if problems:
-        return SignInConfig("broken", tuple(problems), domains, issuers, tuple(paths))
-    return SignInConfig("oidc" if auth is not None else "local", (), domains, issuers, tuple(paths))
+        return SignInConfig("broken", tuple(problems), domains, issuers, tuple(paths), max_age)
+    return SignInConfig("oidc" if auth is not None else "local", (), domains, issuers, tuple(paths), max_age)
 
 
 def _read_secrets(path: str, named: bool) -> tuple[dict, str | None]:
@@ -146,9 +156,9 @@ def _provider_problems(section: Mapping, label: str, where: str) -> list[str]:
     return out
 
 
-def _our_section(section: object, where: str) -> tuple[frozenset[str], frozenset[str], list[str]]:
+def _our_section(section: object, where: str) -> tuple[frozenset[str], frozenset[str], float, list[str]]:
     if not isinstance(section, Mapping):
-        return frozenset(), frozenset(), [f"In {where}, {OUR_SECTION} must be a [{OUR_SECTION}] section."]
+        return frozenset(), frozenset(), DEFAULT_MAX_AGE_HOURS, [f"In {where}, {OUR_SECTION} must be a [{OUR_SECTION}] section."]
     problems = []
     values = {}
     for key in ("allowed_email_domains", "allowed_issuers"):
@@ -159,28 +169,47 @@ def _our_section(section: object, where: str) -> tuple[frozenset[str], frozenset
             problems.append(f"In the [{OUR_SECTION}] section of {where}, {key} must be a list of text, e.g. {key} = [\"example.org\"].")
             value = []
         values[key] = value
+    max_age = section.get("max_age_hours", DEFAULT_MAX_AGE_HOURS)
+    if isinstance(max_age, bool) or not isinstance(max_age, int | float) or not 0 < max_age <= LONGEST_MAX_AGE_HOURS:
+        problems.append(
+            f"In the [{OUR_SECTION}] section of {where}, max_age_hours must be a number of hours above 0 and at most "
+            f"{LONGEST_MAX_AGE_HOURS:g}, e.g. max_age_hours = 12 (how long a sign-in lasts before people sign in again)."
+        )
+        max_age = DEFAULT_MAX_AGE_HOURS
     for key in section:
-        if key not in values:
-            problems.append(f"The [{OUR_SECTION}] section of {where} has an unknown key {key!r}; it takes allowed_email_domains and allowed_issuers.")
+        if key not in (*values, "max_age_hours"):
+            problems.append(f"The [{OUR_SECTION}] section of {where} has an unknown key {key!r}; it takes allowed_email_domains, allowed_issuers and max_age_hours.")
     domains = frozenset(d.strip().lower().lstrip("@") for d in values["allowed_email_domains"])
     issuers = frozenset(i.strip().rstrip("/") for i in values["allowed_issuers"])
-    return domains, issuers, problems
+    return domains, issuers, float(max_age), problems
 
 
 @dataclass(frozen=True)
 class Identity:
     email: str | None  # None when refused
     refusal: str | None = None
+    expired: bool = False  # refused only because the sign-in is too old: signing in again fixes it
 
 
-def accept_identity(claims: Mapping[str, object], config: SignInConfig) -> Identity:
+def accept_identity(claims: Mapping[str, object], config: SignInConfig, now: float | None = None) -> Identity:
     """Whom a signed-in person is, from their ID token's claims, or why they
     are refused.
 
     An email is taken only when the provider does not say it is unverified
     (`email_verified`, where the provider sends it: Google and most others do;
     a false value means anyone could have typed the address), and, where the
-    admin lists allowed email domains or issuers, only from those."""
+    admin lists allowed email domains or issuers, only from those; and only
+    for `config.max_age_hours` after the provider issued the ID token (`iat`,
+    seconds since 1970, which every OpenID Connect ID token carries): the
+    session cookie would otherwise keep a disabled account in for 30 days."""
+    issued = claims.get("iat")
+    if isinstance(issued, bool) or not isinstance(issued, int | float):
+        return Identity(None, "Your sign-in did not say when it was made, so it cannot be trusted here.")
+    now = time.time() if now is None else now
+    if issued > now + CLOCK_SKEW_SECONDS:
+        return Identity(None, "Your sign-in says it was made in the future, so it cannot be trusted here.")
+    if now - issued > config.max_age_hours * 3600:
+        return Identity(None, f"Sign-ins here last {config.max_age_hours:g} hours, and yours is older. Sign out, then sign in again.", expired=True)
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
     if "@" not in email:
         return Identity(None, "Your account did not give an email address, which the access list is kept by.")

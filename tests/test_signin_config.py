@@ -110,11 +110,48 @@ CONFIG = SignInConfig("oidc", allowed_domains=frozenset({"example.org"}), allowe
     ],
 )
 def test_an_identity_is_taken_only_when_verified_and_allowed(claims, email):
-    assert accept_identity(claims, CONFIG).email == email
+    assert accept_identity(claims | {"iat": NOW - 60}, CONFIG, now=NOW).email == email
 
 
 def test_without_allow_lists_any_verified_email_is_taken():
-    assert accept_identity({"email": "a@b.c", "email_verified": True}, SignInConfig("oidc")).email == "a@b.c"
+    assert accept_identity({"email": "a@b.c", "email_verified": True, "iat": NOW}, SignInConfig("oidc"), now=NOW).email == "a@b.c"
+
+
+# --- a sign-in lasts 12 hours, not the session cookie's 30 days (issue 23, finding 10) ------------
+
+NOW = 1_796_000_000.0  # an instant in 2026, seconds since 1970
+JO = {"email": "jo@example.org", "email_verified": True, "iss": "https://id.example.org"}
+
+
+@pytest.mark.parametrize("hours_ago, taken", [(0, True), (11.9, True), (12.1, False), (24 * 29, False)])
+def test_a_sign_in_is_refused_once_older_than_twelve_hours_by_default(hours_ago, taken):
+    found = accept_identity(JO | {"iat": NOW - hours_ago * 3600, "exp": NOW + 3600}, CONFIG, now=NOW)
+    assert (found.email == "jo@example.org") is taken
+    if not taken:
+        assert found.expired and "sign in again" in found.refusal
+
+
+@pytest.mark.parametrize("claims", [JO, JO | {"iat": "yesterday"}, JO | {"iat": True}, JO | {"iat": NOW + 3600}])
+def test_a_sign_in_that_does_not_say_when_it_was_made_or_says_the_future_is_refused(claims):
+    found = accept_identity(claims, CONFIG, now=NOW)
+    assert found.email is None and not found.expired
+
+
+def test_max_age_hours_in_the_sign_in_section_sets_how_long_a_sign_in_lasts(tmp_path):
+    path = tmp_path / "secrets.toml"
+    path.write_text(GOOD + "\n[sign_in]\nmax_age_hours = 1\n", encoding="utf-8")
+    config = read_config([path], named=True)
+    assert (config.mode, config.max_age_hours) == ("oidc", 1.0)
+    assert accept_identity(JO | {"iat": NOW - 1800}, config, now=NOW).email == "jo@example.org"
+    assert accept_identity(JO | {"iat": NOW - 5400}, config, now=NOW).expired
+
+
+@pytest.mark.parametrize("value", ["0", "-3", '"twelve"', "true", "100000"])
+def test_a_max_age_that_is_not_a_sensible_number_of_hours_stops_the_app(tmp_path, value):
+    path = tmp_path / "secrets.toml"
+    path.write_text(GOOD + f"\n[sign_in]\nmax_age_hours = {value}\n", encoding="utf-8")
+    config = read_config([path], named=True)
+    assert config.mode == "broken" and "max_age_hours" in config.problems[0]
 
 
 @pytest.mark.parametrize(

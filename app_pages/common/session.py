@@ -134,9 +134,11 @@ def refusal() -> tuple[str, str] | None:
             f"{st.context.headers.get('Host') or 'an address with no name'}: a page elsewhere could otherwise read it "
             "through your browser. Open http://localhost:PORT/ instead, or configure sign-in (README, 'Sign-in').",
         )
-    reason = identity_refusal()
-    if reason:
-        return ("This account cannot be used here", reason + " Sign out and sign in with your organisation's account.")
+    refused = identity_refused()
+    if refused is not None and refused.expired:
+        return ("Your sign-in has expired", refused.refusal)
+    if refused is not None:
+        return ("This account cannot be used here", refused.refusal + " Sign out and sign in with your organisation's account.")
     return None
 
 
@@ -161,14 +163,16 @@ def identity() -> str | None:
 
 
 
-def identity_refusal() -> str | None:
-    """Why a signed-in person's identity is not accepted, or None."""
+def identity_refused():
+    """The metrics.signin.Identity of a signed-in person who is refused
+    (with why, and whether signing in again would do), or None."""
     from metrics.signin import accept_identity
 
     config = signin_config()
     if config.mode != "oidc" or not st.user.is_logged_in:
         return None
-    return accept_identity(claims(), config).refusal
+    found = accept_identity(claims(), config)
+    return found if found.email is None else None
 
 
 

@@ -160,3 +160,17 @@ def test_every_kind_of_change_is_in_the_audit_trail_with_the_signed_in_steward(p
     actions = {a for (a,) in con.execute("SELECT DISTINCT action FROM batches WHERE actor = 'steward@example.org'").fetchall()}
     con.close()
     assert {"import", "action update"} <= actions
+
+
+def test_a_viewer_whose_sign_in_is_older_than_max_age_signs_in_again(page, app_server, auth_db, auth_secrets, tmp_path):
+    """Issue 23, finding 10: the session cookie lives 30 days; the sign-in
+    lasts max_age_hours (here 2 seconds) after the provider issued the token."""
+    short = tmp_path / "secrets.toml"
+    short.write_text(auth_secrets.read_text(encoding="utf-8") + "\n[sign_in]\nmax_age_hours = 0.0005\n", encoding="utf-8")
+    url = app_server(auth_db, env=app_env(short))
+    sign_in(page, url, "viewer@example.org")
+    page.wait_for_timeout(2500)
+    open_page(page, url, "overview")
+    expect(page.get_by_role("heading", name="Your sign-in has expired", level=1)).to_be_visible(timeout=TIMEOUT)
+    assert "Carrowfield East Delivery Board" not in page.inner_text("body")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
