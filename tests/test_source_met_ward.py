@@ -123,7 +123,7 @@ def test_values_of_one_column_are_alternatives_and_columns_combine(kx_db):
     result = import_release(kx_db, REAL_MET_2025_12, f"MajorText={VIOLENCE}", "MajorText=ROBBERY")
     assert result.ok, [str(p) for p in result.problems]
     assert stored(kx_db) == expected(REAL_MET_2025_12, {VIOLENCE, "ROBBERY"})
-    result = import_release(kx_db, REAL_MET_2025_12, f"MajorText={VIOLENCE}", "MinorText=VIOLENCE WITH INJURY")
+    result = import_release(kx_db, REAL_MET_2025_12, f"MajorText={VIOLENCE}", "MinorText=VIOLENCE WITH INJURY", reason="Narrowed to violence with injury")
     assert result.ok
     assert stored(kx_db) == expected(REAL_MET_2025_12, {VIOLENCE}, {"VIOLENCE WITH INJURY"})
     assert result.changes["observations"].revised > 0  # the same months, other figures: revisions
@@ -188,3 +188,21 @@ def test_two_releases_at_once_are_a_problem(kx_db, tmp_path):
     shutil.copy(REAL_MET_2025_12, copy)
     result = import_source(kx_db, "met-ward-crime", [REAL_MET_2025_12, copy], "violence")
     assert "exactly the same contents" in result.problems[0].message
+
+
+def test_a_release_imported_without_the_filter_is_refused_naming_the_old_and_new_definitions(kx_db):
+    """Issue 23, finding 8: forgetting --filter once replaced violence counts
+    with all-crime counts ("48 revised") without a word."""
+    assert import_release(kx_db, REAL_MET_2025_12).ok
+    before = snapshot(kx_db)
+    result = import_source(kx_db, "met-ward-crime", [REAL_MET_2026_01], "violence", [])
+    assert not result.ok
+    problem = result.problems[0]
+    assert problem.code == "definition_changed" and problem.column == "--filter"
+    assert VIOLENCE in problem.message and "--reason" in problem.fix and "break" in problem.fix
+    assert snapshot(kx_db) == before
+    # The next release with the same filter goes in as before; a change said on purpose is recorded.
+    assert import_release(kx_db, REAL_MET_2026_01).ok
+    on_purpose = import_source(kx_db, "met-ward-crime", [REAL_MET_2026_01], "violence", [], reason="Now counting all crime, agreed at the board")
+    assert on_purpose.ok
+    assert kx_db.execute("SELECT reason FROM batches WHERE batch_id = ?", [on_purpose.batch_id]).fetchone()[0] == "Now counting all crime, agreed at the board"

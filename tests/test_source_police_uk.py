@@ -104,7 +104,8 @@ def test_a_filter_keeps_one_crime_type_and_values_of_one_column_are_alternatives
     kept = Counter(r["LSOA code"] for r in rows if r["Crime type"] in ("Violence and sexual offences", "Robbery"))
     assert counts(leeds_db, "violence") == {p: float(sum(kept[c] for c in codes)) for p, codes in AREAS.items()}
     # a second column must match too (AND)
-    result = import_source(leeds_db, "police-uk-street", [REAL_POLICE], "violence", ["Crime type=Violence and sexual offences", "Last outcome category=Unable to prosecute suspect"])
+    result = import_source(leeds_db, "police-uk-street", [REAL_POLICE], "violence", ["Crime type=Violence and sexual offences", "Last outcome category=Unable to prosecute suspect"],
+                           reason="Narrowed to one outcome")  # another filter on purpose: said, not silent
     assert result.ok
     kept = Counter(r["LSOA code"] for r in rows if r["Crime type"] == "Violence and sexual offences" and r["Last outcome category"] == "Unable to prosecute suspect")
     assert counts(leeds_db, "violence") == {p: float(sum(kept[c] for c in codes)) for p, codes in AREAS.items()}

@@ -744,11 +744,67 @@ def write_through_importer(
     from metrics.contract.sources.areas import record_source_areas
 
     r = request
+    if not r.reason:
+        changed = definition_changes(con, sheets)
+        if changed:
+            return SourceResult(source, r.names, [definition_problem(r.names[0], changed)], report, rows_read, None, r.dry_run)
     extra = {"perms": r.perms} if r.perms is not None else {}
     result = import_sheets(con, sheets, r.names, reason=r.reason, actor=r.actor, dry_run=r.dry_run, action=f"import-source {source}", at=r.at,
                            record=record_source_areas(source, files) if files else None, **extra)
     problems = [reword_problem(p) for p in result.problems]
     return SourceResult(source, r.names, problems, report, rows_read, result, r.dry_run)
+
+
+# --- what a measure's figures were made from ---------------------------------------
+
+VALUE_NOTE = ". Value note: "  # Fingertips' note on one figure, after the source's definition
+
+
+def definition_of(source_text: str) -> str:
+    """What a figure's `source` says it counts (publisher, filter, value
+    column), without a note on that one figure."""
+    return source_text.split(VALUE_NOTE, 1)[0]
+
+
+def definition_changes(con: duckdb.DuckDBPyConnection, sheets: Sequence[Sheet]) -> list[tuple[str, str, str, str]]:
+    """(measure, place, old definition, new definition) wherever this import
+    would give a place's measure figures made another way than those it holds
+    now: another filter, value column or publisher. Mixed in one series they
+    would change what the measure counts without a word (issue 23, finding 8)."""
+    new: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for sheet in sheets:
+        if sheet.kind is not OBSERVATIONS or sheet.table.num_rows == 0:
+            continue
+        t = sheet.table
+        for m, p, src in zip(t.column("measure_id").to_pylist(), t.column("place_id").to_pylist(), t.column("source").to_pylist()):
+            new[(m, p)].add(definition_of(src or ""))
+    if not new:
+        return []
+    measures = sorted({m for m, _ in new})
+    held = con.execute(
+        "SELECT DISTINCT measure_id, place_id, source FROM observations WHERE superseded_at IS NULL AND source IS NOT NULL AND source <> '' "
+        f"AND measure_id IN ({', '.join('?' for _ in measures)}) ORDER BY 1, 2, 3",
+        measures,
+    ).fetchall()
+    out = []
+    for m, p, src in held:
+        old = definition_of(src)
+        if (m, p) in new and old not in new[(m, p)]:
+            out.append((m, p, old, sorted(new[(m, p)])[0]))
+    return out
+
+
+def definition_problem(file: str, changed: list[tuple[str, str, str, str]]) -> Problem:
+    m, p, old, new = changed[0]
+    places = sorted({c[1] for c in changed if c[0] == m})
+    where = f"{p}" if len(places) == 1 else f"{p} and {len(places) - 1} other place(s)"
+    return Problem(
+        file=file, column="--filter", code="definition_changed", value=new,
+        message=(f'The figures of {m} for {where} were made from "{old}"; this import would make them from "{new}", '
+                 "so the series would count something else from here on."),
+        fix=("Import with the same --filter and columns as before. If the definition really changed, say why with "
+             '--reason "..." and record a series break (breaks.csv) so the change is shown on the chart.'),
+    )
 
 
 # --- the report -----------------------------------------------------------------------
