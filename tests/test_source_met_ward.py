@@ -14,7 +14,15 @@ import shutil
 
 import pytest
 from conftest import REAL_MET_2025_12, REAL_MET_2026_01, snapshot, write_files
-from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
+from fixtures.camden import (
+    NAMES,
+    VIOLENCE,
+    WARDS,
+    import_release,
+    months,
+    published,
+    set_up_partnership,
+)
 
 from metrics.contract.importer import import_paths
 from metrics.contract.sources import import_source
@@ -206,3 +214,28 @@ def test_a_release_imported_without_the_filter_is_refused_naming_the_old_and_new
     on_purpose = import_source(kx_db, "met-ward-crime", [REAL_MET_2026_01], "violence", [], reason="Now counting all crime, agreed at the board")
     assert on_purpose.ok
     assert kx_db.execute("SELECT reason FROM batches WHERE batch_id = ?", [on_purpose.batch_id]).fetchone()[0] == "Now counting all crime, agreed at the board"
+
+
+def test_an_older_release_after_a_newer_one_is_refused_naming_both(kx_db):
+    """Issue 23, finding 7: December's release imported after January's said
+    "5 revised" and put the publisher's corrected months back."""
+    assert import_release(kx_db, REAL_MET_2026_01).ok
+    january = stored(kx_db)
+    # Independently: the months both releases cover whose violence counts differ.
+    dec, jan = expected(REAL_MET_2025_12), expected(REAL_MET_2026_01)
+    corrected = {k for k in dec if k in jan and dec[k] != jan[k]}
+    assert corrected  # the real files hold corrections, or this test pins nothing
+    before = snapshot(kx_db)
+    result = import_release(kx_db, REAL_MET_2025_12)
+    assert not result.ok
+    problem = result.problems[0]
+    assert problem.code == "older_release"
+    assert "2025-12-31" in problem.message and "2026-01-31" in problem.message  # this file's and the later release's last month
+    assert f"{len(corrected)} figure" in problem.message
+    assert "--reason" in problem.fix
+    assert snapshot(kx_db) == before and stored(kx_db) == january
+    # Going back on purpose is allowed, and said in the batch.
+    back = import_release(kx_db, REAL_MET_2025_12, reason="The Met withdrew January's release")
+    assert back.ok and back.changes["observations"].revised == len(corrected)
+    assert {k: v for k, v in stored(kx_db).items() if k in corrected} == {k: dec[k] for k in corrected}
+

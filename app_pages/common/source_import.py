@@ -14,6 +14,7 @@ from metrics.contract.sources.areas import (
     guess_source,
     uploaded_files,
 )
+from metrics.contract.sources.common import ON_PURPOSE
 from metrics.vocab import UNIT_SCALE
 
 # The units each source can fill (what `sources` says in words).
@@ -58,6 +59,13 @@ def source_import(version: int) -> None:
                 d = st.selectbox("Its denominator (with the numerator)", ["", *numeric], key="ees_den")
                 options.update(numerator_column=n or None, denominator_column=d or None)
         preview = import_source(ui.con(), source, paths, measure_id, filters, dry_run=True, perms=ui.perms(), **options)
+        if not preview.ok and {p.code for p in preview.problems} <= ON_PURPOSE:
+            ui.show_problems(preview.problems)
+            why = st.text_input("Why (only if this is on purpose; recorded with the import)", key="source_reason").strip()
+            if not why:
+                return
+            options["reason"] = why
+            preview = import_source(ui.con(), source, paths, measure_id, filters, dry_run=True, perms=ui.perms(), **options)
         if not preview.ok:
             ui.show_problems(preview.problems)
             st.caption("Change the choices above, or upload the right file in its place (remove this one with its ×): the check runs again at once.")

@@ -11,10 +11,24 @@ import re
 
 import pytest
 from conftest import REAL_MET_2025_12, REAL_MET_2026_01
-from fixtures.camden import NAMES, VIOLENCE, WARDS, import_release, months, published, set_up_partnership
+from fixtures.camden import (
+    NAMES,
+    VIOLENCE,
+    WARDS,
+    import_release,
+    months,
+    published,
+    set_up_partnership,
+)
 from playwright.sync_api import expect
 
-from browser.conftest import choose_last_review_held, axe_report, axe_violations, open_page, screenshot
+from browser.conftest import (
+    axe_report,
+    axe_violations,
+    choose_last_review_held,
+    open_page,
+    screenshot,
+)
 from metrics import access, edits, store
 from metrics.contract.sources.periods import met_month
 from metrics.outputs.boardpack import board_pack_html
@@ -105,3 +119,39 @@ def test_the_board_pack_from_the_app_lists_the_next_releases_corrections(page, a
     violations = axe_violations(pack)
     assert violations == [], axe_report(violations)
     screenshot(pack, "board-pack-camden")
+
+
+def test_the_steward_who_uploads_an_older_release_is_told_and_goes_back_only_by_saying_why(page, app_server, tmp_path):
+    """Issue 23, finding 7, in the app: December's release after January's."""
+    path = tmp_path / "camden.duckdb"
+    con = store.connect(path)
+    try:
+        set_up_partnership(con, tmp_path / "setup")
+        assert import_release(con, REAL_MET_2026_01).ok
+    finally:
+        con.close()
+    base = app_server(path)
+    open_page(page, base, "import")
+    page.get_by_text("A publisher's file, as downloaded").click()
+    expect(page.get_by_text("The publisher's file (CSV, as downloaded)")).to_be_visible()
+    page.get_by_label("The publisher's file (CSV, as downloaded)").locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(REAL_MET_2025_12))
+    values = page.get_by_label("…holds one of these values (MajorText)", exact=False).first
+    expect(values).to_be_visible(timeout=20_000)
+    values.click()
+    page.keyboard.type("violence")
+    page.get_by_role("option", name=VIOLENCE).first.click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_text(re.compile(r"was last imported from a later release|were last imported from a later release"))).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("button", name="Confirm the import")).to_have_count(0)
+    screenshot(page, "source-import-older-release-1280")
+    page.get_by_label("Why (only if this is on purpose", exact=False).fill("The Met withdrew January's release")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Every row passed the checks")).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Confirm the import").click()
+    expect(page.get_by_text(re.compile(r"Imported 1 file\(s\).*revised"))).to_be_visible(timeout=30_000)
+    app_server.stop(path)
+    con = store.connect(path)
+    try:
+        assert con.execute("SELECT reason FROM batches ORDER BY batch_id DESC LIMIT 1").fetchone()[0] == "The Met withdrew January's release"
+    finally:
+        con.close()

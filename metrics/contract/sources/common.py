@@ -747,12 +747,19 @@ def write_through_importer(
     if not r.reason:
         changed = definition_changes(con, sheets)
         if changed:
-            return SourceResult(source, r.names, [definition_problem(r.names[0], changed)], report, rows_read, None, r.dry_run)
+            return SourceResult(source, r.names, [definition_problem(con, r.names[0], changed)], report, rows_read, None, r.dry_run)
+        undone = later_release_revisions(con, f"import-source {source}", sheets)
+        if undone:
+            return SourceResult(source, r.names, [older_release_problem(r.names[0], undone)], report, rows_read, None, r.dry_run)
     extra = {"perms": r.perms} if r.perms is not None else {}
     result = import_sheets(con, sheets, r.names, reason=r.reason, actor=r.actor, dry_run=r.dry_run, action=f"import-source {source}", at=r.at,
                            record=record_source_areas(source, files) if files else None, **extra)
     problems = [reword_problem(p) for p in result.problems]
     return SourceResult(source, r.names, problems, report, rows_read, result, r.dry_run)
+
+
+# Refusals a steward may override by saying why: the reason is recorded in the batch.
+ON_PURPOSE = frozenset({"definition_changed", "older_release"})
 
 
 # --- what a measure's figures were made from ---------------------------------------
@@ -790,20 +797,116 @@ def definition_changes(con: duckdb.DuckDBPyConnection, sheets: Sequence[Sheet]) 
     for m, p, src in held:
         old = definition_of(src)
         if (m, p) in new and old not in new[(m, p)]:
-            out.append((m, p, old, sorted(new[(m, p)])[0]))
+            out.append((m, p, old, min(new[(m, p)])))
     return out
 
 
-def definition_problem(file: str, changed: list[tuple[str, str, str, str]]) -> Problem:
+def definition_problem(con: duckdb.DuckDBPyConnection, file: str, changed: list[tuple[str, str, str, str]]) -> Problem:
     m, p, old, new = changed[0]
     places = sorted({c[1] for c in changed if c[0] == m})
-    where = f"{p}" if len(places) == 1 else f"{p} and {len(places) - 1} other place(s)"
+    name = _name_of(con, "places", "place_id", p)
+    where = name if len(places) == 1 else f"{name} and {len(places) - 1} other place(s)"
+    m = _name_of(con, "measures", "measure_id", m)
     return Problem(
         file=file, column="--filter", code="definition_changed", value=new,
         message=(f'The figures of {m} for {where} were made from "{old}"; this import would make them from "{new}", '
                  "so the series would count something else from here on."),
-        fix=("Import with the same --filter and columns as before. If the definition really changed, say why with "
-             '--reason "..." and record a series break (breaks.csv) so the change is shown on the chart.'),
+        fix=("Import with the same --filter and columns as before. If the definition really changed, say why "
+             '(--reason "..." on the command line, "Why" on the Import page) and record a series break (breaks.csv) '
+             "so the change is shown on the chart."),
+    )
+
+
+# --- which release a measure's figures came from --------------------------------------
+
+@dataclass(frozen=True)
+class LaterRelease:
+    """Figures this import would revise that a later release of the same
+    source wrote: importing an older file after a newer one would put the
+    publisher's corrections back to their first values."""
+
+    measure: str  # its name
+    revised: int  # current figures of the later release this file would change
+    example: tuple[str, str, str]  # place, period end, figure now
+    this_release_end: str  # the last period this file covers for the measure
+    later_release_end: str  # ... and the release that wrote the figures
+    later_batch: int
+    later_imported: str
+
+
+def later_release_revisions(con: duckdb.DuckDBPyConnection, action: str, sheets: Sequence[Sheet]) -> list[LaterRelease]:
+    """Where this import would change current figures written by an import of
+    the same source (`action`) whose release runs to a later period for that
+    measure than this file does (issue 23, finding 7). A release is known by
+    the last period it covers: the Met file's 24-month window ends a month
+    later each month, a police.uk file is one month, Fingertips and EES files
+    end at their latest time period."""
+    tables = [s.table.select(["measure_id", "place_id", "period_start", "period_end", "value", "numerator", "denominator"])
+              for s in sheets if s.kind is OBSERVATIONS and s.table.num_rows]
+    if not tables:
+        return []
+    new = pa.concat_tables(tables)
+    con.register("release_new", new)
+    try:
+        rows = con.execute(
+            """
+            WITH n AS (
+                SELECT measure_id, place_id, CAST(period_start AS DATE) AS period_start, CAST(period_end AS DATE) AS period_end,
+                       TRY_CAST(NULLIF(value, '') AS DOUBLE) AS value, TRY_CAST(NULLIF(numerator, '') AS DOUBLE) AS numerator,
+                       TRY_CAST(NULLIF(denominator, '') AS DOUBLE) AS denominator
+                FROM release_new),
+            ends AS (SELECT measure_id, max(period_end) AS release_end FROM n GROUP BY measure_id),
+            revised AS (
+                SELECT c.measure_id, c.place_id, c.period_end, c.value AS now_value, c.batch_id
+                FROM n JOIN observations c USING (measure_id, place_id, period_start, period_end)
+                JOIN batches b ON b.batch_id = c.batch_id AND b.action = ?
+                WHERE c.superseded_at IS NULL
+                  AND (n.value IS DISTINCT FROM c.value OR n.numerator IS DISTINCT FROM c.numerator OR n.denominator IS DISTINCT FROM c.denominator)),
+            releases AS (
+                SELECT o.batch_id, o.measure_id, max(o.period_end) AS release_end
+                FROM observations o WHERE (o.batch_id, o.measure_id) IN (SELECT DISTINCT batch_id, measure_id FROM revised)
+                GROUP BY ALL)
+            SELECT r.measure_id, count(*), min(r.place_id), min(r.period_end), any_value(r.now_value), e.release_end, l.release_end,
+                   max(r.batch_id), CAST(max(b.happened_at) AS DATE)
+            FROM revised r JOIN releases l USING (batch_id, measure_id) JOIN ends e USING (measure_id)
+            JOIN batches b ON b.batch_id = r.batch_id
+            WHERE l.release_end > e.release_end
+            GROUP BY r.measure_id, e.release_end, l.release_end ORDER BY 1, 7 DESC
+            """,
+            [action],
+        ).fetchall()
+    finally:
+        con.unregister("release_new")
+    out, seen = [], set()
+    for m, n, place, end, now, this_end, later_end, batch, imported in rows:
+        if m in seen:
+            continue
+        seen.add(m)
+        out.append(LaterRelease(_name_of(con, "measures", "measure_id", m), n, (_name_of(con, "places", "place_id", place), end.isoformat(), _figure_text(now)),
+                                this_end.isoformat(), later_end.isoformat(), batch, imported.isoformat()))
+    return out
+
+
+def _name_of(con: duckdb.DuckDBPyConnection, table: str, key: str, value: str) -> str:
+    """A measure's or place's name, as the steward knows it (the id when it has none)."""
+    row = con.execute(f"SELECT name FROM {table} WHERE {key} = ? AND superseded_at IS NULL LIMIT 1", [value]).fetchone()
+    return row[0] if row and row[0] else value
+
+
+def _figure_text(v: float | None) -> str:
+    return "no figure" if v is None else f"{v:g}"
+
+
+def older_release_problem(file: str, undone: list[LaterRelease]) -> Problem:
+    u = undone[0]
+    place, end, now = u.example
+    return Problem(
+        file=file, code="older_release", value=u.this_release_end,
+        message=(f"This file covers {u.measure} up to {u.this_release_end}, but its figures were last imported from a later release "
+                 f"(up to {u.later_release_end}, imported {u.later_imported}, batch {u.later_batch}). It would change {_plural(u.revised, 'figure')} "
+                 f"of that release back, e.g. {place}'s figure for the period ending {end} (now {now}), undoing the publisher's corrections."),
+        fix=("Import the latest release instead. If you mean to go back to the older figures, say why "
+             '(--reason "..." on the command line, "Why" on the Import page) and the import records it.'),
     )
 
 
