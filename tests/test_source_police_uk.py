@@ -164,3 +164,47 @@ def test_a_file_that_is_not_a_street_level_file_is_a_problem(leeds_db, tmp_path)
     assert not result.ok
     assert {p.column for p in result.problems} >= {"LSOA code", "Crime type"}
     assert all(p.row == 1 and p.file == "outcomes.csv" for p in result.problems)
+
+
+def wide_copy(path, folder, extra: int, target_bytes: int):
+    """The real file with `extra` empty columns added to the header and every
+    row, its rows repeated until the file is about `target_bytes`."""
+    with REAL_POLICE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    pad = [""] * extra
+    out = folder / "wide.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(rows[0] + [f"extra {i}" for i in range(extra)])
+        i = 0
+        while f.tell() < target_bytes:
+            w.writerow(rows[1 + i % (len(rows) - 1)] + pad)
+            i += 1
+    return out
+
+
+def test_a_file_with_200000_extra_columns_is_refused_before_its_rows_are_read(leeds_db, tmp_path):
+    """Issue 23, finding 6: a 19.5 MB police.uk file with 200,000 extra
+    columns peaked at 733 MB. Now its header is enough to refuse it."""
+    import tracemalloc
+
+    wide = wide_copy(REAL_POLICE, tmp_path, 200_000, 19_500_000)
+    before = snapshot(leeds_db)
+    tracemalloc.start()
+    try:
+        result = import_source(leeds_db, "police-uk-street", [wide], "violence", ["Crime type=Violence and sexual offences"])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not result.ok
+    problem = result.problems[0]
+    assert (problem.file, problem.row, problem.code) == ("wide.csv", 1, "too_many_columns")
+    assert "200,012 columns" in problem.message
+    assert snapshot(leeds_db) == before
+    assert peak < 5 * wide.stat().st_size, f"peak {peak / 1e6:.0f} MB reading a {wide.stat().st_size / 1e6:.1f} MB file"
+
+
+def test_a_few_extra_columns_beside_the_publishers_still_import(leeds_db, tmp_path):
+    narrow = wide_copy(REAL_POLICE, tmp_path, 20, REAL_POLICE.stat().st_size)
+    result = import_source(leeds_db, "police-uk-street", [narrow], "violence", ["Crime type=Violence and sexual offences"])
+    assert result.ok, [str(p) for p in result.problems]

@@ -31,6 +31,10 @@ MAX_XML_TOKEN_BYTES = 1024 * 1024  # one tag or comment: Excel's are under a kil
 # Published files that the source adapters (metrics/contract/sources, the command line
 # only: the operator's tool) read whole; not uploads. Their limit as it was.
 MAX_SOURCE_FILE_BYTES = 2_000_000_000
+# Columns a publisher's file may have beyond those its source reads: real ones have
+# a few dozen (an explore-education-statistics file's indicators, the Met's 24
+# months); a file with 200,000 made memory grow 30-fold (issue 23, finding 6).
+SOURCE_COLUMN_MARGIN = 1_000
 
 
 def size_in_words(n: int) -> str:

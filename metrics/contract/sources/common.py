@@ -27,7 +27,6 @@ import csv
 import datetime as dt
 import difflib
 import hashlib
-import io
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -39,7 +38,11 @@ import pyarrow as pa
 
 from metrics.contract.importer import ImportResult, import_sheets
 from metrics.contract.kinds import OBSERVATIONS, PLACES, Kind
-from metrics.contract.limits import MAX_SOURCE_FILE_BYTES, size_in_words
+from metrics.contract.limits import (
+    MAX_SOURCE_FILE_BYTES,
+    SOURCE_COLUMN_MARGIN,
+    size_in_words,
+)
 from metrics.contract.problems import Problem
 from metrics.contract.readers import ROW, Sheet, cell_text
 from metrics.contract.sources.periods import Period
@@ -91,21 +94,49 @@ def read_published_csv(path: str | Path, required: Sequence[str], download_fix: 
     size = path.stat().st_size
     if size > MAX_SOURCE_FILE_BYTES:
         return whole(f"The file is {size_in_words(size)}, over the {size_in_words(MAX_SOURCE_FILE_BYTES)} limit for one file.", "Split it (e.g. one file per year or per area) and import the parts together.")
+    not_utf8 = f"The file is not UTF-8 text, so it is not {what} as downloaded (perhaps re-saved by Excel)."
     try:
-        raw = path.read_bytes()
+        digest = file_digest(path)
+        # Streamed, never held whole: memory is the rows kept, not the file's size.
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return _read_rows(name, csv.reader(fh), required, download_fix, what, digest, not_utf8)
+    except UnicodeDecodeError:
+        return whole(not_utf8, download_fix, code="encoding")
     except OSError as exc:
         return whole(f"The file cannot be read ({exc.strerror or exc}).", "Check that the file is not open in another program and that you may read it.")
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_rows(name: str, reader, required: Sequence[str], download_fix: str, what: str, digest: str, not_utf8: str) -> tuple[PublishedFile | None, list[Problem]]:
+    def whole(message: str, fix: str = download_fix, **kw) -> tuple[None, list[Problem]]:
+        return None, [Problem(file=name, message=message, fix=fix, **kw)]
+
+    first = 1  # the header's row as a spreadsheet numbers it
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return whole(f"The file is not UTF-8 text, so it is not {what} as downloaded (perhaps re-saved by Excel).", download_fix, code="encoding")
-    if not text.strip():
-        return whole("The file is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
+        header = next(reader, None)
+        while header is not None and all(c.strip() == "" for c in header):
+            header, first = next(reader, None), first + 1  # a file of blank lines is empty; blank lines above a header are not its header
     except csv.Error as exc:
         return whole(f"The file cannot be read as CSV ({exc}).", code="csv")
+    if header is None:
+        return whole("The file is empty.")
+    allowed = len(required) + SOURCE_COLUMN_MARGIN
+    if len(header) > allowed:
+        # Refused before any row is read: every row of a wide file costs memory per column.
+        return None, [Problem(
+            file=name, row=first, code="too_many_columns",
+            message=f"The file has {len(header):,} columns; {what} has {len(required)} that this source reads and rarely more than a few dozen others "
+                    f"(at most {allowed:,} are read).",
+            fix=f"{download_fix} If you added columns, remove them; keep the publisher's own.",
+        )]
     missing = [c for c in required if c not in header]
     if missing:
         other = source_of_header(header)
@@ -129,7 +160,7 @@ def read_published_csv(path: str | Path, required: Sequence[str], download_fix: 
     problems: list[Problem] = []
     width = len(header)
     try:
-        for number, rec in enumerate(reader, start=2):
+        for number, rec in enumerate(reader, start=first + 1):
             if len(rec) != width:
                 if not rec or all(c == "" for c in rec):
                     continue
@@ -139,9 +170,11 @@ def read_published_csv(path: str | Path, required: Sequence[str], download_fix: 
             rows.append((number, rec))
     except csv.Error as exc:
         problems.append(Problem(file=name, row=reader.line_num, code="csv", message=f"The file cannot be read as CSV from here on ({exc}).", fix=download_fix))
+    except UnicodeDecodeError:
+        return whole(not_utf8, download_fix, code="encoding")
     if not rows and not problems:
         problems.append(Problem(file=name, message="The file has a header but no rows.", fix=download_fix))
-    return PublishedFile(name, header, rows, hashlib.sha256(raw).hexdigest()), problems
+    return PublishedFile(name, header, rows, digest), problems
 
 
 def source_of_header(header: Sequence[str]) -> str | None:
