@@ -19,7 +19,7 @@ setup: $(VENV)/.installed
 # Seeds the demo data set the first time (when the database file does not exist yet).
 run: setup
 	@if [ ! -f "$(DB)" ]; then $(PY) -m metrics init --demo --db "$(DB)"; fi
-	OUTCOMES_DB="$(DB)" $(PY) -m streamlit run app.py --server.address localhost --server.port $(PORT) --browser.gatherUsageStats false
+	OUTCOMES_DB="$(DB)" $(PY) -m streamlit run serve.py --server.address localhost --server.port $(PORT) --browser.gatherUsageStats false
 
 # Browser tests drive Debian's Chromium; never a downloaded browser.
 chromium:

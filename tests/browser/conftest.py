@@ -25,7 +25,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
-APP = REPO / "app.py"
+# What `make run` serves: app.py behind the security headers of metrics/headers.py.
+APP = REPO / "serve.py"
 ARTIFACTS = REPO / "tests" / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 

@@ -102,7 +102,7 @@ def _serve(name: str, app_dir: Path, db_path: Path, log: Path, drawn_chart: Call
     port = _free_port()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
