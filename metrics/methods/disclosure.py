@@ -43,7 +43,7 @@ import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import numpy as np
@@ -54,6 +54,7 @@ from metrics.methods.status import GoalSpec, Point, judge_latest
 from metrics.vocab import DEFAULT_SUPPRESS_BELOW, UNIT_SCALE
 
 SUPPRESSED = "c"
+EARLIER = "(as published earlier)"  # marks the old version of a revised cell in the linked system
 SMALL_COUNTS = (1.0, 2.0)
 SMALLEST_PUBLISHED_COUNT = 3
 # Past this many independent published combinations over the atoms left free,
@@ -379,14 +380,18 @@ def _bound_violations(system: _System) -> list[_Violation]:
     return out
 
 
-def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell]) -> set[Cell]:
-    """Hide more cells of one component until nothing in it can be worked out."""
+def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell], known: frozenset[Cell] = frozenset()) -> set[Cell]:
+    """Hide more cells of one component until nothing in it can be worked out.
+    `known` cells were shown by an earlier publication: hiding them now hides
+    nothing, so they are never chosen, and what they alone give away was given
+    away then (it cannot be taken back, so it does not make us hide more)."""
     unit, below = cells[0].unit, cells[0].suppress_below
     hidden = set(hidden)
     while True:
-        problems = _violations(_System(cells, atoms, hidden), unit, below)
+        problems = [p for p in _violations(_System(cells, atoms, hidden), unit, below) if p.uses - known]
         if not problems:
             return hidden
+        problems = [_Violation(p.what, p.uses - known) for p in problems]
         by_cell = {c.cell: c for c in cells}
         used = defaultdict(int)
         for p in problems:
@@ -407,25 +412,67 @@ def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: se
                 continue
         candidates = sorted(used, key=rank)[:MAX_CANDIDATES]
         if len(candidates) > 1:
-            scored = [(_violations(_System(cells, atoms, hidden | {cell}), unit, below, count_only=True), i, cell) for i, cell in enumerate(candidates)]
+            scored = [(_count_violations(cells, atoms, hidden | {cell}, known), i, cell) for i, cell in enumerate(candidates)]
             candidates = [min(scored)[2]]
         hidden.add(candidates[0])
 
 
-def linked_suppression(cells: Iterable[LinkedCell]) -> set[Cell]:
+def _count_violations(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell], known: frozenset[Cell]) -> int:
+    if not known:
+        return _violations(_System(cells, atoms, hidden), cells[0].unit, cells[0].suppress_below, count_only=True)  # type: ignore[return-value]
+    return sum(1 for p in _violations(_System(cells, atoms, hidden), cells[0].unit, cells[0].suppress_below) if p.uses - known)
+
+
+def same_figures(a: LinkedCell, b: LinkedCell) -> bool:
+    """Two versions of a cell an intruder cannot tell apart: the same atoms and
+    the same additive parts (a revised figure is another equation)."""
+    if a.places != b.places or a.unit != b.unit:
+        return False
+    qa, qb = quantities(a.unit, a.figure), quantities(b.unit, b.figure)
+    return qa.keys() == qb.keys() and all(
+        (math.isnan(qa[k]) and math.isnan(qb[k])) or abs(qa[k] - qb[k]) < 1e-9 for k in qa
+    )
+
+
+def linked_suppression(cells: Iterable[LinkedCell], earlier: Iterable[LinkedCell] = ()) -> set[Cell]:
     """Every cell to show as `c`: primary suppressions, then secondary ones
     until, measure by measure, no published sum or difference gives a hidden
-    figure or a group below the threshold (see the module docstring)."""
+    figure or a group below the threshold (see the module docstring).
+
+    `earlier` holds what earlier publications showed (the ledger, issue 22,
+    finding 4): an intruder who kept the old site knows those figures, so they
+    are part of the system. A cell shown before with the same figures stays
+    shown (hiding it now would hide nothing); one no longer published is still
+    known; one revised since was another equation about other data, left out.
+    The cells returned are this publication's only."""
     cells = list({c.cell: c for c in cells}.values())
     hidden = {c.cell for c in cells if is_primary_suppressed(c.unit, c.figure, c.suppress_below)}
+    now = {c.cell: c for c in cells}
+    known: set[Cell] = set()
+    extra: list[LinkedCell] = []
+    for old in {c.cell: c for c in earlier}.values():
+        current = now.get(old.cell)
+        if current is None:
+            extra.append(old)
+            known.add(old.cell)
+        elif old.cell not in hidden and same_figures(current, old):
+            known.add(old.cell)
+        else:
+            # Revised since (or hidden now): the old figure is still an equation
+            # over the atoms that did not change, so it stays in the system as a
+            # cell of its own, known and never hidden (issue 22, finding 4b).
+            was = replace(old, cell=replace(old.cell, kind=f"{old.cell.kind} {EARLIER}"))
+            extra.append(was)
+            known.add(was.cell)
     by_measure: dict[str, list[LinkedCell]] = defaultdict(list)
-    for c in cells:
+    for c in cells + extra:
         by_measure[c.cell.measure_id].append(c)
+    frozen = frozenset(known)
     for measure in sorted(by_measure):
         for group, atoms in _components(by_measure[measure]):
             mine = {c.cell for c in group} & hidden
             if mine or not _every_atom_published_alone(group, atoms):
-                hidden |= _protect(group, atoms, mine)
+                hidden |= _protect(group, atoms, mine, frozen)
     return hidden
 
 

@@ -452,7 +452,15 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
 
     Suppression is decided over every public goal, whichever partnership is
     asked for, so every publication hides the same cells."""
+    return public_gate(con, as_of)[0].only(partnership)
+
+
+def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> tuple[PublicSite, list[LinkedCell]]:
+    """The whole public site and the cells it shows (for the ledger of
+    published cells, metrics/outputs/ledger.py). What earlier publications
+    showed is known to an intruder, so it is part of the linked system."""
     from metrics.contract.demo import is_demo
+    from metrics.outputs.ledger import earlier_cells
 
     results = [r for r in readmodel.goal_results(con, as_of=as_of) if r.goal.visibility == "public"]
     benchmarks = readmodel.benchmark_series(con, results, as_of)
@@ -484,7 +492,8 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
                 if p.figure is not None and p.value is not None:
                     linked[cell] = LinkedCell(cell, _places_of(cell, partnership_places, areas), m.unit, p.figure, suppress_below.get(m.measure_id))
         series_by_goal[g.goal_id] = entries
-    hidden = linked_suppression(linked.values())
+    hidden = linked_suppression(linked.values(), earlier_cells(con, as_of))
+    shown_cells = [c for c in linked.values() if c.cell not in hidden]
 
     by_partnership: dict[str, list[PublicGoal]] = defaultdict(list)
     for r in results:
@@ -525,7 +534,7 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
             PublicPartnership(pid, p.name, p.description, p.members, [places.get(h, {}).get("name", h) for h in p.places], goals, boards[pid])
         )
     site_parts.sort(key=lambda p: p.name)
-    return PublicSite(site_parts, _data_date(site_parts), as_of, is_demo(con), methods_stamp(), today).only(partnership)
+    return PublicSite(site_parts, _data_date(site_parts), as_of, is_demo(con), methods_stamp(), today), shown_cells
 
 
 # --- the snapshot: the public site as JSON (it holds only what may be published) ---

@@ -18,6 +18,7 @@ database, rewritten whenever the data changes (`metrics.snapshot`), and
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -37,7 +38,9 @@ import markdown
 from metrics import access
 from metrics.access import Permissions
 from metrics.contract.csvsafe import rows_csv_text
+from metrics.contract.importer import default_actor
 from metrics.methods import TEXT as METHODS_TEXT
+from metrics.methods.disclosure import LinkedCell
 from metrics.methods.explain import break_sentence, format_month
 from metrics.outputs.charts import public_goal_figure
 from metrics.outputs.public import (
@@ -49,11 +52,12 @@ from metrics.outputs.public import (
     latest_text,
     neighbourhood_periods,
     number_text,
-    public_site,
+    public_gate,
     range_text,
     site_from_dict,
     site_to_dict,
 )
+from metrics.outputs.ledger import new_cells, record_publication, write_cells
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
 from metrics.store import DatabaseInUse, StoreError, connect, data_version, resolve_db_path, utc_now, write_batch
@@ -218,9 +222,15 @@ def _holds_only_sites(folder: Path) -> bool:
     return all(e.is_dir() and not e.is_symlink() and (e / "published_figures.csv").is_file() for e in entries)
 
 
-def publish(con, out_dir: str | Path, partnership: str | None = None, as_of: dt.datetime | None = None) -> list[Path]:
-    """Write the static site for the database `con` into `out_dir`."""
-    return write_site(public_site(con, partnership=partnership, as_of=as_of), out_dir)
+def publish(con, out_dir: str | Path, partnership: str | None = None, as_of: dt.datetime | None = None, actor: str = "publish") -> list[Path]:
+    """Write the static site for the database `con` into `out_dir`, and record
+    in the ledger what it shows (as of now; a site as of a past time is that
+    time's figures, already recorded if they were published then)."""
+    site, shown = public_gate(con, as_of)
+    written = write_site(site.only(partnership), out_dir)
+    if as_of is None:
+        record_publication(con, shown, actor=actor, action="publish", files=str(out_dir))
+    return written
 
 
 def publish_audited(
@@ -233,8 +243,11 @@ def publish_audited(
     what = f"the public site for {partnership}" if partnership else "the public site"
     with write_batch(
         con, actor=actor, action="publish", files=str(out_dir), reason=reason or f"published {what}", partnerships=[partnership or access.EVERY]
-    ):
-        return publish(con, out_dir, partnership=partnership)
+    ) as batch:
+        site, shown = public_gate(con)
+        written = write_site(site.only(partnership), out_dir)
+        write_cells(con, new_cells(con, shown), batch.batch_id)
+        return written
 
 
 def site_folder(db: str | Path | None = None) -> Path:
@@ -267,6 +280,7 @@ class Snapshot:
     data_version: int
     taken_at: dt.datetime
     partnerships: list[str]
+    shown: list[LinkedCell] = dataclasses.field(default_factory=list)  # for the ledger; not written to the file
 
 
 def snapshot_path(db: str | Path | None = None) -> Path:
@@ -282,12 +296,12 @@ def take_snapshot(con) -> Snapshot:
     try:
         cur.execute("BEGIN TRANSACTION")
         version = data_version(cur)
-        site = public_site(cur)
+        site, shown = public_gate(cur)
         partnerships = [r[0] for r in cur.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL ORDER BY 1").fetchall()]
         cur.execute("ROLLBACK")
     finally:
         cur.close()
-    return Snapshot(site, version, utc_now(), partnerships)
+    return Snapshot(site, version, utc_now(), partnerships, shown)
 
 
 def write_snapshot(con, db: str | Path | None = None) -> Snapshot:
@@ -327,18 +341,28 @@ def publish_from_db(db: str | Path | None, out_dir: str | Path, partnership: str
     snapshot was used, a line saying so."""
     note = None
     try:
-        con = connect(db, read_only=True)
+        con = connect(db)
     except DatabaseInUse:
+        # The app's keeper recorded this snapshot's figures in the ledger when it wrote it.
         snap = read_snapshot(db)
         note = f"The app has the database open, so this publishes its snapshot of the public site (data version {snap.data_version}, taken {snap.taken_at:%Y-%m-%d %H:%M:%S} UTC)."
+        con = None
     else:
         try:
             snap = take_snapshot(con)
-        finally:
+        except BaseException:
             con.close()
-    if partnership and partnership not in snap.partnerships:
-        raise StoreError(f'There is no partnership "{partnership}". Partnerships: {", ".join(snap.partnerships) or "(none yet)"}.')
-    return write_site(snap.site.only(partnership), out_dir), note
+            raise
+    try:
+        if partnership and partnership not in snap.partnerships:
+            raise StoreError(f'There is no partnership "{partnership}". Partnerships: {", ".join(snap.partnerships) or "(none yet)"}.')
+        written = write_site(snap.site.only(partnership), out_dir)
+        if con is not None:
+            record_publication(con, snap.shown, actor=default_actor(), action="publish", files=str(out_dir))
+    finally:
+        if con is not None:
+            con.close()
+    return written, note
 
 
 class SnapshotKeeper:
@@ -358,7 +382,10 @@ class SnapshotKeeper:
         while not self.stopped.is_set():
             try:
                 if data_version(self.con) != self.written:
-                    self.written = write_snapshot(self.con, self.db).data_version
+                    snap = write_snapshot(self.con, self.db)
+                    # The live public page shows this snapshot's figures: a publication.
+                    record_publication(self.con, snap.shown, actor="public page", action="publish-live")
+                    self.written = data_version(self.con)
             except OSError as exc:  # a full disk, a folder made read-only: say so, try again next time
                 log.warning("Could not write the public site's snapshot beside %s: %s", self.db, exc)
             except Exception as exc:  # the connection closed (a test, the app stopping): stop quietly

@@ -1,0 +1,95 @@
+"""The ledger of published cells (issue 22, finding 4; docs/methods.md,
+"Stopping hidden figures being worked out").
+
+Suppression is worked out for each publication, and a change anywhere (a
+goal turning public, a revision, one more month of a year-to-date series)
+can move a secondary suppression from one cell to another. An intruder who
+kept the earlier site then holds both cells, and their difference gives the
+hidden figure. So every publication records what it showed, and the next one
+treats those figures as known: `disclosure.linked_suppression(cells, earlier)`.
+
+A cell is recorded when it is first shown with these figures: publishing the
+same thing again adds nothing, so a publish that changes little costs little.
+The table is in the database, so backups carry it like everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+import duckdb
+import pyarrow as pa
+
+from metrics.methods.aggregate import Figure
+from metrics.methods.disclosure import Cell, LinkedCell, same_figures
+from metrics.store import write_batch
+
+COLUMNS = ("measure_id", "kind", "place_id", "period_start", "period_end", "places", "unit",
+           "value", "numerator", "denominator", "sample_size", "suppress_below")
+
+
+def earlier_cells(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> list[LinkedCell]:
+    """Every cell an earlier publication showed (up to `as_of`), each with the
+    figures it was last shown with."""
+    where, params = "", []
+    if as_of is not None:
+        where, params = "WHERE b.happened_at <= ?", [as_of]
+    rows = con.execute(
+        f"""SELECT {', '.join('c.' + c for c in COLUMNS)} FROM published_cells c JOIN batches b USING (batch_id) {where}
+        QUALIFY row_number() OVER (PARTITION BY c.measure_id, c.kind, c.place_id, c.period_start, c.period_end ORDER BY c.batch_id DESC) = 1""",
+        params,
+    ).fetchall()
+    out = []
+    for measure, kind, place, start, end, places, unit, value, num, den, n, below in rows:
+        out.append(LinkedCell(Cell(measure, place, (start, end), kind), frozenset(places), unit,
+                              Figure(value, numerator=num, denominator=den, sample_size=n), below))
+    return out
+
+
+def new_cells(con: duckdb.DuckDBPyConnection, shown: Iterable[LinkedCell]) -> list[LinkedCell]:
+    """The shown cells the ledger does not yet hold with these figures."""
+    before = {c.cell: c for c in earlier_cells(con)}
+    return [c for c in shown if not (c.cell in before and same_figures(before[c.cell], c))]
+
+
+def write_cells(con: duckdb.DuckDBPyConnection, cells: list[LinkedCell], batch_id: int) -> None:
+    """Add cells to the ledger inside the caller's batch."""
+    if not cells:
+        return
+
+    def num(x: float | None) -> float | None:
+        return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+    table = pa.table({
+        "batch_id": pa.array([batch_id] * len(cells), pa.int32()),
+        "measure_id": [c.cell.measure_id for c in cells],
+        "kind": [c.cell.kind for c in cells],
+        "place_id": [c.cell.place_id for c in cells],
+        "period_start": pa.array([c.cell.period[0] for c in cells], pa.date32()),
+        "period_end": pa.array([c.cell.period[1] for c in cells], pa.date32()),
+        "places": pa.array([sorted(c.places) for c in cells], pa.list_(pa.string())),
+        "unit": [c.unit for c in cells],
+        "value": pa.array([num(c.figure.value if c.figure else None) for c in cells], pa.float64()),
+        "numerator": pa.array([num(c.figure.numerator if c.figure else None) for c in cells], pa.float64()),
+        "denominator": pa.array([num(c.figure.denominator if c.figure else None) for c in cells], pa.float64()),
+        "sample_size": pa.array([num(c.figure.sample_size if c.figure else None) for c in cells], pa.float64()),
+        "suppress_below": pa.array([c.suppress_below for c in cells], pa.int32()),
+    })
+    con.register("ledger_new", table)
+    try:
+        con.execute(f"INSERT INTO published_cells (batch_id, {', '.join(COLUMNS)}) SELECT batch_id, {', '.join(COLUMNS)} FROM ledger_new")
+    finally:
+        con.unregister("ledger_new")
+
+
+def record_publication(con: duckdb.DuckDBPyConnection, shown: Iterable[LinkedCell], *, actor: str, action: str, files: str | None = None) -> int:
+    """Record what a publication showed, as its own audited batch; nothing
+    (not even a batch) when it showed nothing new. Returns the cells added."""
+    fresh = new_cells(con, shown)
+    if not fresh:
+        return 0
+    with write_batch(con, actor=actor, action=action, files=files, reason="the figures a publication showed", partnerships=["*"]) as batch:
+        write_cells(con, fresh, batch.batch_id)
+    return len(fresh)
