@@ -391,7 +391,7 @@ def _check(con: duckdb.DuckDBPyConnection, role: str, scope: str) -> None:
         raise StoreError(f'"{role}" is not a role. Roles: {", ".join(ROLES)} (scoped to a partnership or to all), or {TRUSTEE} (scoped to a trust).')
     known = [p.partnership_id for p in views.partnerships(con)]
     if scope != EVERY and scope not in known:
-        raise StoreError(f'There is no partnership "{scope}". Partnerships: {", ".join(known) or "(none yet)"}; or use --all.')
+        raise StoreError(no_such_partnership(scope, known, "; or use --all"))
 
 
 def visible_grants(con: duckdb.DuckDBPyConnection, perms: Permissions) -> list[Grant]:
@@ -423,3 +423,12 @@ def audit_log(con: duckdb.DuckDBPyConnection, perms: Permissions = LOCAL, limit:
     frame = pd.DataFrame(rows, columns=names, dtype=object)
     frame["partnerships"] = frame["partnerships"].map(lambda s: "; ".join("every partnership" if x == EVERY else x for x in (s or [])) or "(not recorded)")
     return frame
+
+
+def no_such_partnership(asked: str, known: Iterable[str], also: str = "", readable: bool = False) -> str:
+    """The one answer to a partnership id that names none: the command line,
+    access grants, the board pack and publishing all say it the same way, with
+    the ids that would work (only those the person may read, with `readable`,
+    so the list never names another partnership's board)."""
+    scope = " you may read" if readable else ""
+    return f'There is no partnership "{asked}"{scope}. Partnerships: {", ".join(sorted(known)) or "(none yet)"}{also}.'

@@ -379,9 +379,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def known_partnership(con, partnership: str) -> None:
     """Refuse an unknown --partnership with the list of real ones."""
+    from metrics.access import no_such_partnership
+
     known = [r[0] for r in con.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL ORDER BY 1").fetchall()]
     if partnership not in known:
-        raise UsageError(f'There is no partnership "{partnership}". Partnerships: {", ".join(known) or "(none yet)"}.')
+        raise UsageError(no_such_partnership(partnership, known))
 
 
 def cmd_access(args: argparse.Namespace) -> int:

@@ -196,3 +196,25 @@ def test_partnership_sums_do_not_depend_on_the_order_they_are_added_in():
     results = {con.execute(sql.format(order)).fetchall()[0][0] for order in ("x", "x DESC", "hash(x)", "random()")}
     assert len(results) == 1
     assert results.pop() == pytest.approx(math.fsum(values), rel=1e-12)
+
+
+def test_every_command_answers_an_unknown_partnership_the_same_way_with_the_ids_that_work(demo_db, tmp_path, capsys):
+    """One message, one place (issue 27): status, publish, board-pack and
+    access grant each name the id asked for and list the real ones."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    known = ", ".join(sorted(r[0] for r in con.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL").fetchall()))
+    con.close()
+    expected = f'There is no partnership "nowhere". Partnerships: {known}'
+    commands = [
+        ["status", "--json", "--partnership", "nowhere"],
+        ["publish", "--out", str(tmp_path / "site"), "--partnership", "nowhere"],
+        ["access", "grant", "someone@example.org", "--role", "viewer", "--partnership", "nowhere"],
+    ]
+    for command in commands:
+        assert main([*command, "--db", str(demo_db)]) == 1, command
+        err = capsys.readouterr().err
+        assert expected in err, (command, err)
+    assert main(["board-pack", "--partnership", "nowhere", "--review-date", "2024-12-10", "--out", str(tmp_path / "x.html"), "--db", str(demo_db)]) == 1
+    assert f'There is no partnership "nowhere" you may read. Partnerships: {known}' in capsys.readouterr().err

@@ -55,7 +55,7 @@ def _env() -> jinja2.Environment:
 def _partnership(con: duckdb.DuckDBPyConnection, partnership_id: str, perms: Permissions) -> views.Partnership:
     parts = {p.partnership_id: p for p in views.partnerships(con)}
     if partnership_id not in parts or not perms.can("viewer", partnership_id):
-        raise StoreError(f'There is no partnership "{partnership_id}" you may read. Partnerships: {", ".join(sorted(p for p in parts if perms.can("viewer", p))) or "(none yet)"}.')
+        raise StoreError(access.no_such_partnership(partnership_id, [p for p in parts if perms.can("viewer", p)], readable=True))
     return parts[partnership_id]
 
 

@@ -355,7 +355,7 @@ def publish_from_db(db: str | Path | None, out_dir: str | Path, partnership: str
             raise
     try:
         if partnership and partnership not in snap.partnerships:
-            raise StoreError(f'There is no partnership "{partnership}". Partnerships: {", ".join(snap.partnerships) or "(none yet)"}.')
+            raise StoreError(access.no_such_partnership(partnership, snap.partnerships))
         written = write_site(snap.site.only(partnership), out_dir)
         if con is not None:
             record_publication(con, snap.shown, actor=default_actor(), action="publish", files=str(out_dir))
