@@ -109,3 +109,17 @@ def test_with_the_ledger_nothing_is_given_away_across_publications(name, tmp_pat
         published = publish_twice(tmp_path / str(prefer_first), world.files(), later, reason, prefer_first)
         assert attack(published) == [], name
         assert attack(published, exact=True) == [], name
+
+
+def test_publishing_the_same_figures_again_adds_nothing_to_the_ledger(tmp_path):
+    con = store.connect(tmp_path / "world.duckdb")
+    assert import_paths(con, write(tmp_path / "in", SHARED.files())).ok
+    publish(con, tmp_path / "site1")
+    count = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    cells, batches = count("SELECT count(*) FROM published_cells"), count("SELECT count(*) FROM batches")
+    # Independently: the cells the site shows (not 'c') are the ones recorded.
+    shown = [r for r in (tmp_path / "site1" / "published_figures.csv").read_text(encoding="utf-8").splitlines()[1:] if ",c," not in r]
+    assert cells > 0 and cells <= len(shown)
+    publish(con, tmp_path / "site2")
+    assert (count("SELECT count(*) FROM published_cells"), count("SELECT count(*) FROM batches")) == (cells, batches)
+    assert (tmp_path / "site1" / "published_figures.csv").read_bytes() == (tmp_path / "site2" / "published_figures.csv").read_bytes()

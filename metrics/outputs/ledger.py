@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from metrics.methods.aggregate import Figure
-from metrics.methods.disclosure import Cell, LinkedCell, same_figures
+from metrics.methods.disclosure import Cell, LinkedCell
 from metrics.store import write_batch
 
 COLUMNS = ("measure_id", "kind", "place_id", "period_start", "period_end", "places", "unit",
@@ -46,12 +46,6 @@ def earlier_cells(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
         out.append(LinkedCell(Cell(measure, place, (start, end), kind), frozenset(places), unit,
                               Figure(value, numerator=num, denominator=den, sample_size=n), below))
     return out
-
-
-def new_cells(con: duckdb.DuckDBPyConnection, shown: Iterable[LinkedCell]) -> list[LinkedCell]:
-    """The shown cells the ledger does not yet hold with these figures."""
-    before = {c.cell: c for c in earlier_cells(con)}
-    return [c for c in shown if not (c.cell in before and same_figures(before[c.cell], c))]
 
 
 def write_cells(con: duckdb.DuckDBPyConnection, cells: list[LinkedCell], batch_id: int) -> None:
@@ -84,10 +78,11 @@ def write_cells(con: duckdb.DuckDBPyConnection, cells: list[LinkedCell], batch_i
         con.unregister("ledger_new")
 
 
-def record_publication(con: duckdb.DuckDBPyConnection, shown: Iterable[LinkedCell], *, actor: str, action: str, files: str | None = None) -> int:
-    """Record what a publication showed, as its own audited batch; nothing
-    (not even a batch) when it showed nothing new. Returns the cells added."""
-    fresh = new_cells(con, shown)
+def record_publication(con: duckdb.DuckDBPyConnection, fresh: Iterable[LinkedCell], *, actor: str, action: str, files: str | None = None) -> int:
+    """Record what a publication showed that the ledger did not hold
+    (`public.public_gate` gives it), as its own audited batch; nothing, not
+    even a batch, when it showed nothing new. Returns the cells added."""
+    fresh = list(fresh)
     if not fresh:
         return 0
     with write_batch(con, actor=actor, action=action, files=files, reason="the figures a publication showed", partnerships=["*"]) as batch:

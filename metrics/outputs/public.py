@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import duckdb
 import pandas as pd
 
-from metrics.methods.disclosure import Cell, LinkedCell, linked_suppression, status_gives_nothing_away
+from metrics.methods.disclosure import Cell, LinkedCell, linked_suppression, same_figures, status_gives_nothing_away
 from metrics.methods.explain import break_sentence, format_day, format_month, format_value
 from metrics.methods.intervals import INTERVAL_MODEL_LABELS
 from metrics.methods.series import BREAK, PHASE, SeriesChange
@@ -456,9 +456,10 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
 
 
 def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> tuple[PublicSite, list[LinkedCell]]:
-    """The whole public site and the cells it shows (for the ledger of
-    published cells, metrics/outputs/ledger.py). What earlier publications
-    showed is known to an intruder, so it is part of the linked system."""
+    """The whole public site and the cells it shows that the ledger of
+    published cells (metrics/outputs/ledger.py) does not yet hold with these
+    figures, for the publication to record. What earlier publications showed
+    is known to an intruder, so it is part of the linked system."""
     from metrics.contract.demo import is_demo
     from metrics.outputs.ledger import earlier_cells
 
@@ -492,8 +493,10 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
                 if p.figure is not None and p.value is not None:
                     linked[cell] = LinkedCell(cell, _places_of(cell, partnership_places, areas), m.unit, p.figure, suppress_below.get(m.measure_id))
         series_by_goal[g.goal_id] = entries
-    hidden = linked_suppression(linked.values(), earlier_cells(con, as_of))
-    shown_cells = [c for c in linked.values() if c.cell not in hidden]
+    earlier = earlier_cells(con, as_of)
+    hidden = linked_suppression(linked.values(), earlier)
+    before = {c.cell: c for c in earlier}
+    fresh = [c for c in linked.values() if c.cell not in hidden and not (c.cell in before and same_figures(before[c.cell], c))]
 
     by_partnership: dict[str, list[PublicGoal]] = defaultdict(list)
     for r in results:
@@ -534,7 +537,7 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
             PublicPartnership(pid, p.name, p.description, p.members, [places.get(h, {}).get("name", h) for h in p.places], goals, boards[pid])
         )
     site_parts.sort(key=lambda p: p.name)
-    return PublicSite(site_parts, _data_date(site_parts), as_of, is_demo(con), methods_stamp(), today), shown_cells
+    return PublicSite(site_parts, _data_date(site_parts), as_of, is_demo(con), methods_stamp(), today), fresh
 
 
 # --- the snapshot: the public site as JSON (it holds only what may be published) ---

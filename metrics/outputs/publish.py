@@ -57,7 +57,7 @@ from metrics.outputs.public import (
     site_from_dict,
     site_to_dict,
 )
-from metrics.outputs.ledger import new_cells, record_publication, write_cells
+from metrics.outputs.ledger import record_publication, write_cells
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
 from metrics.store import DatabaseInUse, StoreError, connect, data_version, resolve_db_path, utc_now, write_batch
@@ -226,10 +226,10 @@ def publish(con, out_dir: str | Path, partnership: str | None = None, as_of: dt.
     """Write the static site for the database `con` into `out_dir`, and record
     in the ledger what it shows (as of now; a site as of a past time is that
     time's figures, already recorded if they were published then)."""
-    site, shown = public_gate(con, as_of)
+    site, fresh = public_gate(con, as_of)
     written = write_site(site.only(partnership), out_dir)
     if as_of is None:
-        record_publication(con, shown, actor=actor, action="publish", files=str(out_dir))
+        record_publication(con, fresh, actor=actor, action="publish", files=str(out_dir))
     return written
 
 
@@ -244,9 +244,9 @@ def publish_audited(
     with write_batch(
         con, actor=actor, action="publish", files=str(out_dir), reason=reason or f"published {what}", partnerships=[partnership or access.EVERY]
     ) as batch:
-        site, shown = public_gate(con)
+        site, fresh = public_gate(con)
         written = write_site(site.only(partnership), out_dir)
-        write_cells(con, new_cells(con, shown), batch.batch_id)
+        write_cells(con, fresh, batch.batch_id)
         return written
 
 
@@ -280,7 +280,7 @@ class Snapshot:
     data_version: int
     taken_at: dt.datetime
     partnerships: list[str]
-    shown: list[LinkedCell] = dataclasses.field(default_factory=list)  # for the ledger; not written to the file
+    fresh: list[LinkedCell] = dataclasses.field(default_factory=list)  # cells new to the ledger; not written to the file
 
 
 def snapshot_path(db: str | Path | None = None) -> Path:
@@ -296,12 +296,12 @@ def take_snapshot(con) -> Snapshot:
     try:
         cur.execute("BEGIN TRANSACTION")
         version = data_version(cur)
-        site, shown = public_gate(cur)
+        site, fresh = public_gate(cur)
         partnerships = [r[0] for r in cur.execute("SELECT partnership_id FROM partnerships WHERE superseded_at IS NULL ORDER BY 1").fetchall()]
         cur.execute("ROLLBACK")
     finally:
         cur.close()
-    return Snapshot(site, version, utc_now(), partnerships, shown)
+    return Snapshot(site, version, utc_now(), partnerships, fresh)
 
 
 def write_snapshot(con, db: str | Path | None = None) -> Snapshot:
@@ -358,7 +358,7 @@ def publish_from_db(db: str | Path | None, out_dir: str | Path, partnership: str
             raise StoreError(access.no_such_partnership(partnership, snap.partnerships))
         written = write_site(snap.site.only(partnership), out_dir)
         if con is not None:
-            record_publication(con, snap.shown, actor=default_actor(), action="publish", files=str(out_dir))
+            record_publication(con, snap.fresh, actor=default_actor(), action="publish", files=str(out_dir))
     finally:
         if con is not None:
             con.close()
@@ -384,7 +384,7 @@ class SnapshotKeeper:
                 if data_version(self.con) != self.written:
                     snap = write_snapshot(self.con, self.db)
                     # The live public page shows this snapshot's figures: a publication.
-                    record_publication(self.con, snap.shown, actor="public page", action="publish-live")
+                    record_publication(self.con, snap.fresh, actor="public page", action="publish-live")
                     self.written = data_version(self.con)
             except OSError as exc:  # a full disk, a folder made read-only: say so, try again next time
                 log.warning("Could not write the public site's snapshot beside %s: %s", self.db, exc)
