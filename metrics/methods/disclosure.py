@@ -385,13 +385,11 @@ def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: se
     `known` cells were shown by an earlier publication: hiding them now hides
     nothing, so they are never chosen, and what they alone give away was given
     away then (it cannot be taken back, so it does not make us hide more)."""
-    unit, below = cells[0].unit, cells[0].suppress_below
     hidden = set(hidden)
     while True:
-        problems = [p for p in _violations(_System(cells, atoms, hidden), unit, below) if p.uses - known]
+        problems = _open_violations(cells, atoms, hidden, known)
         if not problems:
             return hidden
-        problems = [_Violation(p.what, p.uses - known) for p in problems]
         by_cell = {c.cell: c for c in cells}
         used = defaultdict(int)
         for p in problems:
@@ -417,10 +415,18 @@ def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: se
         hidden.add(candidates[0])
 
 
+def _open_violations(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell], known: frozenset[Cell]) -> list[_Violation]:
+    """What hiding more could still prevent: each violation with the cells its
+    derivation uses that are not already known; those that use only known
+    cells are dropped (given away by an earlier publication)."""
+    found = _violations(_System(cells, atoms, hidden), cells[0].unit, cells[0].suppress_below)
+    return [_Violation(p.what, left) for p in found if (left := p.uses - known)]  # type: ignore[union-attr]
+
+
 def _count_violations(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell], known: frozenset[Cell]) -> int:
-    if not known:
+    if not known:  # the quick count, without building each violation
         return _violations(_System(cells, atoms, hidden), cells[0].unit, cells[0].suppress_below, count_only=True)  # type: ignore[return-value]
-    return sum(1 for p in _violations(_System(cells, atoms, hidden), cells[0].unit, cells[0].suppress_below) if p.uses - known)
+    return len(_open_violations(cells, atoms, hidden, known))
 
 
 def same_figures(a: LinkedCell, b: LinkedCell) -> bool:
@@ -435,6 +441,11 @@ def same_figures(a: LinkedCell, b: LinkedCell) -> bool:
 
 
 def linked_suppression(cells: Iterable[LinkedCell], earlier: Iterable[LinkedCell] = ()) -> set[Cell]:
+    """The cells to show as `c` (see `suppression_with_earlier`)."""
+    return suppression_with_earlier(cells, earlier)[0]
+
+
+def suppression_with_earlier(cells: Iterable[LinkedCell], earlier: Iterable[LinkedCell] = ()) -> tuple[set[Cell], frozenset[Cell]]:
     """Every cell to show as `c`: primary suppressions, then secondary ones
     until, measure by measure, no published sum or difference gives a hidden
     figure or a group below the threshold (see the module docstring).
@@ -443,8 +454,10 @@ def linked_suppression(cells: Iterable[LinkedCell], earlier: Iterable[LinkedCell
     finding 4): an intruder who kept the old site knows those figures, so they
     are part of the system. A cell shown before with the same figures stays
     shown (hiding it now would hide nothing); one no longer published is still
-    known; one revised since was another equation about other data, left out.
-    The cells returned are this publication's only."""
+    known; one revised since stays in the system in its old version, as a
+    cell of its own. Returns this publication's hidden cells, and the cells
+    known from earlier publications (this publication's cells among them are
+    the ones shown before with the same figures: not new to the ledger)."""
     cells = list({c.cell: c for c in cells}.values())
     hidden = {c.cell for c in cells if is_primary_suppressed(c.unit, c.figure, c.suppress_below)}
     now = {c.cell: c for c in cells}
@@ -473,7 +486,7 @@ def linked_suppression(cells: Iterable[LinkedCell], earlier: Iterable[LinkedCell
             mine = {c.cell for c in group} & hidden
             if mine or not _every_atom_published_alone(group, atoms):
                 hidden |= _protect(group, atoms, mine, frozen)
-    return hidden
+    return hidden, frozen
 
 
 def _every_atom_published_alone(group: list[LinkedCell], atoms: dict[Cell, list[tuple]]) -> bool:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import duckdb
 import pandas as pd
 
-from metrics.methods.disclosure import Cell, LinkedCell, linked_suppression, same_figures, status_gives_nothing_away
+from metrics.methods.disclosure import Cell, LinkedCell, status_gives_nothing_away, suppression_with_earlier
 from metrics.methods.explain import break_sentence, format_day, format_month, format_value
 from metrics.methods.intervals import INTERVAL_MODEL_LABELS
 from metrics.methods.series import BREAK, PHASE, SeriesChange
@@ -493,10 +493,8 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
                 if p.figure is not None and p.value is not None:
                     linked[cell] = LinkedCell(cell, _places_of(cell, partnership_places, areas), m.unit, p.figure, suppress_below.get(m.measure_id))
         series_by_goal[g.goal_id] = entries
-    earlier = earlier_cells(con, as_of)
-    hidden = linked_suppression(linked.values(), earlier)
-    before = {c.cell: c for c in earlier}
-    fresh = [c for c in linked.values() if c.cell not in hidden and not (c.cell in before and same_figures(before[c.cell], c))]
+    hidden, known = suppression_with_earlier(linked.values(), earlier_cells(con, as_of))
+    fresh = [c for c in linked.values() if c.cell not in hidden and c.cell not in known]
 
     by_partnership: dict[str, list[PublicGoal]] = defaultdict(list)
     for r in results:
