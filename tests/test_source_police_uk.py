@@ -208,3 +208,19 @@ def test_a_few_extra_columns_beside_the_publishers_still_import(leeds_db, tmp_pa
     narrow = wide_copy(REAL_POLICE, tmp_path, 20, REAL_POLICE.stat().st_size)
     result = import_source(leeds_db, "police-uk-street", [narrow], "violence", ["Crime type=Violence and sexual offences"])
     assert result.ok, [str(p) for p in result.problems]
+
+
+def test_a_byte_that_is_not_utf8_deep_in_the_file_is_refused_as_a_whole_file_problem(leeds_db, tmp_path):
+    """The file is read as a stream: a re-saved row far past the first
+    buffer still gives the encoding message, not a traceback, and nothing is written."""
+    raw = REAL_POLICE.read_bytes()
+    cut = raw.rindex(b"\n", 0, len(raw) - 10) + 1  # the start of the last row
+    bad = tmp_path / "resaved.csv"
+    bad.write_bytes(raw[:cut] + raw[cut:].replace(b",", b",\xe9", 1))  # one Latin-1 e-acute in the last row
+    assert cut > 64 * 1024  # beyond what a decoder reads at first
+    before = snapshot(leeds_db)
+    result = import_source(leeds_db, "police-uk-street", [bad], "violence", ["Crime type=Violence and sexual offences"])
+    assert not result.ok
+    assert (result.problems[0].file, result.problems[0].code) == ("resaved.csv", "encoding")
+    assert "not UTF-8" in result.problems[0].message
+    assert snapshot(leeds_db) == before

@@ -94,14 +94,13 @@ def read_published_csv(path: str | Path, required: Sequence[str], download_fix: 
     size = path.stat().st_size
     if size > MAX_SOURCE_FILE_BYTES:
         return whole(f"The file is {size_in_words(size)}, over the {size_in_words(MAX_SOURCE_FILE_BYTES)} limit for one file.", "Split it (e.g. one file per year or per area) and import the parts together.")
-    not_utf8 = f"The file is not UTF-8 text, so it is not {what} as downloaded (perhaps re-saved by Excel)."
     try:
         digest = file_digest(path)
         # Streamed, never held whole: memory is the rows kept, not the file's size.
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            return _read_rows(name, csv.reader(fh), required, download_fix, what, digest, not_utf8)
-    except UnicodeDecodeError:
-        return whole(not_utf8, download_fix, code="encoding")
+            return _read_rows(name, csv.reader(fh), required, download_fix, what, digest)
+    except UnicodeDecodeError:  # anywhere in the file: the header or any row
+        return whole(f"The file is not UTF-8 text, so it is not {what} as downloaded (perhaps re-saved by Excel).", download_fix, code="encoding")
     except OSError as exc:
         return whole(f"The file cannot be read ({exc.strerror or exc}).", "Check that the file is not open in another program and that you may read it.")
 
@@ -115,7 +114,7 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_rows(name: str, reader, required: Sequence[str], download_fix: str, what: str, digest: str, not_utf8: str) -> tuple[PublishedFile | None, list[Problem]]:
+def _read_rows(name: str, reader, required: Sequence[str], download_fix: str, what: str, digest: str) -> tuple[PublishedFile | None, list[Problem]]:
     def whole(message: str, fix: str = download_fix, **kw) -> tuple[None, list[Problem]]:
         return None, [Problem(file=name, message=message, fix=fix, **kw)]
 
@@ -170,8 +169,6 @@ def _read_rows(name: str, reader, required: Sequence[str], download_fix: str, wh
             rows.append((number, rec))
     except csv.Error as exc:
         problems.append(Problem(file=name, row=reader.line_num, code="csv", message=f"The file cannot be read as CSV from here on ({exc}).", fix=download_fix))
-    except UnicodeDecodeError:
-        return whole(not_utf8, download_fix, code="encoding")
     if not rows and not problems:
         problems.append(Problem(file=name, message="The file has a header but no rows.", fix=download_fix))
     return PublishedFile(name, header, rows, digest), problems
