@@ -123,3 +123,23 @@ def test_publishing_the_same_figures_again_adds_nothing_to_the_ledger(tmp_path):
     publish(con, tmp_path / "site2")
     assert (count("SELECT count(*) FROM published_cells"), count("SELECT count(*) FROM batches")) == (cells, batches)
     assert (tmp_path / "site1" / "published_figures.csv").read_bytes() == (tmp_path / "site2" / "published_figures.csv").read_bytes()
+
+
+def test_the_ledger_written_a_chunk_at_a_time_holds_what_one_write_holds(demo_db_path, tmp_path, monkeypatch):
+    """A national publication's cells go into the ledger in chunks (memory);
+    a chunk far smaller than the demo's cells gives the very same rows."""
+    import shutil
+
+    def ledger_rows(chunk: int, name: str) -> list[tuple]:
+        monkeypatch.setattr(ledger, "WRITE_CHUNK", chunk)
+        shutil.copy(demo_db_path, tmp_path / f"{name}.duckdb")
+        con = store.connect(tmp_path / f"{name}.duckdb")
+        try:
+            publish(con, tmp_path / f"site-{name}")
+            return sorted(con.execute(f"SELECT {', '.join(ledger.COLUMNS)} FROM published_cells").fetchall(), key=repr)
+        finally:
+            con.close()
+
+    whole, chunked = ledger_rows(10**9, "whole"), ledger_rows(7, "chunked")
+    assert len(whole) > 1000 and len(whole) % 7
+    assert chunked == whole

@@ -125,6 +125,25 @@ def test_published_figures_csv_has_the_contract_columns(seeded_db, tmp_path):
         assert column in header
 
 
+def test_published_figures_csv_is_in_order_of_partnership_goal_series_place_and_period(demo_db_path, tmp_path):
+    """The open data is written a row at a time (a national site's 350,000 rows
+    were held in memory twice); its order is still the whole file sorted."""
+    import shutil
+
+    shutil.copy(demo_db_path, tmp_path / "demo.duckdb")
+    con = store.connect(tmp_path / "demo.duckdb")
+    try:
+        publish(con, tmp_path / "site")
+    finally:
+        con.close()
+    with (tmp_path / "site" / "published_figures.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    role = {"scope": 0, "neighbourhood": 1, "benchmark": 2}
+    key = [(r["partnership_id"], r["goal_id"], role[r["series"]], r["place_id"], r["period_start"], r["period_end"]) for r in rows]
+    assert len(rows) > 1000 and len({r["goal_id"] for r in rows}) > 5 and {r["series"] for r in rows} == set(role)
+    assert key == sorted(key)
+
+
 def test_site_has_index_pages_assets_and_no_scripts_or_external_requests(seeded_db, tmp_path):
     written = publish(seeded_db, tmp_path / "site")
     names = {p.relative_to(tmp_path / "site").as_posix() for p in written}

@@ -58,3 +58,26 @@ def test_a_line_stops_at_a_series_break_and_joins_across_a_missing_month():
     assert svg.count("<path") == 2 and svg == figure_to_svg(go.Figure(spec), "summary")  # two runs of line, as plotly's own figure draws
     columns, rows = lines_table("percent", {"Lockgate": pts})
     assert [r[0] for r in rows] == ["Nov 2025", "Oct 2025", "Sep 2025", "Aug 2025", "Jul 2025"]  # the gap is no period of the table
+
+
+def test_every_demo_goal_chart_as_plain_data_draws_as_plotlys_own_figure_of_it(demo_db_path):
+    """The static site and the board pack draw the goal chart from its plain
+    data (issue 23, finding 9: plotly's objects cost 15 s of a national
+    publish); the app draws plotly's validated figure. Both give the same SVG,
+    for every demo goal, public and internal, markers and breaks included."""
+    from metrics import store
+    from metrics.outputs.charts import goal_chart, goal_chart_spec, public_goal_chart
+    from metrics.outputs.public import public_gate
+    from metrics.read import readmodel
+
+    con = store.connect(demo_db_path, read_only=True)
+    try:
+        site, _ = public_gate(con)
+        charts = [public_goal_chart(g) for g in site.goals]
+        charts += [goal_chart(r) for r in readmodel.goal_results(con)]
+    finally:
+        con.close()
+    assert len(charts) > 20 and any(c.markers for c in charts) and any(c.spc for c in charts)
+    for c in charts:
+        spec = goal_chart_spec(c)
+        assert figure_to_svg(spec, "summary") == figure_to_svg(go.Figure(spec), "summary"), c.title

@@ -17,7 +17,7 @@ from datetime import date
 from metrics.vocab import UNIT_SCALE, UNITS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One observation's figures in the measure's unit; None means missing.
 

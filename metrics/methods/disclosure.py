@@ -45,6 +45,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import NamedTuple
 
 import numpy as np
 
@@ -149,11 +150,12 @@ def small_groups(names: list[str], parts: np.ndarray, known: np.ndarray, suppres
     return small
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One published figure's identity: measure, place and exact period, and
     whether the id names a place or a partnership (the two are told apart, so a
-    board that shares its borough's id cannot merge their figures)."""
+    board that shares its borough's id cannot merge their figures). A named
+    tuple, so hashing one (millions of times in a national publication) is a
+    tuple's hash, not a Python method's."""
 
     measure_id: str
     place_id: str
@@ -161,7 +163,7 @@ class Cell:
     kind: str = "place"  # "place" | "partnership"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkedCell:
     """A published figure as the linked tables see it: which neighbourhoods it
     adds up (a neighbourhood or benchmark place: itself), its unit and its figure."""
@@ -474,7 +476,7 @@ def suppression_with_earlier(cells: Iterable[LinkedCell], earlier: Iterable[Link
             # Revised since (or hidden now): the old figure is still an equation
             # over the atoms that did not change, so it stays in the system as a
             # cell of its own, known and never hidden (issue 22, finding 4b).
-            was = replace(old, cell=replace(old.cell, kind=f"{old.cell.kind} {EARLIER}"))
+            was = replace(old, cell=old.cell._replace(kind=f"{old.cell.kind} {EARLIER}"))
             extra.append(was)
             known.add(was.cell)
     by_measure: dict[str, list[LinkedCell]] = defaultdict(list)

@@ -59,7 +59,7 @@ class GoalSpec:
     max_value: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """One complete period of the goal's measure for its scope, with its 95% interval if any."""
 

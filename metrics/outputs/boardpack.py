@@ -35,7 +35,7 @@ from metrics.methods.explain import (
 )
 from metrics.methods.intervals import INTERVAL_MODEL_LABELS
 from metrics.methods.stamp import methods_stamp
-from metrics.outputs.charts import goal_figure, markers_of
+from metrics.outputs.charts import goal_chart, goal_chart_spec, markers_of
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
 from metrics.read import health, readmodel, reviews, views
@@ -140,7 +140,7 @@ def render_pack(
     charts, summaries, numbered = {}, {}, {}
     for r in results:
         summary = f"{r.measure.name}: " + r.explanation
-        charts[r.goal.goal_id] = figure_to_svg(goal_figure(r, benchmarks[r.goal.goal_id], markers[r.goal.goal_id]), summary, chart_id=f"chart-{r.goal.goal_id}")
+        charts[r.goal.goal_id] = figure_to_svg(goal_chart_spec(goal_chart(r, benchmarks[r.goal.goal_id], markers[r.goal.goal_id])), summary, chart_id=f"chart-{r.goal.goal_id}")
         summaries[r.goal.goal_id] = summary
         numbered[r.goal.goal_id] = markers_of(markers[r.goal.goal_id])
     notes_since = dict_rows(

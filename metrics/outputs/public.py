@@ -27,6 +27,7 @@ import functools
 import types
 import typing
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -49,7 +50,7 @@ TOO_FEW = "too_few_to_publish"
 DECIMALS = 1  # docs/methods.md, "What we publish": figures carry the precision the page shows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicFigure:
     place_id: str
     place_name: str
@@ -360,6 +361,23 @@ def _places_of(cell: Cell, partnership_places: dict[str, frozenset[str]], areas:
     return frozenset(out)
 
 
+def _places_memo(partnership_places: dict[str, frozenset[str]], areas: dict[str, list[tuple]]) -> Callable[[Cell], frozenset[str]]:
+    """`_places_of`, worked out once for each place and period and shared by
+    every measure's cell: a national site has some 350,000 cells over a few
+    thousand places, and one set of areas each took 80 MB."""
+    memo: dict[tuple, frozenset[str]] = {}
+    same: dict[frozenset[str], frozenset[str]] = {}
+
+    def places_of(cell: Cell) -> frozenset[str]:
+        key = (cell.kind, cell.place_id, cell.period)
+        if key not in memo:
+            found = _places_of(cell, partnership_places, areas)
+            memo[key] = same.setdefault(found, found)
+        return memo[key]
+
+    return places_of
+
+
 def place_area_map(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> dict[str, list[tuple]]:
     """Every place's official areas (docs/data-contract.md, place_areas) with
     when each belongs to it; a place whose own code is a GSS code is its own area."""
@@ -473,8 +491,10 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
     suppress_below = {m.measure_id: m.suppress_below for m in readmodel.measures(con, as_of).values()}
     areas = place_area_map(con, as_of)
 
-    # Every series a public goal shows, and every published cell of every measure.
-    raw: dict[Cell, SeriesPoint] = {}
+    places_of = _places_memo(partnership_places, areas)
+    # Every series a public goal shows, and every published cell of every
+    # measure (once: a benchmark's cell is in every goal of its measure).
+    raw: dict[Cell, SeriesPoint] = {}  # the scope's points, for the public status
     linked: dict[Cell, LinkedCell] = {}
     series_by_goal: dict[str, list[tuple[str, str, list[SeriesPoint]]]] = {}
     for r in results:
@@ -489,21 +509,29 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
         for role, place_id, points in entries:
             for p in points:
                 cell = _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end))
-                raw[cell] = p
-                if p.figure is not None and p.value is not None:
-                    linked[cell] = LinkedCell(cell, _places_of(cell, partnership_places, areas), m.unit, p.figure, suppress_below.get(m.measure_id))
+                if role == "scope":
+                    raw[cell] = p
+                if p.figure is not None and p.value is not None and cell not in linked:
+                    linked[cell] = LinkedCell(cell, places_of(cell), m.unit, p.figure, suppress_below.get(m.measure_id))
         series_by_goal[g.goal_id] = entries
     hidden, known = suppression_with_earlier(linked.values(), earlier_cells(con, as_of))
     fresh = [c for c in linked.values() if c.cell not in hidden and c.cell not in known]
 
     by_partnership: dict[str, list[PublicGoal]] = defaultdict(list)
+    benchmark_series: dict[tuple | None, PublicSeries] = {}
     for r in results:
         g, m, a = r.goal, r.measure, r.assessment
         series = []
         for role, place_id, points in series_by_goal[g.goal_id]:
+            shared = (m.measure_id, place_id, id(points)) if role == "benchmark" else None  # one line, every goal of the measure
+            if shared in benchmark_series:
+                series.append(benchmark_series[shared])
+                continue
             name = parts[g.partnership_id].name if role == "scope" and place_id == g.partnership_id else places.get(place_id, {}).get("name", place_id)
             figs = [_figure_point(p, place_id, name, _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end)) in hidden) for p in points]
             series.append(PublicSeries(role, place_id, name, figs))
+            if shared:
+                benchmark_series[shared] = series[-1]
         scope = series[0]
         latest = next((f for f in scope.figures if (f.period_start, f.period_end) == (a.latest_period_start, a.latest_period_end)), None)
         status = _public_status(r, latest, raw)

@@ -22,27 +22,29 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import itertools
 import json
 import logging
 import os
 import shutil
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import jinja2
 import markdown
 
 from metrics import access
 from metrics.access import Permissions
-from metrics.contract.csvsafe import rows_csv_text
+from metrics.contract.csvsafe import write_rows
 from metrics.contract.importer import default_actor
 from metrics.methods import TEXT as METHODS_TEXT
 from metrics.methods.disclosure import LinkedCell
 from metrics.methods.explain import break_sentence, format_month
-from metrics.outputs.charts import public_goal_figure
+from metrics.outputs.charts import goal_chart_spec, public_goal_chart
 from metrics.outputs.public import (
     PublicGoal,
     PublicSite,
@@ -72,31 +74,45 @@ FIGURE_COLUMNS = [
 ]
 
 
-def published_figures_csv(site: PublicSite) -> str:
+ROLE_ORDER = {"scope": 0, "neighbourhood": 1, "benchmark": 2}
+
+
+def published_figure_rows(site: PublicSite) -> Iterator[list[str]]:
     """Every figure the site shows (open data), at the precision the pages show:
     suppressed values and their intervals as c; periods with no figure at all
-    are left out. The status is the public one."""
-    rows = []
-    for g in site.goals:
-        for s in g.series:
-            for f in s.figures:
+    are left out. The status is the public one. In order of partnership, goal,
+    series (scope, neighbourhoods, benchmarks), place and period, one row at a
+    time: a national site has some 350,000, too many to hold as a list."""
+    for g in sorted(site.goals, key=lambda g: (g.partnership_id, g.goal_id)):
+        for s in sorted(g.series, key=lambda s: (ROLE_ORDER[s.role], s.place_id)):
+            for f in sorted(s.figures, key=lambda f: (f.period_start, f.period_end)):
                 if f.value is None and not f.suppressed:
                     continue
                 value = "c" if f.suppressed else number_text(f.value, g.unit)
                 lo = "c" if f.suppressed else number_text(f.ci_low, g.unit)
                 hi = "c" if f.suppressed else number_text(f.ci_high, g.unit)
-                rows.append([
+                yield [
                     g.partnership_id, g.goal_id, g.measure_id, s.place_id, s.place_name, s.role,
                     f.period_start.isoformat(), f.period_end.isoformat(), value, lo, hi, g.unit,
                     "true" if f.provisional else "false", g.status,
-                ])
-    rows.sort(key=lambda r: (r[0], r[1], {"scope": 0, "neighbourhood": 1, "benchmark": 2}[r[5]], r[3], r[6], r[7]))
-    # Every cell through the one rule for CSV people open (metrics.contract.csvsafe).
-    return rows_csv_text([FIGURE_COLUMNS, *rows])
+                ]
+
+
+def write_published_figures(site: PublicSite, file: IO[str]) -> None:
+    """published_figures.csv into an open text file, every cell through the
+    one rule for CSV people open (metrics.contract.csvsafe)."""
+    write_rows(file, itertools.chain([FIGURE_COLUMNS], published_figure_rows(site)))
+
+
+def published_figures_csv(site: PublicSite) -> str:
+    """published_figures.csv as text (`write_published_figures`)."""
+    buf = io.StringIO()
+    write_published_figures(site, buf)
+    return buf.getvalue()
 
 
 def goal_svg(g: PublicGoal) -> str:
-    return figure_to_svg(public_goal_figure(g), chart_summary(g), chart_id=f"chart-{g.goal_id}")
+    return figure_to_svg(goal_chart_spec(public_goal_chart(g)), chart_summary(g), chart_id=f"chart-{g.goal_id}")
 
 
 def static_link(kind: str, ident: str | None = None) -> str:
@@ -178,7 +194,8 @@ def write_site(site: PublicSite, out_dir: str | Path) -> list[Path]:
         (new / "assets").mkdir()
         shutil.copyfile(SITE_DIR / "site.css", new / "assets" / "site.css")
         names.append("assets/site.css")
-        (new / "published_figures.csv").write_text(published_figures_csv(site), encoding="utf-8")
+        with (new / "published_figures.csv").open("w", encoding="utf-8", newline="") as f:
+            write_published_figures(site, f)
         names.append("published_figures.csv")
         if out.exists():
             os.replace(out, old)

@@ -108,7 +108,7 @@ class Goal:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeriesPoint:
     """One period of a goal's scope: the figure (None when unavailable or the
     partnership period is incomplete), its interval and how complete it is."""
@@ -273,14 +273,17 @@ def benchmark_lines(
     """Each goal's benchmark lines from the benchmark places' stored rows
     ((place_id, measure_id) -> rows, columns as ROW_COLUMNS): every period
     with its figure, and its interval unless the lines are drawn without
-    (`intervals`)."""
-    return {
-        r.goal.goal_id: [
-            BenchmarkLine(p, names.get(p, p), r.measure, tuple(rows.get((p, r.measure.measure_id), ())), intervals)
-            for p in benchmark_places(r)
-        ]
-        for r in results
-    }
+    (`intervals`). Goals of one measure share each place's line (England's
+    is every goal's), so its points are made once."""
+    lines: dict[tuple[str, str], BenchmarkLine] = {}
+
+    def line(p: str, m: Measure) -> BenchmarkLine:
+        key = (p, m.measure_id)
+        if key not in lines:
+            lines[key] = BenchmarkLine(p, names.get(p, p), m, tuple(rows.get(key, ())), intervals)
+        return lines[key]
+
+    return {r.goal.goal_id: [line(p, r.measure) for p in benchmark_places(r)] for r in results}
 
 
 def place_names(con: duckdb.DuckDBPyConnection, place_ids: Sequence[str], as_of: dt.datetime | None = None) -> dict[str, str]:
