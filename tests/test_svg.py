@@ -60,7 +60,7 @@ def test_a_line_stops_at_a_series_break_and_joins_across_a_missing_month():
     assert [r[0] for r in rows] == ["Nov 2025", "Oct 2025", "Sep 2025", "Aug 2025", "Jul 2025"]  # the gap is no period of the table
 
 
-def test_every_demo_goal_chart_as_plain_data_draws_as_plotlys_own_figure_of_it(demo_db_path):
+def test_every_demo_goal_chart_as_plain_data_draws_as_plotlys_own_figure_of_it(demo_db_path, tmp_path):
     """The static site and the board pack draw the goal chart from its plain
     data (issue 23, finding 9: plotly's objects cost 15 s of a national
     publish); the app draws plotly's validated figure. Both give the same SVG,
@@ -70,7 +70,10 @@ def test_every_demo_goal_chart_as_plain_data_draws_as_plotlys_own_figure_of_it(d
     from metrics.outputs.public import public_gate
     from metrics.read import readmodel
 
-    con = store.connect(demo_db_path, read_only=True)
+    import shutil
+
+    shutil.copy(demo_db_path, tmp_path / "demo.duckdb")  # a served app may hold the shared file
+    con = store.connect(tmp_path / "demo.duckdb", read_only=True)
     try:
         site, _ = public_gate(con)
         charts = [public_goal_chart(g) for g in site.goals]
