@@ -104,13 +104,6 @@ def write_published_figures(site: PublicSite, file: IO[str]) -> None:
     write_rows(file, itertools.chain([FIGURE_COLUMNS], published_figure_rows(site)))
 
 
-def published_figures_csv(site: PublicSite) -> str:
-    """published_figures.csv as text (`write_published_figures`)."""
-    buf = io.StringIO()
-    write_published_figures(site, buf)
-    return buf.getvalue()
-
-
 def goal_svg(g: PublicGoal) -> str:
     return figure_to_svg(goal_chart_spec(public_goal_chart(g)), chart_summary(g), chart_id=f"chart-{g.goal_id}")
 
