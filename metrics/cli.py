@@ -479,7 +479,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     con = store.connect(args.db)
     try:
-        result = import_paths(con, args.paths, kind=args.kind, reason=args.reason, dry_run=args.dry_run)
+        result = import_paths(con, args.paths, kind=args.kind, reason=args.reason, dry_run=args.dry_run, in_parts=True)
     finally:
         con.close()
     return report_import(result)

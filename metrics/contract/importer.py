@@ -11,11 +11,12 @@ nothing, so importing the same file twice is harmless.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,11 @@ from pydantic import ValidationError
 
 from metrics import access
 from metrics.contract import observations_sql as obs_sql
-from metrics.contract.kinds import KINDS
+from metrics.contract.kinds import KINDS, kind_from_filename
 from metrics.contract.models import MODELS, ImportRow, ObservationRow, validation_errors
 from metrics.contract.problems import Problem
-from metrics.contract.readers import ROW, Sheet, Upload, read_paths, source_name
-from metrics.store import VERSIONED_TABLES, one, scalar, serialised, write_batch
+from metrics.contract.readers import ROW, Sheet, Upload, read_csv_parts, read_paths, source_name
+from metrics.store import VERSIONED_TABLES, Batch, one, scalar, serialised, write_batch
 from metrics.vocab import LEVEL_RANK, is_gss_code
 
 BOOKKEEPING = ("recorded_at", "superseded_at", "batch_id", "change_reason")
@@ -39,6 +40,7 @@ GOAL_PROMISE_FIELDS = ("baseline_value", "baseline_date", "target_value", "targe
 # problems: the steward has enough to fix, and a broken million-row file
 # still answers in seconds.
 MAX_OBSERVATION_PROBLEMS = 5000
+DRY_RUN_AT = dt.datetime(1970, 1, 1)  # a dry run's writes are rolled back; no stored row has this time
 
 
 @dataclass
@@ -47,6 +49,13 @@ class KindChange:
     revised: int = 0
     unchanged: int = 0
     revised_examples: list[dict] = field(default_factory=list)
+
+    def add(self, other: KindChange) -> None:
+        """Count another part of the same import in."""
+        self.added += other.added
+        self.revised += other.revised
+        self.unchanged += other.unchanged
+        self.revised_examples += other.revised_examples[: max(0, 20 - len(self.revised_examples))]
 
 
 @dataclass
@@ -123,6 +132,7 @@ def import_paths(
     action: str = "import",
     perms: access.Permissions = access.LOCAL,
     record: Callable[[duckdb.DuckDBPyConnection, int, dt.datetime], None] | None = None,
+    in_parts: bool = False,
 ) -> ImportResult:
     """Import files as one transaction (see the module docstring).
 
@@ -131,10 +141,17 @@ def import_paths(
     would change without writing: the preview the Data page shows before a
     steward confirms. `perms` is who is importing: every row is checked
     against what they may change (the command line, like local mode, may
-    change everything).
+    change everything). `in_parts` (the command line) reads observations
+    CSVs of `PARTS_FROM_BYTES` or more a part at a time, whatever their size
+    (`import_in_parts`).
     """
     sources = [p if isinstance(p, Upload) else Path(p) for p in paths]
     files = [source_name(p) for p in sources]
+    if in_parts and perms.local:
+        large = [p for p in sources if _read_in_parts(p, kind)]
+        if large:
+            small = [p for p in sources if p not in large]
+            return import_in_parts(con, small, large, files, kind=kind, reason=reason, actor=actor, at=at, dry_run=dry_run, action=action)
     read = read_paths(sources, kind)
     if read.problems:
         # Still check the files that could be read, so every problem is
@@ -146,6 +163,129 @@ def import_paths(
             problems += refusals or plan.validate()
         return ImportResult(False, problems, {}, files, dry_run=dry_run)
     return import_sheets(con, read.sheets, files, reason=reason, actor=actor, at=at, dry_run=dry_run, action=action, perms=perms)
+
+
+# An observations CSV this large is read a part at a time on the command line:
+# memory is one part's cells (readers.PART_ROWS rows), whatever the file's size.
+PARTS_FROM_BYTES = 64 * 1024 * 1024
+PARTS_MEMORY_LIMIT = "300MB"  # DuckDB's, while such an import runs (the rest spills to its temporary files)
+
+
+def _read_in_parts(source: Path | Upload, kind: str | None) -> bool:
+    if isinstance(source, Upload) or source.suffix.lower() != ".csv" or not source.is_file():
+        return False
+    k = kind or kind_from_filename(source.stem)
+    return k == "observations" and source.stat().st_size >= PARTS_FROM_BYTES
+
+
+class _Refused(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+
+@contextlib.contextmanager
+def _rolled_back(con: duckdb.DuckDBPyConnection) -> Iterator[Batch]:
+    """A dry run's transaction: the writes are counted, then undone."""
+    with serialised():
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield Batch(0, DRY_RUN_AT)
+        finally:
+            con.execute("ROLLBACK")
+
+
+def import_in_parts(
+    con: duckdb.DuckDBPyConnection,
+    small: list[Path | Upload],
+    large: list[Path],
+    files: list[str],
+    *,
+    kind: str | None = None,
+    reason: str | None = None,
+    actor: str | None = None,
+    at: dt.datetime | None = None,
+    dry_run: bool = False,
+    action: str = "import",
+) -> ImportResult:
+    """Import with the large observations files read a part at a time, still
+    as one transaction and one audited batch: everything or nothing.
+
+    The other files are read and checked first, as `import_paths` does. Then,
+    inside the batch's transaction, each part of each large file is checked
+    as a file of its own would be and written; a row that repeats the
+    measure, place and period of a row written earlier in this import (an
+    earlier part, or another file) with different figures is a problem. The
+    first problem stops the writing, the rest of the files is still checked
+    (up to the usual number of problems), and the transaction is rolled
+    back. For the command line only, where the person importing may change
+    everything: the app's uploads keep the limits of one file."""
+    reason = reason.strip() if reason and reason.strip() else None
+    read = read_paths(small, kind)
+    plan = Plan(con, read.sheets, reason)
+    problems = list(read.problems) + (plan.validate() if read.sheets else [])
+    if problems:
+        return ImportResult(False, problems, {}, files, dry_run=dry_run)
+    warnings = plan.warnings()
+    with _memory_limit(con, PARTS_MEMORY_LIMIT):
+        return _import_parts(con, plan, large, files, warnings, reason, actor, at, dry_run, action)
+
+
+@contextlib.contextmanager
+def _memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit lowered for one import, restored after: what the
+    transaction has written so far goes to DuckDB's temporary files instead of
+    staying in memory until the commit."""
+    (was,) = one(con, "SELECT current_setting('memory_limit')")
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{was}'")
+
+
+def _import_parts(con, plan: Plan, large: list[Path], files: list[str], warnings: list[str], reason, actor, at, dry_run: bool, action: str) -> ImportResult:
+    problems: list[Problem] = []
+    opened = _rolled_back(con) if dry_run else write_batch(
+        con, actor=actor or default_actor(), action=action, files=";".join(files), reason=reason, at=at, partnerships=plan.touched()
+    )
+    try:
+        with opened as batch:
+            changes = plan.apply(batch.batch_id, batch.at)
+            observations = changes.setdefault("observations", KindChange())
+            for path in large:
+                for part in read_csv_parts(path, KINDS["observations"]):
+                    if not isinstance(part, Sheet):
+                        problems += part
+                        break
+                    plan.by_kind["observations"] = [part]
+                    plan.problems = []
+                    plan._validate_observations()
+                    problems += plan.problems
+                    if not problems:
+                        problems += plan.repeats_of_this_batch(batch.batch_id)
+                    if len(problems) >= MAX_OBSERVATION_PROBLEMS:
+                        break
+                    if problems:
+                        continue  # nothing more is written; the rest is still checked
+                    batch.touch(plan.touched())
+                    observations.add(plan.apply_observations(batch.batch_id, batch.at))
+                if len(problems) >= MAX_OBSERVATION_PROBLEMS:
+                    break
+            if problems:
+                raise _Refused(problems)
+            if dry_run:
+                return ImportResult(True, [], changes, files, dry_run=True, warnings=warnings)
+            if not any(c.added or c.revised for c in changes.values()):
+                raise NothingChanged(changes)
+            con.execute(
+                "UPDATE batches SET summary = ? WHERE batch_id = ?",
+                [json.dumps({k: [v.added, v.revised, v.unchanged] for k, v in changes.items()}), batch.batch_id],
+            )
+    except _Refused as refused:
+        return ImportResult(False, refused.problems, {}, files, dry_run=dry_run)
+    except NothingChanged as same:
+        return ImportResult(True, [], same.changes, files, warnings=warnings)
+    return ImportResult(True, [], changes, files, batch_id=batch.batch_id, warnings=warnings)
 
 
 def import_sheets(
@@ -183,7 +323,7 @@ def import_sheets(
         with serialised():
             con.execute("BEGIN TRANSACTION")
             try:
-                changes = plan.apply(batch_id=0, at=dt.datetime(1970, 1, 1))
+                changes = plan.apply(batch_id=0, at=DRY_RUN_AT)
             finally:
                 con.execute("ROLLBACK")
         return ImportResult(True, [], changes, files, dry_run=True, warnings=warnings)
@@ -686,13 +826,44 @@ class Plan:
 
     # -- writing -------------------------------------------------------------
 
+    def apply_observations(self, batch_id: int, at: dt.datetime) -> KindChange:
+        """Write the observations checked last (`_validate_observations`)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE stage_observations AS {obs_sql.typed_observations_sql()}")
+        return apply_stage(self.con, "observations", "stage_observations", batch_id, at, None)
+
+    def repeats_of_this_batch(self, batch_id: int) -> list[Problem]:
+        """Rows checked last (`_validate_observations`) that repeat, with
+        other figures, the key of a row this batch has already written: in a
+        file read in parts, a repeat in an earlier part (the bulk checks see
+        one part at a time)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE stage_observations AS {obs_sql.typed_observations_sql()}")
+        cols, values, join, same = _comparison(self.con, "observations", "stage_observations")
+        keys = self.con.execute(
+            f"""SELECT DISTINCT {', '.join('s.' + k for k in VERSIONED_TABLES['observations'])}
+            FROM stage_observations s JOIN observations c ON {join}
+            WHERE c.superseded_at IS NULL AND c.batch_id = ? AND NOT ({same}) LIMIT ?""",
+            [batch_id, MAX_OBSERVATION_PROBLEMS],
+        ).fetchall()
+        sheet = self.by_kind["observations"][0]
+        rows = obs_sql.first_rows_of(self.con, keys)
+        return [
+            Problem(
+                file=sheet.file, sheet=sheet.sheet, row=row, column="measure_id",
+                message="repeats the measure, place and period of an earlier row of this import with different figures.",
+                fix="Keep one row per measure, place and period: find the earlier row (sort the file by measure_id, place_id and period_start) and delete or correct one of them.",
+                code="duplicate_key",
+            )
+            for row in rows
+        ]
+
     def apply(self, batch_id: int, at: dt.datetime) -> dict[str, KindChange]:
         changes: dict[str, KindChange] = {}
         for kind in KINDS:
             if kind not in self.by_kind:
                 continue
             if kind == "observations":
-                self.con.execute(f"CREATE OR REPLACE TEMP TABLE stage_observations AS {obs_sql.typed_observations_sql()}")
+                changes[kind] = self.apply_observations(batch_id, at)
+                continue
             else:
                 records = [r.model.model_dump() for r in self.rows.get(kind, [])]
                 if not records:
@@ -726,12 +897,9 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
     ).fetchall()
 
 
-def apply_stage(con: duckdb.DuckDBPyConnection, table: str, stage: str, batch_id: int, at: dt.datetime, reason: str | None) -> KindChange:
-    """Write a staged set of rows into a versioned table (docs/methods.md, "What did we know on that day?").
-
-    New keys are inserted; keys whose values differ close the current row
-    (superseded_at = at) and insert the new one; identical rows are left alone.
-    """
+def _comparison(con: duckdb.DuckDBPyConnection, table: str, stage: str) -> tuple[list[tuple[str, str]], list[str], str, str]:
+    """How staged rows `s` meet stored rows `c`: the columns written (with
+    their types), the value columns, the key join, and "the values are the same"."""
     key = VERSIONED_TABLES[table]
     # A column a later schema version added that this import does not fill keeps its default.
     staged = {r[0] for r in con.execute(f"DESCRIBE {stage}").fetchall()}
@@ -739,6 +907,17 @@ def apply_stage(con: duckdb.DuckDBPyConnection, table: str, stage: str, batch_id
     values = [c for c, _ in cols if c not in key]
     join = " AND ".join(f"c.{k} = s.{k}" for k in key)
     same = " AND ".join(f"s.{v} IS NOT DISTINCT FROM c.{v}" for v in values)
+    return cols, values, join, same
+
+
+def apply_stage(con: duckdb.DuckDBPyConnection, table: str, stage: str, batch_id: int, at: dt.datetime, reason: str | None) -> KindChange:
+    """Write a staged set of rows into a versioned table (docs/methods.md, "What did we know on that day?").
+
+    New keys are inserted; keys whose values differ close the current row
+    (superseded_at = at) and insert the new one; identical rows are left alone.
+    """
+    key = VERSIONED_TABLES[table]
+    cols, values, join, same = _comparison(con, table, stage)
     select = ", ".join(f"CAST(s.{c} AS {t}) AS {c}" for c, t in cols)
     con.execute(
         f"""

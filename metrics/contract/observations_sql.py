@@ -48,7 +48,9 @@ def stage_observations(con: duckdb.DuckDBPyConnection, table: pa.Table, measures
     `measures_sql` / `places_sql` are queries giving the measures (measure_id,
     unit, min_value, max_value) and place ids known after this import.
     """
-    con.register("obs_raw", table)
+    # Registered as a stream of batches, read once: a registered table would
+    # be held until the transaction ends, one per part of a file read in parts.
+    con.register("obs_raw", pa.RecordBatchReader.from_batches(table.schema, table.to_batches()))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE obs_stage AS
@@ -191,3 +193,24 @@ def typed_observations_sql() -> str:
             fig AS figure
         FROM obs_stage
     """
+
+
+def first_rows_of(con: duckdb.DuckDBPyConnection, keys: list[tuple]) -> list[int]:
+    """The first staged row of each (measure_id, place_id, period_start,
+    period_end) given (the periods as dates), in row order."""
+    if not keys:
+        return []
+    wanted = pa.table({
+        "measure_id": pa.array([k[0] for k in keys], pa.string()), "place_id": pa.array([k[1] for k in keys], pa.string()),
+        "period_start": pa.array([k[2] for k in keys], pa.date32()), "period_end": pa.array([k[3] for k in keys], pa.date32()),
+    })
+    con.register("obs_wanted", wanted)
+    try:
+        return [r for (r,) in con.execute(
+            """SELECT min(o._row) AS r FROM obs_stage o JOIN obs_wanted w
+               ON o.measure_id = w.measure_id AND o.place_id = w.place_id
+              AND CAST(o.period_start AS DATE) = w.period_start AND CAST(o.period_end AS DATE) = w.period_end
+            GROUP BY w.measure_id, w.place_id, w.period_start, w.period_end ORDER BY r"""
+        ).fetchall()]
+    finally:
+        con.unregister("obs_wanted")

@@ -23,7 +23,7 @@ import csv
 import difflib
 import gc
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -52,6 +52,7 @@ csv.field_size_limit(MAX_CELL_CHARS)
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlsb", ".xlam", ".xla")
 SPLIT_FIX = "Split it into several files (e.g. one per year) and import them together."
 _SCAN_BYTES = 4 * 1024 * 1024
+PART_ROWS = 100_000  # rows of one part of a file read a part at a time (read_csv_parts)
 
 
 @dataclass
@@ -150,7 +151,7 @@ def read_paths(paths: Iterable[str | Path | Upload], kind: str | None = None) ->
                 Problem(
                     file=name,
                     message=f"The file is {_size(size)}, over the {_size(MAX_FILE_BYTES)} limit for one file.",
-                    fix=SPLIT_FIX,
+                    fix=SPLIT_FIX + " An observations CSV of any size imports in one go on the command line: python -m metrics import FILE.",
                 )
             )
             continue
@@ -495,6 +496,33 @@ def _no_cycle_collection():
 def _read_csv_python(source: Source, name: str, kind: Kind) -> Sheet | list[Problem]:
     """The careful path: Python's csv module, streaming, which counts every
     record (blank lines included) as Excel does and finds ragged rows."""
+    (only,) = _csv_parts(source, name, kind, part_rows=None)
+    return only
+
+
+def read_csv_parts(path: Path, kind: Kind, part_rows: int | None = None) -> Iterator[Sheet | list[Problem]]:
+    """A CSV of any size read a part at a time, for the command line: Sheets
+    of at most `part_rows` rows each, with the row numbers of the whole file,
+    and, if anything is wrong, a last item that is the list of problems (no
+    Sheet comes after a problem is found). Memory is one part's cells, not the
+    file's size, so the row and cell limits of one file do not apply; the
+    caller must write nothing unless every part came through."""
+    name = source_name(path)
+    scan = _scan_csv(path, name)
+    if isinstance(scan, Problem):
+        yield [scan]
+        return
+    if scan.empty:
+        yield [Problem(file=name, message="The file is empty.", fix=f"Add a header row with the {kind.name} columns and your rows.")]
+        return
+    yield from _csv_parts(path, name, kind, part_rows or PART_ROWS)
+
+
+def _csv_parts(source: Source, name: str, kind: Kind, part_rows: int | None) -> Iterator[Sheet | list[Problem]]:
+    """Read rows with Python's csv module. With `part_rows` None, the whole
+    file within the limits of one file, as one Sheet or one list of problems;
+    otherwise a Sheet every `part_rows` rows and, when anything is wrong, the
+    problems last (see `read_csv_parts`)."""
     problems: list[Problem] = []
     ragged = 0
     last_ragged = 0
@@ -504,7 +532,8 @@ def _read_csv_python(source: Source, name: str, kind: Kind) -> Sheet | list[Prob
             header = next(reader, [])
             width = len(header)
             if width > MAX_COLUMNS:
-                return [_too_many_columns(name, width)]
+                yield [_too_many_columns(name, width)]
+                return
             built = _Columns(width)
             i = 1
             for rec in reader:
@@ -530,15 +559,25 @@ def _read_csv_python(source: Source, name: str, kind: Kind) -> Sheet | list[Prob
                         continue
                 if problems:
                     continue  # nothing will be imported: keep counting, keep no cells
-                if built.count >= MAX_ROWS:
-                    return [Problem(file=name, message=f"The file has more than {MAX_ROWS:,} rows, over the limit for one file.", fix=SPLIT_FIX, code="limit")]
-                if (built.count + 1) * width > MAX_CELLS:
-                    return [_too_many_cells(name, built.count + 1, width)]
+                if part_rows is None:
+                    if built.count >= MAX_ROWS:
+                        yield [Problem(file=name, message=f"The file has more than {MAX_ROWS:,} rows, over the limit for one file.", fix=SPLIT_FIX, code="limit")]
+                        return
+                    if (built.count + 1) * width > MAX_CELLS:
+                        yield [_too_many_cells(name, built.count + 1, width)]
+                        return
+                elif built.count == part_rows:
+                    part = _assemble(name, None, kind, header, built.columns(), built.row_numbers())
+                    yield part
+                    if not isinstance(part, Sheet):
+                        return
+                    built = _Columns(width)
                 built.add(i, rec)
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                return [_long_cell(name, reader.line_num, None, None)]
-            return [
+                yield [_long_cell(name, reader.line_num, None, None)]
+                return
+            yield [
                 Problem(
                     file=name,
                     row=reader.line_num,
@@ -547,6 +586,7 @@ def _read_csv_python(source: Source, name: str, kind: Kind) -> Sheet | list[Prob
                     code="csv",
                 )
             ]
+            return
     if ragged > len(problems):
         problems.append(
             Problem(
@@ -557,8 +597,9 @@ def _read_csv_python(source: Source, name: str, kind: Kind) -> Sheet | list[Prob
             )
         )
     if problems:
-        return problems
-    return _assemble(name, None, kind, header, built.columns(), built.row_numbers())
+        yield problems
+        return
+    yield _assemble(name, None, kind, header, built.columns(), built.row_numbers())
 
 
 # --- XLSX -------------------------------------------------------------------

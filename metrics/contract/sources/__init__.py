@@ -27,7 +27,7 @@ import duckdb
 
 from metrics.contract.problems import Problem
 from metrics.contract.sources import ees, fingertips, met_ward, police_uk
-from metrics.contract.sources.common import Request, SourceResult, failed
+from metrics.contract.sources.common import FileChanged, Request, SourceResult, failed
 
 
 @dataclass(frozen=True)
@@ -105,4 +105,7 @@ def import_source(
     wrong = [OPTION_FLAGS.get(k, k) for k in given if OPTION_FLAGS.get(k, k) not in spec.options]
     if wrong:
         return failed(source, request, [Problem(file=flag, message=f"is not an option of {source}.", fix=f"Leave it out; {source} takes {', '.join(spec.options) or 'only --measure, --filter, --reason and --dry-run'}.") for flag in wrong])
-    return spec.run(con, request, **given)
+    try:
+        return spec.run(con, request, **given)
+    except FileChanged as changed:
+        return failed(source, request, [changed.problem()])

@@ -27,9 +27,10 @@ import csv
 import datetime as dt
 import difflib
 import hashlib
+import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -60,14 +61,73 @@ MAX_ROW_PROBLEMS = 200  # per file: enough to see the pattern, cheap for a broke
 
 # --- reading a published CSV -----------------------------------------------------
 
+# A publisher's file this large is not held in memory: its rows are read from
+# disk again each time an adapter walks them (`FileRows`).
+ROWS_ON_DISK_FROM_BYTES = 64 * 1024 * 1024
+
+
+class FileChanged(Exception):
+    """A file kept on disk changed between two readings of its rows."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+    def problem(self) -> Problem:
+        return Problem(
+            file=self.name, code="file_changed",
+            message="The file changed while it was being read, so its rows may not be the ones checked.",
+            fix="Wait until the download or the program writing it has finished, and import again.",
+        )
+
+
+class FileRows:
+    """The rows of a large publisher's file (row number, cells), read again
+    from disk each time they are walked, so memory is one row, not the file:
+    a national police.uk month or a school-level EES file can be read at any
+    size. The file was checked whole first (`read_published_csv`): a walk
+    yields the rows of the header's width, as that check kept them, and stops
+    with `FileChanged` if the file is no longer the one checked."""
+
+    def __init__(self, path: Path, name: str, first: int, width: int, count: int):
+        self.path, self.name, self.first, self.width, self.count = path, name, first, width, count
+        self._stamp = self._now()
+
+    def _now(self) -> tuple[int, int]:
+        st = self.path.stat()
+        return st.st_size, st.st_mtime_ns
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if self._now() != self._stamp:
+            raise FileChanged(self.name)
+        kept = 0
+        with self.path.open(encoding="utf-8-sig", newline="") as fh:
+            for number, rec in enumerate(csv.reader(fh), start=1):
+                if number > self.first and len(rec) == self.width:
+                    kept += 1
+                    yield number, rec
+        if kept != self.count or self._now() != self._stamp:
+            raise FileChanged(self.name)
+
+    def __getitem__(self, part: slice) -> list[tuple[int, list[str]]]:
+        rows = iter(self)
+        out = list(itertools.islice(rows, part.start, part.stop, part.step))
+        rows.close()  # a slice reads only what it needs
+        return out
+
+
 @dataclass
 class PublishedFile:
     """A publisher's CSV as downloaded: its header and its rows as text, each
-    with the row number a spreadsheet shows (the header is row 1)."""
+    with the row number a spreadsheet shows (the header is row 1). A large
+    file's rows stay on disk (`FileRows`)."""
 
     name: str
     header: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: list[tuple[int, list[str]]] | FileRows
     digest: str
 
     def index(self, column: str) -> int:
@@ -98,7 +158,8 @@ def read_published_csv(path: str | Path, required: Sequence[str], download_fix: 
         digest = file_digest(path)
         # Streamed, never held whole: memory is the rows kept, not the file's size.
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            return _read_rows(name, csv.reader(fh), required, download_fix, what, digest)
+            on_disk = path if size >= ROWS_ON_DISK_FROM_BYTES else None
+            return _read_rows(name, csv.reader(fh), required, download_fix, what, digest, on_disk)
     except UnicodeDecodeError:  # anywhere in the file: the header or any row
         return whole(f"The file is not UTF-8 text, so it is not {what} as downloaded (perhaps re-saved by Excel).", download_fix, code="encoding")
     except OSError as exc:
@@ -114,7 +175,11 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_rows(name: str, reader, required: Sequence[str], download_fix: str, what: str, digest: str) -> tuple[PublishedFile | None, list[Problem]]:
+def _read_rows(
+    name: str, reader, required: Sequence[str], download_fix: str, what: str, digest: str, on_disk: Path | None = None
+) -> tuple[PublishedFile | None, list[Problem]]:
+    """Check every row; keep them in memory, or, for a file `on_disk`, count
+    them and leave them there (`FileRows`)."""
     def whole(message: str, fix: str = download_fix, **kw) -> tuple[None, list[Problem]]:
         return None, [Problem(file=name, message=message, fix=fix, **kw)]
 
@@ -156,6 +221,7 @@ def _read_rows(name: str, reader, required: Sequence[str], download_fix: str, wh
             for c in missing
         ]
     rows: list[tuple[int, list[str]]] = []
+    count = 0
     problems: list[Problem] = []
     width = len(header)
     try:
@@ -166,12 +232,15 @@ def _read_rows(name: str, reader, required: Sequence[str], download_fix: str, wh
                 if len(problems) < MAX_ROW_PROBLEMS:
                     problems.append(Problem(file=name, row=number, code="ragged", message=f"This row has {len(rec)} cells but the header has {width} columns.", fix=download_fix))
                 continue
-            rows.append((number, rec))
+            count += 1
+            if on_disk is None:
+                rows.append((number, rec))
     except csv.Error as exc:
         problems.append(Problem(file=name, row=reader.line_num, code="csv", message=f"The file cannot be read as CSV from here on ({exc}).", fix=download_fix))
-    if not rows and not problems:
+    if not count and not problems:
         problems.append(Problem(file=name, message="The file has a header but no rows.", fix=download_fix))
-    return PublishedFile(name, header, rows, digest), problems
+    kept = FileRows(on_disk, name, first, width, count) if on_disk is not None else rows
+    return PublishedFile(name, header, kept, digest), problems
 
 
 def source_of_header(header: Sequence[str]) -> str | None:
