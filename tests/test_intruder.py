@@ -1050,6 +1050,42 @@ def test_no_hidden_figure_of_a_random_hostile_world_can_be_worked_out(world):
             assume(result.ok or {p.code for p in result.problems} == {"area_twice"})
             if not result.ok:
                 return
+    _publish_and_attack(world)
+
+
+def test_neighbourhoods_of_one_ward_whose_figures_disagree_give_no_small_difference():
+    """Found by the random worlds above (CI, December 2026): three
+    neighbourhoods, each exactly the ward E05000001, with February counts of
+    4, 3 and 0. Cut at areas they are one group of people, so their figures
+    should agree; they do not (they are not of the same events), and the two
+    partnerships' figures then give 4 - 3 = 1 as "the ward's January", a group
+    of one, while each published figure alone passes every check."""
+    _publish_and_attack(_wards_world({"h0": (0, 4, 0), "h1": (0, 3, 0), "h2": (0, 0, 0)}, {"h0": ["E05000001"], "h1": ["E05000001"], "h2": ["E05000001"]}))
+
+
+def test_a_neighbourhood_within_another_with_a_larger_count_gives_no_small_difference():
+    """Found the same way: h1 is the ward E05000001, h0 that ward and
+    E05000002, yet h1 had 3 in January and h0 none. Then h0's January and
+    February (4) minus h1's January (3) is "a group" of one."""
+    _publish_and_attack(_wards_world({"h0": (0, 4, 0), "h1": (3, 0, 0), "h2": (0, 0, 0)}, {"h0": ["E05000001", "E05000002"], "h1": ["E05000001"], "h2": ["E05000001"]}))
+
+
+def _wards_world(counts: dict[str, tuple[int, int, int]], areas: dict[str, list[str]]) -> World:
+    """Three months of counts for h0, h1, h2, and h0's January and February
+    together; partnership p0 is h0 and p1 is h1, each with a public goal."""
+    d = dt.date
+    months = [(d(2025, 1, 1), d(2025, 1, 31)), (d(2025, 2, 1), d(2025, 2, 28)), (d(2025, 3, 1), d(2025, 3, 31))]
+    rows = [("m", h, s, e, v, None, None) for h, vs in counts.items() for (s, e), v in zip(months, vs)]
+    rows.append(("m", "h0", d(2025, 1, 1), d(2025, 2, 28), counts["h0"][0] + counts["h0"][1], None, None))
+    return World(
+        hoods=["h0", "h1", "h2"], partnerships={"p0": ["h0"], "p1": ["h1"]}, measures={"m": ("count", "lower_is_better", 3)},
+        goals=[("g-p0", "p0", "m", "p0", 2, 0, "public"), ("g-p1", "p1", "m", "p1", 2, 0, "public")],
+        rows=rows, areas=areas,
+    )
+
+
+def _publish_and_attack(world: World) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
         published = publish_world(Path(tmp), world.files())
         published.site.areas = world.areas
         try:

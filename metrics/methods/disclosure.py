@@ -24,8 +24,9 @@ connected set of atoms, we check with linear algebra that:
       listing the 0/1 vectors of the row space over the atoms not already
       pinned down).
 While any check fails we hide one more published figure. We try the (up to
-8) published figures the failing derivations use most, smallest base first,
-and hide the one that leaves the fewest failures (then the smallest base).
+8, or 2 in a component of over 100 cells) published figures the failing
+derivations use most, smallest base first, and hide the one that leaves the
+fewest failures (then the smallest base).
 Repeat to a fixed point; the choice is deterministic (ties by place and
 period), so the same data always hides the same cells. Where the published
 figures leave more than 2^14 combinations to list in (c), we first hide the
@@ -61,8 +62,14 @@ SMALLEST_PUBLISHED_COUNT = 3
 # Past this many independent published combinations over the atoms left free,
 # listing every group would take too long: hide more until it is short enough.
 MAX_FREE_RANK = 14
-# How many cells to try hiding, each by a full check, before choosing one.
+# How many cells to try hiding, each by a full check, before choosing one. A
+# check of a large component costs more (its matrices grow with its cells
+# squared), so there fewer are tried: the fixed point is as safe, a few more
+# cells may be hidden, and one steward's school year of overlapping spans no
+# longer takes the site's build from a second to many (issue 23, finding 9).
 MAX_CANDIDATES = 8
+LARGE_COMPONENT = 100  # cells
+MAX_CANDIDATES_LARGE = 2
 # Past this many failures at once, hide the cell most of them use without trying
 # each candidate by a full check: the fixed point is as safe, and each round costs
 # one check instead of nine (issue 23, finding 9).
@@ -225,29 +232,41 @@ class _Violation:
     uses: frozenset[Cell]
 
 
+class _Layout:
+    """One component's cells as rows over its atoms and their additive parts,
+    worked out once: each check of `_protect` takes the rows still shown."""
+
+    def __init__(self, cells: list[LinkedCell], atoms: dict[Cell, list[tuple]]):
+        self.cells = cells
+        self.atoms = atoms
+        self.universe = sorted({a for c in cells for a in atoms[c.cell]})
+        self.col = {a: i for i, a in enumerate(self.universe)}
+        self.names = sorted({k for c in cells for k in quantities(c.unit, c.figure)})
+        self.matrix = np.zeros((len(cells), len(self.universe)))
+        for i, c in enumerate(cells):
+            self.matrix[i, [self.col[a] for a in atoms[c.cell]]] = 1.0
+        self.values = np.array([[quantities(c.unit, c.figure).get(k, math.nan) for k in self.names] for c in cells]).reshape(len(cells), len(self.names))
+
+
 class _System:
     """The published cells of one component as a matrix over its atoms, with
     the pseudo-inverse that writes any derivable group as a combination of them."""
 
-    def __init__(self, cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell]):
-        self.atoms = atoms
-        self.universe = sorted({a for c in cells for a in atoms[c.cell]})
-        self.col = {a: i for i, a in enumerate(self.universe)}
-        self.shown = [c for c in cells if c.cell not in hidden]
-        self.hidden = [c for c in cells if c.cell in hidden]
-        self.names = sorted({k for c in cells for k in quantities(c.unit, c.figure)})
-        self.matrix = np.array([self.vector(c.cell) for c in self.shown]).reshape(len(self.shown), len(self.universe))
-        self.values = np.array([[quantities(c.unit, c.figure).get(k, math.nan) for k in self.names] for c in self.shown]).reshape(len(self.shown), len(self.names))
+    def __init__(self, layout: _Layout, hidden: set[Cell]):
+        self.atoms = layout.atoms
+        self.universe = layout.universe
+        self.col = layout.col
+        shown = np.array([c.cell not in hidden for c in layout.cells], bool)
+        self.shown = [c for c, s in zip(layout.cells, shown) if s]
+        self.hidden = [c for c, s in zip(layout.cells, shown) if not s]
+        self.names = layout.names
+        self.matrix = layout.matrix[shown]
+        self.hidden_matrix = layout.matrix[~shown]
+        self.values = layout.values[shown]
         # Gauss-Jordan on [published cells | identity]: R = T M in reduced row echelon
         # form, with T saying which published cells make each row of R.
         reduced, self.pivots = _rref(np.hstack([self.matrix, np.eye(len(self.shown))]), len(self.universe))
         self.reduced, self.combine = reduced[:, : len(self.universe)], reduced[:, len(self.universe):]
-
-    def vector(self, cell: Cell) -> np.ndarray:
-        v = np.zeros(len(self.universe))
-        for a in self.atoms[cell]:
-            v[self.col[a]] = 1.0
-        return v
 
     def solve(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each row of `vectors` (groups of atoms): the coefficients of the
@@ -263,8 +282,7 @@ class _System:
         out = np.zeros(len(self.universe), bool)
         others = np.ones(len(self.universe), bool)
         others[self.pivots] = False
-        for row, col in enumerate(self.pivots):
-            out[col] = not np.any(np.abs(self.reduced[row, others]) > 1e-9)
+        out[self.pivots] = ~np.any(np.abs(self.reduced[:, others]) > 1e-9, axis=1)
         return out
 
     def uses(self, coef: np.ndarray) -> frozenset[Cell]:
@@ -298,7 +316,8 @@ def _rref(m: np.ndarray, pivot_columns: int | None = None) -> tuple[np.ndarray, 
         m[r] /= m[r, c]
         factors = m[:, c].copy()
         factors[r] = 0.0
-        m -= np.outer(factors, m[r])
+        rows_to_clear = np.flatnonzero(factors)  # the matrices are sparse: most rows have nothing to clear
+        m[rows_to_clear] -= np.outer(factors[rows_to_clear], m[r])
         pivots.append(c)
         r += 1
     m[np.abs(m) < 1e-10] = 0.0
@@ -317,7 +336,7 @@ def _violations(system: _System, unit: str, suppress_below: int | None, count_on
     if not system.shown:
         return 0 if count_only else []
     n = len(system.universe)
-    targets = [np.array([system.vector(c.cell) for c in system.hidden]).reshape(-1, n)]  # (a) each hidden figure
+    targets = [system.hidden_matrix]  # (a) each hidden figure
     pinned = system.pinned()
     targets.append(np.eye(n)[pinned])  # (b) each atom pinned down on its own
     free = np.flatnonzero(~pinned)
@@ -336,19 +355,52 @@ def _violations(system: _System, unit: str, suppress_below: int | None, count_on
     ]
     if len(basis):  # (c) every other group of atoms the published cells pin down
         picks = _picks(len(basis))
-        combos = picks @ basis
-        zero_one = np.all((np.abs(combos) < 1e-6) | (np.abs(combos - 1.0) < 1e-6), axis=1)
         rows_full = np.zeros((len(basis), n))
         rows_full[:, free] = basis
         basis_coef, _ = system.solve(rows_full)  # each basis row is in the row space: its counts are linear in it
         basis_parts, basis_known = system.parts(basis_coef)
-        picks = picks[zero_one]
-        parts = picks @ basis_parts
+        # The counts of every combination are cheap (a few columns); only the
+        # small ones need the costly test of being a group (0/1 over the atoms).
         known = (picks @ (~basis_known).astype(float)) < 0.5
-        for i in np.flatnonzero(small_groups(system.names, parts, known, suppress_below)):
-            found.append((f"a group of {int(combos[zero_one][i].sum())} atoms is small", picks[i] @ basis_coef))
+        small = np.flatnonzero(small_groups(system.names, picks @ basis_parts, known, suppress_below))
+        combos = picks[small] @ basis
+        zero_one = np.all((np.abs(combos) < 1e-6) | (np.abs(combos - 1.0) < 1e-6), axis=1)
+        for i, combo in zip(small[zero_one], combos[zero_one]):
+            found.append((f"a group of {int(combo.sum())} atoms is small", picks[i] @ basis_coef))
+    found += _disagreements(system, suppress_below, pinned)
     violations = [_Violation(what, system.uses(c)) for what, c in found] + _bound_violations(system)
     return len(violations) if count_only else violations
+
+
+def _disagreements(system: _System, suppress_below: int | None, pinned: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Where published figures do not add up as their areas say (two
+    neighbourhoods made of one ward, with different counts: they are not of
+    the same events), a derivation can give another value than the one the
+    checks above worked out, or an atom below 0, so that a sum of atoms none
+    of them small (-3 and 4) is small. Then every difference of two published figures,
+    one within the other, is also checked: it is no group the areas define,
+    but it can be a few people, and must not be small either. Skipped, at the
+    cost of one product, when the figures agree."""
+    m, v = system.matrix, system.values
+    if not len(m) or not len(system.names):
+        return []
+    known = ~np.isnan(v)
+    values = np.nan_to_num(v)
+    solution = np.zeros((len(system.universe), len(system.names)))
+    solution[system.pivots] = system.combine @ values
+    if known.all() and np.all(np.abs(m @ solution - values) < 1e-6) and np.all(solution[pinned] > -1e-6):
+        return []  # they add up, and no atom they pin is below 0 (which no group of people can be)
+    size = m.sum(axis=1)
+    inside = (m @ m.T) >= size[None, :] - 1e-9  # inside[a, b]: b's atoms are all a's
+    np.fill_diagonal(inside, False)
+    a, b = np.nonzero(inside)
+    small = small_groups(system.names, values[a] - values[b], known[a] & known[b], suppress_below)
+    out = []
+    for i in np.flatnonzero(small):
+        coef = np.zeros(len(m))
+        coef[a[i]], coef[b[i]] = 1.0, -1.0
+        out.append((f"{system.shown[a[i]].cell} minus {system.shown[b[i]].cell} is small", coef))
+    return out
 
 
 def _at_bound(c: LinkedCell) -> bool:
@@ -388,8 +440,9 @@ def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: se
     nothing, so they are never chosen, and what they alone give away was given
     away then (it cannot be taken back, so it does not make us hide more)."""
     hidden = set(hidden)
+    layout = _Layout(cells, atoms)
     while True:
-        problems = _open_violations(cells, atoms, hidden, known)
+        problems = _open_violations(layout, hidden, known)
         if not problems:
             return hidden
         by_cell = {c.cell: c for c in cells}
@@ -410,25 +463,27 @@ def _protect(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: se
             if chosen:
                 hidden |= chosen
                 continue
-        candidates = sorted(used, key=rank)[:MAX_CANDIDATES]
+        candidates = sorted(used, key=rank)[: MAX_CANDIDATES if len(cells) <= LARGE_COMPONENT else MAX_CANDIDATES_LARGE]
         if len(candidates) > 1:
-            scored = [(_count_violations(cells, atoms, hidden | {cell}, known), i, cell) for i, cell in enumerate(candidates)]
+            scored = [(_count_violations(layout, hidden | {cell}, known), i, cell) for i, cell in enumerate(candidates)]
             candidates = [min(scored)[2]]
         hidden.add(candidates[0])
 
 
-def _open_violations(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell], known: frozenset[Cell]) -> list[_Violation]:
+def _open_violations(layout: _Layout, hidden: set[Cell], known: frozenset[Cell]) -> list[_Violation]:
     """What hiding more could still prevent: each violation with the cells its
     derivation uses that are not already known; those that use only known
     cells are dropped (given away by an earlier publication)."""
-    found = _violations(_System(cells, atoms, hidden), cells[0].unit, cells[0].suppress_below)
+    first = layout.cells[0]
+    found = _violations(_System(layout, hidden), first.unit, first.suppress_below)
     return [_Violation(p.what, left) for p in found if (left := p.uses - known)]  # type: ignore[union-attr]
 
 
-def _count_violations(cells: list[LinkedCell], atoms: dict[Cell, list[tuple]], hidden: set[Cell], known: frozenset[Cell]) -> int:
+def _count_violations(layout: _Layout, hidden: set[Cell], known: frozenset[Cell]) -> int:
     if not known:  # the quick count, without building each violation
-        return _violations(_System(cells, atoms, hidden), cells[0].unit, cells[0].suppress_below, count_only=True)  # type: ignore[return-value]
-    return len(_open_violations(cells, atoms, hidden, known))
+        first = layout.cells[0]
+        return _violations(_System(layout, hidden), first.unit, first.suppress_below, count_only=True)  # type: ignore[return-value]
+    return len(_open_violations(layout, hidden, known))
 
 
 def same_figures(a: LinkedCell, b: LinkedCell) -> bool:
@@ -496,9 +551,25 @@ def _every_atom_published_alone(group: list[LinkedCell], atoms: dict[Cell, list[
     month, say, beside the totals): then anything that can be worked out is a
     sum of published figures, none small, so no sum of them is small either
     (counts of 0 or at least 3, bases of 0 or at least the threshold). The
-    common case, checked without any linear algebra."""
-    alone = {atoms[c.cell][0] for c in group if len(atoms[c.cell]) == 1}
-    return all(a in alone for c in group for a in atoms[c.cell])
+    common case, checked without any linear algebra. It holds only where the
+    figures add up as their areas say: each figure the sum of its atoms'
+    own figures, every figure of one atom the same (else differences are not
+    sums, `_disagreements`)."""
+    alone: dict[tuple, dict[str, float]] = {}
+    larger = []
+    for c in group:
+        mine = atoms[c.cell]
+        q = quantities(c.unit, c.figure)
+        if len(mine) > 1:
+            larger.append((mine, q))
+        elif any(math.isnan(x) for x in q.values()) or alone.setdefault(mine[0], q) != q:
+            return False
+    for mine, q in larger:
+        if any(a not in alone for a in mine):
+            return False
+        if any(abs(x - sum(alone[a][k] for a in mine)) > 1e-6 for k, x in q.items()):
+            return False
+    return True
 
 
 # --- derived outputs: may the status of a hidden latest figure be shown? ------
