@@ -243,7 +243,11 @@ def _memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
         con.execute(f"SET memory_limit = '{was}'")
 
 
-def _import_parts(con, plan: Plan, large: list[Path], files: list[str], warnings: list[str], reason, actor, at, dry_run: bool, action: str) -> ImportResult:
+def _import_parts(
+    con: duckdb.DuckDBPyConnection, plan: Plan, large: list[Path], files: list[str], warnings: list[str],
+    reason: str | None, actor: str | None, at: dt.datetime | None, dry_run: bool, action: str,
+) -> ImportResult:
+    """The transaction of `import_in_parts`: the small files' rows, then each part of each large file."""
     problems: list[Problem] = []
     opened = _rolled_back(con) if dry_run else write_batch(
         con, actor=actor or default_actor(), action=action, files=";".join(files), reason=reason, at=at, partnerships=plan.touched()
@@ -268,7 +272,7 @@ def _import_parts(con, plan: Plan, large: list[Path], files: list[str], warnings
                     if problems:
                         continue  # nothing more is written; the rest is still checked
                     batch.touch(plan.touched())
-                    observations.add(plan.apply_observations(batch.batch_id, batch.at))
+                    observations.add(plan.apply_observations(batch.batch_id, batch.at, staged=True))
                 if len(problems) >= MAX_OBSERVATION_PROBLEMS:
                     break
             if problems:
@@ -826,16 +830,18 @@ class Plan:
 
     # -- writing -------------------------------------------------------------
 
-    def apply_observations(self, batch_id: int, at: dt.datetime) -> KindChange:
-        """Write the observations checked last (`_validate_observations`)."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE stage_observations AS {obs_sql.typed_observations_sql()}")
+    def apply_observations(self, batch_id: int, at: dt.datetime, staged: bool = False) -> KindChange:
+        """Write the observations checked last (`_validate_observations`);
+        `staged` when `repeats_of_this_batch` has typed them already."""
+        if not staged:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE stage_observations AS {obs_sql.typed_observations_sql()}")
         return apply_stage(self.con, "observations", "stage_observations", batch_id, at, None)
 
     def repeats_of_this_batch(self, batch_id: int) -> list[Problem]:
         """Rows checked last (`_validate_observations`) that repeat, with
         other figures, the key of a row this batch has already written: in a
         file read in parts, a repeat in an earlier part (the bulk checks see
-        one part at a time)."""
+        one part at a time). Leaves them typed in `stage_observations`."""
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE stage_observations AS {obs_sql.typed_observations_sql()}")
         cols, values, join, same = _comparison(self.con, "observations", "stage_observations")
         keys = self.con.execute(
