@@ -178,6 +178,14 @@ def _read_in_parts(source: Path | Upload, kind: str | None) -> bool:
     return k == "observations" and source.stat().st_size >= PARTS_FROM_BYTES
 
 
+def _record_summary(con: duckdb.DuckDBPyConnection, batch_id: int, changes: dict[str, KindChange]) -> None:
+    """What the batch added, revised and left unchanged, kind by kind, for the audit trail."""
+    con.execute(
+        "UPDATE batches SET summary = ? WHERE batch_id = ?",
+        [json.dumps({k: [v.added, v.revised, v.unchanged] for k, v in changes.items()}), batch_id],
+    )
+
+
 class _Refused(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -281,10 +289,7 @@ def _import_parts(
                 return ImportResult(True, [], changes, files, dry_run=True, warnings=warnings)
             if not any(c.added or c.revised for c in changes.values()):
                 raise NothingChanged(changes)
-            con.execute(
-                "UPDATE batches SET summary = ? WHERE batch_id = ?",
-                [json.dumps({k: [v.added, v.revised, v.unchanged] for k, v in changes.items()}), batch.batch_id],
-            )
+            _record_summary(con, batch.batch_id, changes)
     except _Refused as refused:
         return ImportResult(False, refused.problems, {}, files, dry_run=dry_run)
     except NothingChanged as same:
@@ -324,12 +329,8 @@ def import_sheets(
         return ImportResult(False, problems, {}, files, dry_run=dry_run)
     warnings = plan.warnings()
     if dry_run:
-        with serialised():
-            con.execute("BEGIN TRANSACTION")
-            try:
-                changes = plan.apply(batch_id=0, at=DRY_RUN_AT)
-            finally:
-                con.execute("ROLLBACK")
+        with _rolled_back(con) as batch:
+            changes = plan.apply(batch.batch_id, batch.at)
         return ImportResult(True, [], changes, files, dry_run=True, warnings=warnings)
     try:
         with write_batch(
@@ -340,10 +341,7 @@ def import_sheets(
                 raise NothingChanged(changes)
             if record is not None:
                 record(con, batch.batch_id, batch.at)
-            con.execute(
-                "UPDATE batches SET summary = ? WHERE batch_id = ?",
-                [json.dumps({k: [v.added, v.revised, v.unchanged] for k, v in changes.items()}), batch.batch_id],
-            )
+            _record_summary(con, batch.batch_id, changes)
     except NothingChanged as same:
         # Rolled back: an import that changes nothing leaves no trace, not even a batch.
         return ImportResult(True, [], same.changes, files, warnings=warnings)
