@@ -75,6 +75,7 @@ MAX_CANDIDATES_LARGE = 2
 # one check instead of nine (issue 23, finding 9).
 SCORE_UP_TO = 4
 _TOL = 1e-7
+RREF_CACHE = 4096  # reduced matrices remembered (each a few KB)
 
 
 def threshold(suppress_below: int | None) -> int:
@@ -191,21 +192,27 @@ class LinkedCell:
         return (self.base, self.cell.place_id, self.cell.kind, str(self.cell.period))
 
 
-def _spans(cells: list[LinkedCell]) -> dict[Cell, list[int]]:
-    """Each cell's stretches of days, cut at every period boundary of the measure."""
-    bounds = sorted({c.cell.period[0] for c in cells} | {c.cell.period[1] + timedelta(days=1) for c in cells})
+def _spans(periods: Iterable[tuple]) -> dict[tuple, range]:
+    """Each period's stretches of days, cut at every period boundary of the
+    measure (worked out once per period: a national measure has a few hundred
+    periods and hundreds of thousands of cells)."""
+    periods = set(periods)
+    bounds = sorted({p[0] for p in periods} | {p[1] + timedelta(days=1) for p in periods})
     index = {d: i for i, d in enumerate(bounds)}
-    out = {}
-    for c in cells:
-        start, end = c.cell.period[0], c.cell.period[1] + timedelta(days=1)
-        out[c.cell] = list(range(index[start], index[end]))
-    return out
+    return {p: range(index[p[0]], index[p[1] + timedelta(days=1)]) for p in periods}
 
 
 def _components(cells: list[LinkedCell]) -> list[tuple[list[LinkedCell], dict[Cell, list[tuple]]]]:
     """Cells of one measure split into sets that share no atom, each with every cell's atoms."""
-    spans = _spans(cells)
-    atoms = {c.cell: [(p, s) for p in sorted(c.places) for s in spans[c.cell]] for c in cells}
+    spans = _spans(c.cell.period for c in cells)
+    made: dict[tuple, list[tuple]] = {}  # one list of atoms for every cell of the same places and period
+    atoms = {}
+    for c in cells:
+        key = (c.places, c.cell.period)
+        mine = made.get(key)
+        if mine is None:
+            mine = made[key] = [(p, s) for p in sorted(c.places) for s in spans[c.cell.period]]
+        atoms[c.cell] = mine
     parent: dict[tuple, tuple] = {}
 
     def find(a: tuple) -> tuple:
@@ -214,10 +221,12 @@ def _components(cells: list[LinkedCell]) -> list[tuple[list[LinkedCell], dict[Ce
             a = parent[a]
         return a
 
-    for c in cells:
-        first = atoms[c.cell][0]
-        for a in atoms[c.cell][1:]:
-            parent[find(a)] = find(first)
+    for mine in made.values():
+        first = find(mine[0])
+        for a in mine[1:]:
+            root = find(a)
+            if root != first:
+                parent[root] = first
     groups: dict[tuple, list[LinkedCell]] = defaultdict(list)
     for c in cells:
         groups[find(atoms[c.cell][0])].append(c)
@@ -246,6 +255,8 @@ class _Layout:
         for i, c in enumerate(cells):
             self.matrix[i, [self.col[a] for a in atoms[c.cell]]] = 1.0
         self.values = np.array([[quantities(c.unit, c.figure).get(k, math.nan) for k in self.names] for c in cells]).reshape(len(cells), len(self.names))
+        self.missing = np.isnan(self.values)
+        self.filled = np.where(self.missing, 0.0, self.values)
 
 
 class _System:
@@ -263,6 +274,7 @@ class _System:
         self.matrix = layout.matrix[shown]
         self.hidden_matrix = layout.matrix[~shown]
         self.values = layout.values[shown]
+        self.missing, self.filled = layout.missing[shown], layout.filled[shown]
         # Gauss-Jordan on [published cells | identity]: R = T M in reduced row echelon
         # form, with T saying which published cells make each row of R.
         reduced, self.pivots = _rref(np.hstack([self.matrix, np.eye(len(self.shown))]), len(self.universe))
@@ -291,18 +303,26 @@ class _System:
     def parts(self, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each derived group's counts (a row per group, a column per name), and
         whether each is known (false where a cell it uses has no such count)."""
-        values = np.nan_to_num(self.values)
-        missing = np.isnan(self.values)
         used = np.abs(coef) > 1e-9
-        return coef @ values, ~(used.astype(int) @ missing.astype(int)).astype(bool)
+        return coef @ self.filled, ~(used.astype(int) @ self.missing.astype(int)).astype(bool)
 
 
 def _rref(m: np.ndarray, pivot_columns: int | None = None) -> tuple[np.ndarray, list[int]]:
     """Reduced row echelon form (floating point, partial pivoting) with pivots
     sought in the first `pivot_columns` columns only; zero rows dropped. Plain
     row operations, no LAPACK: these matrices are small, and a threaded
-    decomposition of a small matrix on a busy machine is many times slower."""
-    m = m.astype(float).copy()
+    decomposition of a small matrix on a busy machine is many times slower.
+
+    Remembered by the matrix's bytes: a national publication's components
+    repeat a few layouts (one partnership's neighbourhoods, month after month),
+    and most checks reduce a matrix already reduced. The result is read-only."""
+    m = np.ascontiguousarray(m, dtype=float)
+    return _rref_of(m.tobytes(), m.shape, pivot_columns)
+
+
+@functools.lru_cache(maxsize=RREF_CACHE)
+def _rref_of(data: bytes, shape: tuple[int, int], pivot_columns: int | None) -> tuple[np.ndarray, list[int]]:
+    m = np.frombuffer(data, dtype=float).reshape(shape).copy()
     rows = m.shape[0]
     cols = m.shape[1] if pivot_columns is None else pivot_columns
     r, pivots = 0, []
@@ -321,7 +341,9 @@ def _rref(m: np.ndarray, pivot_columns: int | None = None) -> tuple[np.ndarray, 
         pivots.append(c)
         r += 1
     m[np.abs(m) < 1e-10] = 0.0
-    return m[:r], pivots
+    out = m[:r]
+    out.flags.writeable = False
+    return out, pivots
 
 
 @functools.cache
@@ -381,11 +403,10 @@ def _disagreements(system: _System, suppress_below: int | None, pinned: np.ndarr
     one within the other, is also checked: it is no group the areas define,
     but it can be a few people, and must not be small either. Skipped, at the
     cost of one product, when the figures agree."""
-    m, v = system.matrix, system.values
+    m = system.matrix
     if not len(m) or not len(system.names):
         return []
-    known = ~np.isnan(v)
-    values = np.nan_to_num(v)
+    known, values = ~system.missing, system.filled
     solution = np.zeros((len(system.universe), len(system.names)))
     solution[system.pivots] = system.combine @ values
     if known.all() and np.all(np.abs(m @ solution - values) < 1e-6) and np.all(solution[pinned] > -1e-6):
