@@ -75,11 +75,21 @@ def _safe(value: Any) -> Any:
     return excel_safe(value) if isinstance(value, str) else value
 
 
-def _field(value: Any) -> str:
-    """One CSV field: quoted when it holds a comma, a quote or a line break of
-    either kind. (Python's csv writer leaves a lone carriage return unquoted
-    when lines end with \\n, and every reader then splits the row there.)"""
-    text = "" if value is None else str(value)
+_RISKY_START = frozenset(FORMULA_STARTS) | {ESCAPE}
+
+
+def _safe_field(value: Any) -> str:
+    """One CSV field: text through `excel_safe`, quoted when it holds a comma,
+    a quote or a line break of either kind. (Python's csv writer leaves a lone
+    carriage return unquoted when lines end with \\n, and every reader then
+    splits the row there.) One call per field, `excel_safe` only for text
+    that begins as a formula might: a national file has millions of fields."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = excel_safe(value) if value[:1] in _RISKY_START else value
+    else:
+        text = str(value)
     if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -89,7 +99,7 @@ def write_rows(file: IO[str], rows: Iterable[Sequence[Any]]) -> None:
     """Write rows (the header first) as CSV to an open text file, every text
     cell through `excel_safe`; lines end with \\n."""
     for row in rows:
-        line = ",".join(_field(_safe(v)) for v in row)
+        line = ",".join(map(_safe_field, row))
         file.write((line if line or len(row) != 1 else '""') + "\n")
 
 
