@@ -31,7 +31,7 @@ from metrics.contract.kinds import KINDS, kind_from_filename
 from metrics.contract.models import MODELS, ImportRow, ObservationRow, validation_errors
 from metrics.contract.problems import Problem
 from metrics.contract.readers import ROW, Sheet, Upload, read_csv_parts, read_paths, source_name
-from metrics.store import VERSIONED_TABLES, Batch, one, scalar, serialised, write_batch
+from metrics.store import VERSIONED_TABLES, Batch, memory_limit, one, scalar, serialised, write_batch
 from metrics.vocab import LEVEL_RANK, is_gss_code
 
 BOOKKEEPING = ("recorded_at", "superseded_at", "batch_id", "change_reason")
@@ -234,21 +234,8 @@ def import_in_parts(
     if problems:
         return ImportResult(False, problems, {}, files, dry_run=dry_run)
     warnings = plan.warnings()
-    with _memory_limit(con, PARTS_MEMORY_LIMIT):
+    with memory_limit(con, PARTS_MEMORY_LIMIT):
         return _import_parts(con, plan, large, files, warnings, reason, actor, at, dry_run, action)
-
-
-@contextlib.contextmanager
-def _memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
-    """DuckDB's memory limit lowered for one import, restored after: what the
-    transaction has written so far goes to DuckDB's temporary files instead of
-    staying in memory until the commit."""
-    (was,) = one(con, "SELECT current_setting('memory_limit')")
-    con.execute(f"SET memory_limit = '{limit}'")
-    try:
-        yield
-    finally:
-        con.execute(f"SET memory_limit = '{was}'")
 
 
 def _import_parts(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -53,46 +53,51 @@ def earlier_cells(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = No
     return out
 
 
-def write_cells(con: duckdb.DuckDBPyConnection, cells: list[LinkedCell], batch_id: int) -> None:
-    """Add cells to the ledger inside the caller's batch, `WRITE_CHUNK` at a
-    time (a national site's 350,000 as one table took 150 MB more)."""
-    for i in range(0, len(cells), WRITE_CHUNK):
-        _write_chunk(con, cells[i : i + WRITE_CHUNK], batch_id)
-
-
-def _write_chunk(con: duckdb.DuckDBPyConnection, cells: list[LinkedCell], batch_id: int) -> None:
+def cells_table(cells: Sequence[LinkedCell]) -> pa.Table:
+    """Cells as ledger rows (columns `COLUMNS`): a few dozen bytes a cell,
+    where the cells themselves take several hundred (a national site's first
+    publication records 350,000)."""
     def num(x: float | None) -> float | None:
         return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
-    table = pa.table({
-        "batch_id": pa.array([batch_id] * len(cells), pa.int32()),
-        "measure_id": [c.cell.measure_id for c in cells],
-        "kind": [c.cell.kind for c in cells],
-        "place_id": [c.cell.place_id for c in cells],
+    return pa.table({
+        "measure_id": pa.array([c.cell.measure_id for c in cells], pa.string()),
+        "kind": pa.array([c.cell.kind for c in cells], pa.string()),
+        "place_id": pa.array([c.cell.place_id for c in cells], pa.string()),
         "period_start": pa.array([c.cell.period[0] for c in cells], pa.date32()),
         "period_end": pa.array([c.cell.period[1] for c in cells], pa.date32()),
         "places": pa.array([sorted(c.places) for c in cells], pa.list_(pa.string())),
-        "unit": [c.unit for c in cells],
+        "unit": pa.array([c.unit for c in cells], pa.string()),
         "value": pa.array([num(c.figure.value if c.figure else None) for c in cells], pa.float64()),
         "numerator": pa.array([num(c.figure.numerator if c.figure else None) for c in cells], pa.float64()),
         "denominator": pa.array([num(c.figure.denominator if c.figure else None) for c in cells], pa.float64()),
         "sample_size": pa.array([num(c.figure.sample_size if c.figure else None) for c in cells], pa.float64()),
         "suppress_below": pa.array([c.suppress_below for c in cells], pa.int32()),
     })
-    con.register("ledger_new", table)
-    try:
-        con.execute(f"INSERT INTO published_cells (batch_id, {', '.join(COLUMNS)}) SELECT batch_id, {', '.join(COLUMNS)} FROM ledger_new")
-    finally:
-        con.unregister("ledger_new")
 
 
-def record_publication(con: duckdb.DuckDBPyConnection, fresh: Iterable[LinkedCell], *, actor: str, action: str, files: str | None = None) -> int:
+def write_cells(con: duckdb.DuckDBPyConnection, tables: Iterable[pa.Table], batch_id: int) -> None:
+    """Add ledger rows (`cells_table`) inside the caller's batch, `WRITE_CHUNK`
+    at a time (a national site's 350,000 as one table took 150 MB more)."""
+    for table in tables:
+        for i in range(0, table.num_rows, WRITE_CHUNK):
+            chunk = table.slice(i, WRITE_CHUNK)
+            con.register("ledger_new", chunk)
+            try:
+                con.execute(
+                    f"INSERT INTO published_cells (batch_id, {', '.join(COLUMNS)}) SELECT ?, {', '.join(COLUMNS)} FROM ledger_new", [batch_id]
+                )
+            finally:
+                con.unregister("ledger_new")
+
+
+def record_publication(con: duckdb.DuckDBPyConnection, fresh: Sequence[pa.Table], *, actor: str, action: str, files: str | None = None) -> int:
     """Record what a publication showed that the ledger did not hold
-    (`public.public_gate` gives it), as its own audited batch; nothing, not
-    even a batch, when it showed nothing new. Returns the cells added."""
-    fresh = list(fresh)
-    if not fresh:
+    (`public.public_gate` gives it, as ledger rows), as its own audited batch;
+    nothing, not even a batch, when it showed nothing new. Returns the cells added."""
+    added = sum(t.num_rows for t in fresh)
+    if not added:
         return 0
     with write_batch(con, actor=actor, action=action, files=files, reason="the figures a publication showed", partnerships=["*"]) as batch:
         write_cells(con, fresh, batch.batch_id)
-    return len(fresh)
+    return added

@@ -27,11 +27,12 @@ import functools
 import types
 import typing
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from metrics.methods.disclosure import Cell, LinkedCell, status_gives_nothing_away, suppression_with_earlier
 from metrics.methods.explain import break_sentence, format_day, format_month, format_value
@@ -304,31 +305,53 @@ def _figure_point(p: SeriesPoint, place_id: str, place_name: str, hidden: bool) 
 def public_notes(con: duckdb.DuckDBPyConnection, goal_id: str, places: dict, as_of: dt.datetime | None = None) -> list[PublicNote]:
     """Notes a steward approved for publication, with public consent: only the
     approved wording leaves the database, never the original text."""
+    return public_notes_by_goal(con, [goal_id], places, as_of)[goal_id]
+
+
+def public_notes_by_goal(
+    con: duckdb.DuckDBPyConnection, goal_ids: Sequence[str], places: dict, as_of: dt.datetime | None = None
+) -> dict[str, list[PublicNote]]:
+    """`public_notes` of every goal given, newest first, in one statement."""
+    out: dict[str, list[PublicNote]] = {g: [] for g in goal_ids}
     rows = dict_rows(
         con,
-        f"""SELECT approved_wording, voice, recorded_on, place_id FROM notes
-            WHERE goal_id = ? AND consent = 'public' AND approved_wording IS NOT NULL
+        f"""SELECT goal_id, approved_wording, voice, recorded_on, place_id FROM notes
+            WHERE goal_id IN (SELECT unnest($1::VARCHAR[])) AND consent = 'public' AND approved_wording IS NOT NULL
               AND approved_by IS NOT NULL AND approved_on IS NOT NULL AND {as_of_filter(as_of)}
-            ORDER BY recorded_on DESC, note_id""",
-        [goal_id],
+            ORDER BY goal_id, recorded_on DESC, note_id""",
+        [list(out)],
     )
-    return [PublicNote(r["approved_wording"], r["voice"], r["recorded_on"], places.get(r["place_id"], {}).get("name") if r["place_id"] else None) for r in rows]
+    for r in rows:
+        place = places.get(r["place_id"], {}).get("name") if r["place_id"] else None
+        out[r["goal_id"]].append(PublicNote(r["approved_wording"], r["voice"], r["recorded_on"], place))
+    return out
 
 
 def public_history(con: duckdb.DuckDBPyConnection, goal_id: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """The versions of a goal since it last became public, oldest first
     (docs/methods.md, "What we publish": never a goal's history from before it became public)."""
+    return public_histories(con, [goal_id], as_of)[goal_id]
+
+
+def public_histories(con: duckdb.DuckDBPyConnection, goal_ids: Sequence[str], as_of: dt.datetime | None = None) -> dict[str, pd.DataFrame]:
+    """`public_history` of every goal given, in one statement."""
     rows = dict_rows(
         con,
-        """SELECT recorded_at, superseded_at, statement, baseline_value, baseline_date, target_value, target_date,
+        """SELECT goal_id, recorded_at, superseded_at, statement, baseline_value, baseline_date, target_value, target_date,
                   stated_on, visibility, change_reason
-           FROM goals WHERE goal_id = ? ORDER BY recorded_at""",
-        [goal_id],
+           FROM goals WHERE goal_id IN (SELECT unnest($1::VARCHAR[])) ORDER BY goal_id, recorded_at""",
+        [list(goal_ids)],
     )
-    if as_of is not None:
-        rows = [r for r in rows if r["recorded_at"] <= as_of]
-    start = max((i + 1 for i, r in enumerate(rows) if r["visibility"] != "public"), default=0)
-    return pd.DataFrame(rows[start:], dtype=object)
+    versions: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if as_of is None or r["recorded_at"] <= as_of:
+            versions[r.pop("goal_id")].append(r)
+    out = {}
+    for goal_id in goal_ids:
+        mine = versions.get(goal_id, [])
+        start = max((i + 1 for i, r in enumerate(mine) if r["visibility"] != "public"), default=0)
+        out[goal_id] = pd.DataFrame(mine[start:], dtype=object)
+    return out
 
 
 def original_promise(history: pd.DataFrame, unit: str) -> str | None:
@@ -473,13 +496,21 @@ def public_site(con: duckdb.DuckDBPyConnection, partnership: str | None = None, 
     return public_gate(con, as_of)[0].only(partnership)
 
 
-def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> tuple[PublicSite, list[LinkedCell]]:
+def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None) -> tuple[PublicSite, list[pa.Table]]:
     """The whole public site and the cells it shows that the ledger of
     published cells (metrics/outputs/ledger.py) does not yet hold with these
-    figures, for the publication to record. What earlier publications showed
-    is known to an intruder, so it is part of the linked system."""
+    figures, for the publication to record (as ledger tables). What earlier
+    publications showed is known to an intruder, so it is part of the linked
+    system.
+
+    Read first (a fixed number of statements, none per goal), then measure by
+    measure: the neighbourhoods' series of its partnership-wide goals, the
+    suppression of its cells, its goals as published. Suppression links only
+    the cells of one measure, so one measure's series and cells are let go
+    before the next is read (a national site's 350,000 cells at once took
+    several hundred MB)."""
     from metrics.contract.demo import is_demo
-    from metrics.outputs.ledger import earlier_cells
+    from metrics.outputs.ledger import cells_table, earlier_cells
 
     results = [r for r in readmodel.goal_results(con, as_of=as_of) if r.goal.visibility == "public"]
     benchmarks = readmodel.benchmark_series(con, results, as_of)
@@ -490,71 +521,56 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
     partnership_places = {pid: frozenset(p.places) for pid, p in parts.items()}
     suppress_below = {m.measure_id: m.suppress_below for m in readmodel.measures(con, as_of).values()}
     areas = place_area_map(con, as_of)
+    goal_ids = [r.goal.goal_id for r in results]
+    histories = public_histories(con, goal_ids, as_of)
+    notes = public_notes_by_goal(con, goal_ids, places, as_of)
+    earlier: dict[str, list[LinkedCell]] = defaultdict(list)
+    for c in earlier_cells(con, as_of):
+        earlier[c.cell.measure_id].append(c)
 
     places_of = _places_memo(partnership_places, areas)
-    # Every series a public goal shows, and every published cell of every
-    # measure (once: a benchmark's cell is in every goal of its measure).
-    raw: dict[Cell, SeriesPoint] = {}  # the scope's points, for the public status
-    linked: dict[Cell, LinkedCell] = {}
-    series_by_goal: dict[str, list[tuple[str, str, list[SeriesPoint]]]] = {}
+    by_measure: dict[str, list[GoalResult]] = defaultdict(list)
     for r in results:
-        g, m = r.goal, r.measure
-        entries: list[tuple[str, str, list[SeriesPoint]]] = [("scope", g.scope, r.series)]
-        if g.partnership_wide:
-            hoods = parts[g.partnership_id].places
-            by_place = views.place_series(con, hoods, m.measure_id, m.unit, as_of)
-            entries += [("neighbourhood", h, by_place.get(h, [])) for h in hoods]
-        for bench in benchmarks[g.goal_id]:
-            entries.append(("benchmark", bench.place_id, bench.points))
-        for role, place_id, points in entries:
-            for p in points:
-                cell = _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end))
-                if role == "scope":
-                    raw[cell] = p
-                if p.figure is not None and p.value is not None and cell not in linked:
-                    linked[cell] = LinkedCell(cell, places_of(cell), m.unit, p.figure, suppress_below.get(m.measure_id))
-        series_by_goal[g.goal_id] = entries
-    hidden, known = suppression_with_earlier(linked.values(), earlier_cells(con, as_of))
-    fresh = [c for c in linked.values() if c.cell not in hidden and c.cell not in known]
+        by_measure[r.measure.measure_id].append(r)
+    made: dict[str, PublicGoal] = {}
+    fresh: list[pa.Table] = []
+    for measure_id in sorted(by_measure):
+        rs = by_measure[measure_id]
+        unit = rs[0].measure.unit
+        wide = sorted({(h, measure_id) for r in rs if r.goal.partnership_wide for h in parts[r.goal.partnership_id].places})
+        hood_series = readmodel.pair_series(con, wide, {measure_id: unit}, as_of)
+        # Every series a public goal shows, and every published cell of the
+        # measure (once: a benchmark's cell is in every goal of its measure).
+        raw: dict[Cell, SeriesPoint] = {}  # the scope's points, for the public status
+        linked: dict[Cell, LinkedCell] = {}
+        series_by_goal: dict[str, list[tuple[str, str, list[SeriesPoint]]]] = {}
+        for r in rs:
+            g = r.goal
+            entries: list[tuple[str, str, list[SeriesPoint]]] = [("scope", g.scope, r.series)]
+            if g.partnership_wide:
+                entries += [("neighbourhood", h, hood_series.get((h, measure_id), [])) for h in parts[g.partnership_id].places]
+            entries += [("benchmark", bench.place_id, bench.points) for bench in benchmarks[g.goal_id]]
+            for role, place_id, points in entries:
+                for p in points:
+                    cell = _cell(measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end))
+                    if role == "scope":
+                        raw[cell] = p
+                    if p.figure is not None and p.value is not None and cell not in linked:
+                        linked[cell] = LinkedCell(cell, places_of(cell), unit, p.figure, suppress_below.get(measure_id))
+            series_by_goal[g.goal_id] = entries
+        hidden, known = suppression_with_earlier(linked.values(), earlier.pop(measure_id, []))
+        fresh.append(cells_table([c for c in linked.values() if c.cell not in hidden and c.cell not in known]))
+        del linked, hood_series
+        shared: dict[tuple, PublicSeries] = {}  # a benchmark's line, one for every goal of the measure
+        for r in rs:
+            made[r.goal.goal_id] = _public_goal(
+                r, series_by_goal.pop(r.goal.goal_id), hidden, raw, shared, parts, places,
+                markers[r.goal.goal_id], histories[r.goal.goal_id], notes[r.goal.goal_id],
+            )
 
     by_partnership: dict[str, list[PublicGoal]] = defaultdict(list)
-    benchmark_series: dict[tuple | None, PublicSeries] = {}
     for r in results:
-        g, m, a = r.goal, r.measure, r.assessment
-        series = []
-        for role, place_id, points in series_by_goal[g.goal_id]:
-            shared = (m.measure_id, place_id, id(points)) if role == "benchmark" else None  # one line, every goal of the measure
-            if shared in benchmark_series:
-                series.append(benchmark_series[shared])
-                continue
-            name = parts[g.partnership_id].name if role == "scope" and place_id == g.partnership_id else places.get(place_id, {}).get("name", place_id)
-            figs = [_figure_point(p, place_id, name, _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end)) in hidden) for p in points]
-            series.append(PublicSeries(role, place_id, name, figs))
-            if shared:
-                benchmark_series[shared] = series[-1]
-        scope = series[0]
-        latest = next((f for f in scope.figures if (f.period_start, f.period_end) == (a.latest_period_start, a.latest_period_end)), None)
-        status = _public_status(r, latest, raw)
-        history = public_history(con, g.goal_id, as_of)
-        shown = [f for s in series for f in s.figures if f.value is not None]
-        by_partnership[g.partnership_id].append(
-            PublicGoal(
-                goal_id=g.goal_id, partnership_id=g.partnership_id, statement=g.statement, stated_on=g.stated_on,
-                scope_name=scope.place_name, owner=g.owner, measure_id=m.measure_id, measure_name=m.name, unit=m.unit,
-                direction=m.direction, definition=m.definition, source=m.source, baseline_value=g.baseline_value,
-                baseline_date=g.baseline_date, target_value=g.target_value, target_date=g.target_date,
-                status=status, status_label=PUBLIC_STATUS_LABELS[status], status_text=public_status_text(status),
-                explanation=_explanation(r, latest, status), latest=latest, expected_value=a.expected_value, series=series,
-                notes=public_notes(con, g.goal_id, places, as_of), changes=views.goal_changes(history) if len(history) > 1 else [],
-                original_promise=original_promise(history, m.unit), latest_data=max((f.period_end for f in shown), default=None),
-                projection=_projection(r, scope, latest), spc=_spc(r, scope),
-                markers=public_markers(markers[g.goal_id]),
-                # A break's date and reason are public; who recorded it, and when, are the board's record.
-                breaks=[PublicBreak(c.date, c.reason) for c in r.changes if c.kind == BREAK],
-                phase_starts=[c.date for c in r.changes if c.kind == PHASE],
-                age=health.promise_age(r), interval_model=m.interval_model,
-            )
-        )
+        by_partnership[r.goal.partnership_id].append(made[r.goal.goal_id])
     boards = health.board_health(con, [parts[pid] for pid in by_partnership], today, as_of, public_only=True)
     site_parts = []
     for pid, goals in by_partnership.items():
@@ -564,6 +580,46 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
         )
     site_parts.sort(key=lambda p: p.name)
     return PublicSite(site_parts, _data_date(site_parts), as_of, is_demo(con), methods_stamp(), today), fresh
+
+
+def _public_goal(
+    r: GoalResult, entries: list[tuple[str, str, list[SeriesPoint]]], hidden: set[Cell], raw: dict[Cell, SeriesPoint],
+    shared: dict[tuple, PublicSeries], parts: dict, places: dict, markers: list[readmodel.Marker], history: pd.DataFrame,
+    notes: list[PublicNote],
+) -> PublicGoal:
+    """One public goal as published, once its measure's hidden cells are known."""
+    g, m, a = r.goal, r.measure, r.assessment
+    series = []
+    for role, place_id, points in entries:
+        key = (place_id, id(points)) if role == "benchmark" else None
+        if key in shared:
+            series.append(shared[key])
+            continue
+        name = parts[g.partnership_id].name if role == "scope" and place_id == g.partnership_id else places.get(place_id, {}).get("name", place_id)
+        figs = [_figure_point(p, place_id, name, _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end)) in hidden) for p in points]
+        series.append(PublicSeries(role, place_id, name, figs))
+        if key:
+            shared[key] = series[-1]
+    scope = series[0]
+    latest = next((f for f in scope.figures if (f.period_start, f.period_end) == (a.latest_period_start, a.latest_period_end)), None)
+    status = _public_status(r, latest, raw)
+    shown = [f for s in series for f in s.figures if f.value is not None]
+    return PublicGoal(
+        goal_id=g.goal_id, partnership_id=g.partnership_id, statement=g.statement, stated_on=g.stated_on,
+        scope_name=scope.place_name, owner=g.owner, measure_id=m.measure_id, measure_name=m.name, unit=m.unit,
+        direction=m.direction, definition=m.definition, source=m.source, baseline_value=g.baseline_value,
+        baseline_date=g.baseline_date, target_value=g.target_value, target_date=g.target_date,
+        status=status, status_label=PUBLIC_STATUS_LABELS[status], status_text=public_status_text(status),
+        explanation=_explanation(r, latest, status), latest=latest, expected_value=a.expected_value, series=series,
+        notes=notes, changes=views.goal_changes(history) if len(history) > 1 else [],
+        original_promise=original_promise(history, m.unit), latest_data=max((f.period_end for f in shown), default=None),
+        projection=_projection(r, scope, latest), spc=_spc(r, scope),
+        markers=public_markers(markers),
+        # A break's date and reason are public; who recorded it, and when, are the board's record.
+        breaks=[PublicBreak(c.date, c.reason) for c in r.changes if c.kind == BREAK],
+        phase_starts=[c.date for c in r.changes if c.kind == PHASE],
+        age=health.promise_age(r), interval_model=m.interval_model,
+    )
 
 
 # --- the snapshot: the public site as JSON (it holds only what may be published) ---

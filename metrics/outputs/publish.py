@@ -36,13 +36,13 @@ from typing import IO
 
 import jinja2
 import markdown
+import pyarrow as pa
 
 from metrics import access
 from metrics.access import Permissions
 from metrics.contract.csvsafe import write_rows
 from metrics.contract.importer import default_actor
 from metrics.methods import TEXT as METHODS_TEXT
-from metrics.methods.disclosure import LinkedCell
 from metrics.methods.explain import break_sentence, format_month
 from metrics.outputs.charts import goal_chart_spec, public_goal_chart
 from metrics.outputs.public import (
@@ -62,7 +62,7 @@ from metrics.outputs.public import (
 from metrics.outputs.ledger import record_publication, write_cells
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
-from metrics.store import DatabaseInUse, StoreError, connect, data_version, resolve_db_path, utc_now, write_batch
+from metrics.store import DatabaseInUse, StoreError, connect, data_version, memory_limit, resolve_db_path, utc_now, write_batch
 from metrics.vocab import PUBLIC_STATUS_ICONS
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,9 @@ FIGURE_COLUMNS = [
 ]
 
 
+# DuckDB's memory while a site is built: a national site's reads and its
+# ledger's writes fit in it (the rest spills), so a publish stays under 500 MB.
+PUBLISH_MEMORY_LIMIT = "100MB"
 ROLE_ORDER = {"scope": 0, "neighbourhood": 1, "benchmark": 2}
 
 
@@ -130,28 +133,26 @@ def live_fragment(name: str, link: Callable[..., str], **context) -> str:
     return _environment().get_template(name).render(link=link, **context)
 
 
-def render_site(site: PublicSite, site_name: str = "Partnership progress") -> dict[str, str]:
-    """Every page of the site as text, by file name."""
+def site_pages(site: PublicSite, site_name: str = "Partnership progress") -> Iterator[tuple[str, str]]:
+    """Every page of the site, as (file name, text), one at a time: a national
+    site's 1,800 pages held at once took 60 MB."""
     env = _environment()
     data_date_text = format_month(site.data_date) if site.data_date else "no figures yet"
     common = {
         "site_name": site_name, "root": "", "illustrative": site.illustrative, "data_date_text": data_date_text, "link": static_link,
         "stamp": site.stamp,
     }
-    pages = {
-        "index.html": env.get_template("index.html").render(
-            title="Our promises", partnerships=site.partnerships, goal_count=len(site.goals), **common
-        )
-    }
+    yield "index.html", env.get_template("index.html").render(
+        title="Our promises", partnerships=site.partnerships, goal_count=len(site.goals), **common
+    )
     for p in site.partnerships:
-        pages[f"partnership-{p.partnership_id}.html"] = env.get_template("partnership.html").render(title=p.name, p=p, **common)
+        yield f"partnership-{p.partnership_id}.html", env.get_template("partnership.html").render(title=p.name, p=p, **common)
         for g in p.goals:
-            pages[f"goal-{g.goal_id}.html"] = env.get_template("goal.html").render(
+            yield f"goal-{g.goal_id}.html", env.get_template("goal.html").render(
                 title=g.statement, g=g, partnership=p, chart_svg=goal_svg(g), **common,
             )
-    pages["methods.html"] = env.get_template("methods.html").render(title="How we measure", methods_html=methods_html(), **common)
-    pages["accessibility.html"] = env.get_template("accessibility.html").render(title="Accessibility statement", **common)
-    return pages
+    yield "methods.html", env.get_template("methods.html").render(title="How we measure", methods_html=methods_html(), **common)
+    yield "accessibility.html", env.get_template("accessibility.html").render(title="Accessibility statement", **common)
 
 
 def methods_html() -> str:
@@ -181,9 +182,10 @@ def write_site(site: PublicSite, out_dir: str | Path) -> list[Path]:
     new.mkdir()
     try:
         names = []
-        for name, text in sorted(render_site(site).items()):
+        for name, text in site_pages(site):
             (new / name).write_text(text, encoding="utf-8")
             names.append(name)
+        names.sort()
         (new / "assets").mkdir()
         shutil.copyfile(SITE_DIR / "site.css", new / "assets" / "site.css")
         names.append("assets/site.css")
@@ -236,10 +238,11 @@ def publish(con, out_dir: str | Path, partnership: str | None = None, as_of: dt.
     """Write the static site for the database `con` into `out_dir`, and record
     in the ledger what it shows (as of now; a site as of a past time is that
     time's figures, already recorded if they were published then)."""
-    site, fresh = public_gate(con, as_of)
-    written = write_site(site.only(partnership), out_dir)
-    if as_of is None:
-        record_publication(con, fresh, actor=actor, action="publish", files=str(out_dir))
+    with memory_limit(con, PUBLISH_MEMORY_LIMIT):
+        site, fresh = public_gate(con, as_of)
+        written = write_site(site.only(partnership), out_dir)
+        if as_of is None:
+            record_publication(con, fresh, actor=actor, action="publish", files=str(out_dir))
     return written
 
 
@@ -251,7 +254,7 @@ def publish_audited(
     where to), so the audit trail records it only if it was written."""
     access.require(perms, "admin", partnership or access.EVERY)
     what = f"the public site for {partnership}" if partnership else "the public site"
-    with write_batch(
+    with memory_limit(con, PUBLISH_MEMORY_LIMIT), write_batch(
         con, actor=actor, action="publish", files=str(out_dir), reason=reason or f"published {what}", partnerships=[partnership or access.EVERY]
     ) as batch:
         site, fresh = public_gate(con)
@@ -290,7 +293,7 @@ class Snapshot:
     data_version: int
     taken_at: dt.datetime
     partnerships: list[str]
-    fresh: list[LinkedCell] = dataclasses.field(default_factory=list)  # cells new to the ledger; not written to the file
+    fresh: list[pa.Table] = dataclasses.field(default_factory=list)  # ledger rows new to the ledger; not written to the file
 
 
 def snapshot_path(db: str | Path | None = None) -> Path:

@@ -14,13 +14,11 @@ import pandas as pd
 
 from metrics.methods.explain import format_day
 from metrics.read.readmodel import (
-    PAIRS_SQL,
     PARTNERSHIP_COLUMNS,
     Partnership,
     SeriesPoint,
     make_partnership,
-    pairs_params,
-    place_series_rows,
+    pair_series,
     row_point,
 )
 from metrics.store import as_of_filter, dict_rows
@@ -103,13 +101,8 @@ def place_series(
     con: duckdb.DuckDBPyConnection, place_ids: list[str], measure_id: str, unit: str, as_of: dt.datetime | None = None
 ) -> dict[str, list[SeriesPoint]]:
     """Each place's figures for one measure, with their 95% intervals."""
-    if not place_ids:
-        return {}
-    out: dict[str, list[SeriesPoint]] = {p: [] for p in place_ids}
-    pairs = [(p, measure_id) for p in place_ids]
-    for r in place_series_rows(con, PAIRS_SQL.format(key="place_id"), as_of, pairs_params(pairs)):
-        out[r["place_id"]].append(row_point(unit, r))
-    return out
+    found = pair_series(con, [(p, measure_id) for p in place_ids], {measure_id: unit}, as_of)
+    return {p: points for (p, _), points in found.items()}
 
 
 def place_series_by_measure(

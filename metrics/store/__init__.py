@@ -30,7 +30,9 @@ from metrics.store.db import (
     as_of_filter,
     data_version,
     dict_rows,
+    fetched_in_chunks,
     is_empty,
+    memory_limit,
     migrate,
     migrations,
     one,
@@ -46,8 +48,8 @@ from metrics.store.db import (
 
 __all__ = [
     "CALENDAR_ACTIONS", "DEFAULT_DB", "LATEST_SCHEMA_VERSION", "LONDON", "PROJECT_ROOT", "SCHEMA_DIR", "VERSIONED_TABLES",
-    "Batch", "DatabaseInUse", "StoreError", "as_of_day", "as_of_filter", "backup", "connect", "data_version", "dict_rows", "is_empty",
-    "migrate", "migrations", "one", "open_database", "parse_as_of", "resolve_db_path", "scalar", "schema_version",
+    "Batch", "DatabaseInUse", "StoreError", "as_of_day", "as_of_filter", "backup", "connect", "data_version", "dict_rows", "fetched_in_chunks", "is_empty",
+    "memory_limit", "migrate", "migrations", "one", "open_database", "parse_as_of", "resolve_db_path", "scalar", "schema_version",
     "serialised", "utc_now", "write_batch",
 ]
 

@@ -65,6 +65,32 @@ def dict_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+def fetched_in_chunks(cur: duckdb.DuckDBPyConnection, size: int = 10_000) -> Iterator[tuple]:
+    """A result's rows, `size` at a time: all of a national read's rows as
+    Python tuples at once took several hundred MB that stayed taken after
+    they were used (issue 23, finding 9). Fetch every row before running
+    another statement on the connection (see `one`)."""
+    while rows := cur.fetchmany(size):
+        yield from rows
+
+
+@contextlib.contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit lowered for one long job (an import in parts, a
+    publish), restored after: what the job holds beyond it goes to DuckDB's
+    temporary files, and its allocator returns what it freed early (DuckDB
+    otherwise keeps up to 80% of the machine's memory for itself)."""
+    (was,) = one(con, "SELECT current_setting('memory_limit')")
+    (flush,) = one(con, "SELECT current_setting('allocator_flush_threshold')")
+    con.execute(f"SET memory_limit = '{limit}'")
+    con.execute("SET allocator_flush_threshold = '16MB'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{was}'")
+        con.execute(f"SET allocator_flush_threshold = '{flush}'")
+
+
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
     """The single value of a one-row, one-column query (see `one`)."""
     row = one(con, sql, params)
