@@ -202,8 +202,9 @@ def _spans(periods: Iterable[tuple]) -> dict[tuple, range]:
     return {p: range(index[p[0]], index[p[1] + timedelta(days=1)]) for p in periods}
 
 
-def _components(cells: list[LinkedCell]) -> list[tuple[list[LinkedCell], dict[Cell, list[tuple]]]]:
-    """Cells of one measure split into sets that share no atom, each with every cell's atoms."""
+def _components(cells: list[LinkedCell]) -> tuple[list[list[LinkedCell]], dict[Cell, list[tuple]]]:
+    """Cells of one measure split into sets that share no atom (in the order
+    of their first cell), and every cell's atoms."""
     spans = _spans(c.cell.period for c in cells)
     made: dict[tuple, list[tuple]] = {}  # one list of atoms for every cell of the same places and period
     atoms = {}
@@ -222,15 +223,16 @@ def _components(cells: list[LinkedCell]) -> list[tuple[list[LinkedCell], dict[Ce
         return a
 
     for mine in made.values():
-        first = find(mine[0])
-        for a in mine[1:]:
-            root = find(a)
-            if root != first:
-                parent[root] = first
+        if len(mine) > 1:  # a cell of one atom joins nothing to anything
+            first = find(mine[0])
+            for a in mine[1:]:
+                root = find(a)
+                if root != first:
+                    parent[root] = first
     groups: dict[tuple, list[LinkedCell]] = defaultdict(list)
     for c in cells:
         groups[find(atoms[c.cell][0])].append(c)
-    return [(group, {c.cell: atoms[c.cell] for c in group}) for _, group in sorted(groups.items(), key=lambda kv: str(kv[0]))]
+    return list(groups.values()), atoms
 
 
 @dataclass
@@ -275,27 +277,8 @@ class _System:
         self.hidden_matrix = layout.matrix[~shown]
         self.values = layout.values[shown]
         self.missing, self.filled = layout.missing[shown], layout.filled[shown]
-        # Gauss-Jordan on [published cells | identity]: R = T M in reduced row echelon
-        # form, with T saying which published cells make each row of R.
-        reduced, self.pivots = _rref(np.hstack([self.matrix, np.eye(len(self.shown))]), len(self.universe))
-        self.reduced, self.combine = reduced[:, : len(self.universe)], reduced[:, len(self.universe):]
-
-    def solve(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each row of `vectors` (groups of atoms): the coefficients of the
-        published cells that give it, and whether they give it exactly (whether
-        an intruder can work the group out)."""
-        at_pivots = vectors[:, self.pivots]
-        exact = np.abs(at_pivots @ self.reduced - vectors).max(axis=1, initial=0.0) < 1e-6
-        return at_pivots @ self.combine, exact
-
-    def pinned(self) -> np.ndarray:
-        """The atoms the published cells pin down one by one: a pivot column whose
-        row in the reduced form has nothing in any other free column."""
-        out = np.zeros(len(self.universe), bool)
-        others = np.ones(len(self.universe), bool)
-        others[self.pivots] = False
-        out[self.pivots] = ~np.any(np.abs(self.reduced[:, others]) > 1e-9, axis=1)
-        return out
+        self.shape = _shape(self.matrix, self.hidden_matrix)
+        self.pivots, self.combine = self.shape.pivots, self.shape.combine
 
     def uses(self, coef: np.ndarray) -> frozenset[Cell]:
         return frozenset(self.shown[i].cell for i in np.flatnonzero(np.abs(coef) > 1e-9))
@@ -305,6 +288,61 @@ class _System:
         whether each is known (false where a cell it uses has no such count)."""
         used = np.abs(coef) > 1e-9
         return coef @ self.filled, ~(used.astype(int) @ self.missing.astype(int)).astype(bool)
+
+
+class _Shape(NamedTuple):
+    """What a check works out from the layout alone (which atoms each shown
+    and each hidden cell adds up), not from the figures: the same for every
+    component of the same layout, so worked out once for each (`_shape`)."""
+
+    pivots: list[int]
+    reduced: np.ndarray  # the shown cells' matrix in reduced row echelon form
+    combine: np.ndarray  # which shown cells make each row of `reduced`
+    pinned: np.ndarray  # atoms the shown cells pin down one by one
+    basis: np.ndarray  # the row space over the atoms not pinned
+    vectors: np.ndarray  # the groups checked one by one: each hidden cell, then each pinned atom
+    coef: np.ndarray  # the shown cells that give each of `vectors`
+    exact: np.ndarray  # whether they give it exactly (an intruder can work it out)
+    basis_coef: np.ndarray  # the shown cells that give each row of `basis` (when it is short enough to list)
+
+
+def _shape(matrix: np.ndarray, hidden_matrix: np.ndarray) -> _Shape:
+    shown, hidden = np.ascontiguousarray(matrix, dtype=float), np.ascontiguousarray(hidden_matrix, dtype=float)
+    return _shape_of(shown.tobytes(), shown.shape, hidden.tobytes(), hidden.shape)
+
+
+@functools.lru_cache(maxsize=RREF_CACHE)
+def _shape_of(shown_data: bytes, shown_shape: tuple[int, int], hidden_data: bytes, hidden_shape: tuple[int, int]) -> _Shape:
+    matrix = np.frombuffer(shown_data, dtype=float).reshape(shown_shape)
+    hidden = np.frombuffer(hidden_data, dtype=float).reshape(hidden_shape)
+    rows, n = matrix.shape
+    # Gauss-Jordan on [published cells | identity]: R = T M in reduced row echelon
+    # form, with T saying which published cells make each row of R.
+    full, pivots = _rref(np.hstack([matrix, np.eye(rows)]), n)
+    reduced, combine = full[:, :n], full[:, n:]
+
+    def solve(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at_pivots = vectors[:, pivots]
+        exact = np.abs(at_pivots @ reduced - vectors).max(axis=1, initial=0.0) < 1e-6
+        return at_pivots @ combine, exact
+
+    # An atom is pinned when its pivot row has nothing in any other free column.
+    pinned = np.zeros(n, bool)
+    others = np.ones(n, bool)
+    others[pivots] = False
+    pinned[pivots] = ~np.any(np.abs(reduced[:, others]) > 1e-9, axis=1)
+    free = np.flatnonzero(~pinned)
+    basis = _rref(matrix[:, free])[0] if len(free) else np.zeros((0, 0))
+    vectors = np.vstack([hidden, np.eye(n)[pinned]])
+    coef, exact = solve(vectors)
+    basis_coef = np.zeros((0, rows))
+    if 0 < len(basis) <= MAX_FREE_RANK:
+        rows_full = np.zeros((len(basis), n))
+        rows_full[:, free] = basis
+        basis_coef, _ = solve(rows_full)  # each basis row is in the row space: its counts are linear in it
+    for a in (pinned, vectors, coef, exact, basis_coef):
+        a.flags.writeable = False
+    return _Shape(pivots, reduced, combine, pinned, basis, vectors, coef, exact, basis_coef)
 
 
 def _rref(m: np.ndarray, pivot_columns: int | None = None) -> tuple[np.ndarray, list[int]]:
@@ -357,17 +395,12 @@ def _violations(system: _System, unit: str, suppress_below: int | None, count_on
     hidden (with `count_only`, how many such things)."""
     if not system.shown:
         return 0 if count_only else []
-    n = len(system.universe)
-    targets = [system.hidden_matrix]  # (a) each hidden figure
-    pinned = system.pinned()
-    targets.append(np.eye(n)[pinned])  # (b) each atom pinned down on its own
-    free = np.flatnonzero(~pinned)
-    basis = _rref(system.matrix[:, free])[0] if len(free) else np.zeros((0, 0))
+    shape = system.shape
+    pinned, basis = shape.pinned, shape.basis
     if len(basis) > MAX_FREE_RANK:  # too many combinations to list: hide more first
         touching = frozenset(c.cell for c in system.shown if any(not pinned[system.col[a]] for a in system.atoms[c.cell]))
         return 1 if count_only else [_Violation("too many combinations to check", touching)]
-    vectors = np.vstack(targets)
-    coef, exact = system.solve(vectors)
+    vectors, coef, exact = shape.vectors, shape.coef, shape.exact
     parts, known = system.parts(coef)
     is_hidden_cell = np.arange(len(vectors)) < len(system.hidden)
     bad = exact & (is_hidden_cell | small_groups(system.names, parts, known, suppress_below))
@@ -377,9 +410,7 @@ def _violations(system: _System, unit: str, suppress_below: int | None, count_on
     ]
     if len(basis):  # (c) every other group of atoms the published cells pin down
         picks = _picks(len(basis))
-        rows_full = np.zeros((len(basis), n))
-        rows_full[:, free] = basis
-        basis_coef, _ = system.solve(rows_full)  # each basis row is in the row space: its counts are linear in it
+        basis_coef = shape.basis_coef
         basis_parts, basis_known = system.parts(basis_coef)
         # The counts of every combination are cheap (a few columns); only the
         # small ones need the costly test of being a group (0/1 over the atoms).
@@ -560,7 +591,8 @@ def suppression_with_earlier(cells: Iterable[LinkedCell], earlier: Iterable[Link
         by_measure[c.cell.measure_id].append(c)
     frozen = frozenset(known)
     for measure in sorted(by_measure):
-        for group, atoms in _components(by_measure[measure]):
+        groups, atoms = _components(by_measure[measure])
+        for group in groups:
             mine = {c.cell for c in group} & hidden
             if mine or not _every_atom_published_alone(group, atoms):
                 hidden |= _protect(group, atoms, mine, frozen)
