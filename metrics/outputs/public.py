@@ -287,19 +287,20 @@ def neighbourhood_periods(g: PublicGoal, count: int = 6) -> list[tuple[dt.date, 
 # --- the gate ----------------------------------------------------------------------
 
 
-def _figure_point(p: SeriesPoint, place_id: str, place_name: str, hidden: bool) -> PublicFigure:
+def _figure_point(p: SeriesPoint, place_id: str, place_name: str, hidden: bool, same: dict[float, float]) -> PublicFigure:
+    """A series point as published. `same` keeps one float object for each
+    published number (a national site's million figures are a few thousand
+    numbers at one decimal place)."""
     note = ""
     if not p.complete:
         note = f"incomplete ({p.places_with_data} of {p.places_total} neighbourhoods)"
     elif p.value is None:
         note = "not available"
-    return PublicFigure(
-        place_id, place_name, p.period_start, p.period_end,
-        None if hidden else published_value(p.value),
-        None if hidden else published_value(p.ci_low),
-        None if hidden else published_value(p.ci_high),
-        hidden, p.provisional, note,
-    )
+    if hidden:
+        value = low = high = None
+    else:
+        value, low, high = (None if x is None else same.setdefault(x, x) for x in map(published_value, (p.value, p.ci_low, p.ci_high)))
+    return PublicFigure(place_id, place_name, p.period_start, p.period_end, value, low, high, hidden, p.provisional, note)
 
 
 def public_notes(con: duckdb.DuckDBPyConnection, goal_id: str, places: dict, as_of: dt.datetime | None = None) -> list[PublicNote]:
@@ -529,13 +530,16 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
         earlier[c.cell.measure_id].append(c)
 
     places_of = _places_memo(partnership_places, areas)
+    order = [(r.goal.partnership_id, r.goal.goal_id) for r in results]
     by_measure: dict[str, list[GoalResult]] = defaultdict(list)
     for r in results:
         by_measure[r.measure.measure_id].append(r)
+    del results  # each measure's results are let go once its goals are made
     made: dict[str, PublicGoal] = {}
     fresh: list[pa.Table] = []
+    same: dict[float, float] = {}
     for measure_id in sorted(by_measure):
-        rs = by_measure[measure_id]
+        rs = by_measure.pop(measure_id)
         unit = rs[0].measure.unit
         wide = sorted({(h, measure_id) for r in rs if r.goal.partnership_wide for h in parts[r.goal.partnership_id].places})
         hood_series = readmodel.pair_series(con, wide, {measure_id: unit}, as_of)
@@ -549,7 +553,7 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
             entries: list[tuple[str, str, list[SeriesPoint]]] = [("scope", g.scope, r.series)]
             if g.partnership_wide:
                 entries += [("neighbourhood", h, hood_series.get((h, measure_id), [])) for h in parts[g.partnership_id].places]
-            entries += [("benchmark", bench.place_id, bench.points) for bench in benchmarks[g.goal_id]]
+            entries += [("benchmark", bench.place_id, bench.points) for bench in benchmarks.pop(g.goal_id)]
             for role, place_id, points in entries:
                 for p in points:
                     cell = _cell(measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end))
@@ -564,13 +568,14 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
         shared: dict[tuple, PublicSeries] = {}  # a benchmark's line, one for every goal of the measure
         for r in rs:
             made[r.goal.goal_id] = _public_goal(
-                r, series_by_goal.pop(r.goal.goal_id), hidden, raw, shared, parts, places,
-                markers[r.goal.goal_id], histories[r.goal.goal_id], notes[r.goal.goal_id],
+                r, series_by_goal.pop(r.goal.goal_id), hidden, raw, shared, same, parts, places,
+                markers.pop(r.goal.goal_id), histories.pop(r.goal.goal_id), notes.pop(r.goal.goal_id),
             )
+        del rs, raw, shared
 
     by_partnership: dict[str, list[PublicGoal]] = defaultdict(list)
-    for r in results:
-        by_partnership[r.goal.partnership_id].append(made[r.goal.goal_id])
+    for partnership_id, goal_id in order:
+        by_partnership[partnership_id].append(made[goal_id])
     boards = health.board_health(con, [parts[pid] for pid in by_partnership], today, as_of, public_only=True)
     site_parts = []
     for pid, goals in by_partnership.items():
@@ -584,7 +589,7 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
 
 def _public_goal(
     r: GoalResult, entries: list[tuple[str, str, list[SeriesPoint]]], hidden: set[Cell], raw: dict[Cell, SeriesPoint],
-    shared: dict[tuple, PublicSeries], parts: dict, places: dict, markers: list[readmodel.Marker], history: pd.DataFrame,
+    shared: dict[tuple, PublicSeries], same: dict[float, float], parts: dict, places: dict, markers: list[readmodel.Marker], history: pd.DataFrame,
     notes: list[PublicNote],
 ) -> PublicGoal:
     """One public goal as published, once its measure's hidden cells are known."""
@@ -596,7 +601,10 @@ def _public_goal(
             series.append(shared[key])
             continue
         name = parts[g.partnership_id].name if role == "scope" and place_id == g.partnership_id else places.get(place_id, {}).get("name", place_id)
-        figs = [_figure_point(p, place_id, name, _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end)) in hidden) for p in points]
+        figs = [
+            _figure_point(p, place_id, name, _cell(m.measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end)) in hidden, same)
+            for p in points
+        ]
         series.append(PublicSeries(role, place_id, name, figs))
         if key:
             shared[key] = series[-1]

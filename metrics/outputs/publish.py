@@ -62,7 +62,7 @@ from metrics.outputs.public import (
 from metrics.outputs.ledger import record_publication, write_cells
 from metrics.outputs.svg import figure_to_svg
 from metrics.outputs.templating import TEMPLATE_DIR, environment
-from metrics.store import DatabaseInUse, StoreError, connect, data_version, memory_limit, resolve_db_path, utc_now, write_batch
+from metrics.store import DatabaseInUse, StoreError, connect, data_version, resolve_db_path, utc_now, within_memory, write_batch
 from metrics.vocab import PUBLIC_STATUS_ICONS
 
 log = logging.getLogger(__name__)
@@ -74,8 +74,9 @@ FIGURE_COLUMNS = [
 ]
 
 
-# DuckDB's memory while a site is built: a national site's reads and its
-# ledger's writes fit in it (the rest spills), so a publish stays under 500 MB.
+# DuckDB's memory while a site is built (store.within_memory): a national
+# site's reads and its ledger's writes fit in it (the rest spills), so a
+# national publish stays under 500 MB; a larger one gets DuckDB's usual limit.
 PUBLISH_MEMORY_LIMIT = "100MB"
 ROLE_ORDER = {"scope": 0, "neighbourhood": 1, "benchmark": 2}
 
@@ -238,11 +239,10 @@ def publish(con, out_dir: str | Path, partnership: str | None = None, as_of: dt.
     """Write the static site for the database `con` into `out_dir`, and record
     in the ledger what it shows (as of now; a site as of a past time is that
     time's figures, already recorded if they were published then)."""
-    with memory_limit(con, PUBLISH_MEMORY_LIMIT):
-        site, fresh = public_gate(con, as_of)
-        written = write_site(site.only(partnership), out_dir)
-        if as_of is None:
-            record_publication(con, fresh, actor=actor, action="publish", files=str(out_dir))
+    site, fresh = within_memory(con, PUBLISH_MEMORY_LIMIT, lambda: public_gate(con, as_of))
+    written = write_site(site.only(partnership), out_dir)
+    if as_of is None:
+        within_memory(con, PUBLISH_MEMORY_LIMIT, lambda: record_publication(con, fresh, actor=actor, action="publish", files=str(out_dir)))
     return written
 
 
@@ -254,13 +254,17 @@ def publish_audited(
     where to), so the audit trail records it only if it was written."""
     access.require(perms, "admin", partnership or access.EVERY)
     what = f"the public site for {partnership}" if partnership else "the public site"
-    with memory_limit(con, PUBLISH_MEMORY_LIMIT), write_batch(
-        con, actor=actor, action="publish", files=str(out_dir), reason=reason or f"published {what}", partnerships=[partnership or access.EVERY]
-    ) as batch:
-        site, fresh = public_gate(con)
-        written = write_site(site.only(partnership), out_dir)
-        write_cells(con, fresh, batch.batch_id)
-        return written
+
+    def job() -> list[Path]:
+        with write_batch(
+            con, actor=actor, action="publish", files=str(out_dir), reason=reason or f"published {what}", partnerships=[partnership or access.EVERY]
+        ) as batch:
+            site, fresh = public_gate(con)
+            written = write_site(site.only(partnership), out_dir)
+            write_cells(con, fresh, batch.batch_id)
+            return written
+
+    return within_memory(con, PUBLISH_MEMORY_LIMIT, job)
 
 
 def site_folder(db: str | Path | None = None) -> Path:
@@ -362,7 +366,7 @@ def publish_from_db(db: str | Path | None, out_dir: str | Path, partnership: str
         con = None
     else:
         try:
-            snap = take_snapshot(con)
+            snap = within_memory(con, PUBLISH_MEMORY_LIMIT, lambda: take_snapshot(con))
         except BaseException:
             con.close()
             raise
@@ -371,7 +375,9 @@ def publish_from_db(db: str | Path | None, out_dir: str | Path, partnership: str
             raise StoreError(access.no_such_partnership(partnership, snap.partnerships))
         written = write_site(snap.site.only(partnership), out_dir)
         if con is not None:
-            record_publication(con, snap.fresh, actor=default_actor(), action="publish", files=str(out_dir))
+            within_memory(
+                con, PUBLISH_MEMORY_LIMIT, lambda: record_publication(con, snap.fresh, actor=default_actor(), action="publish", files=str(out_dir))
+            )
     finally:
         if con is not None:
             con.close()

@@ -43,6 +43,7 @@ from metrics.store.db import (
     schema_version,
     serialised,
     utc_now,
+    within_memory,
     write_batch,
 )
 
@@ -50,7 +51,7 @@ __all__ = [
     "CALENDAR_ACTIONS", "DEFAULT_DB", "LATEST_SCHEMA_VERSION", "LONDON", "PROJECT_ROOT", "SCHEMA_DIR", "VERSIONED_TABLES",
     "Batch", "DatabaseInUse", "StoreError", "as_of_day", "as_of_filter", "backup", "connect", "data_version", "dict_rows", "fetched_in_chunks", "is_empty",
     "memory_limit", "migrate", "migrations", "one", "open_database", "parse_as_of", "resolve_db_path", "scalar", "schema_version",
-    "serialised", "utc_now", "write_batch",
+    "serialised", "utc_now", "within_memory", "write_batch",
 ]
 
 

@@ -16,13 +16,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = PROJECT_ROOT / "data" / "schema"
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
+T = TypeVar("T")
 
 # Every kind that keeps history (docs/methods.md, "What did we know on that day?"), with its key.
 VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
@@ -89,6 +90,19 @@ def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     finally:
         con.execute(f"SET memory_limit = '{was}'")
         con.execute(f"SET allocator_flush_threshold = '{flush}'")
+
+
+def within_memory(con: duckdb.DuckDBPyConnection, limit: str, job: Callable[[], T]) -> T:
+    """`job()` with DuckDB's memory held to `limit` (`memory_limit`); when
+    DuckDB cannot do it within that, once more with its usual limit, so a
+    larger data set than the limit was chosen for costs memory, never the
+    job. Only for a job that is safe to run again: reads, and writes in a
+    batch that rolled back when DuckDB ran out."""
+    try:
+        with memory_limit(con, limit):
+            return job()
+    except duckdb.OutOfMemoryException:
+        return job()
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
