@@ -7,6 +7,7 @@ sentences, everyday words, one idea each.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from metrics.methods.series import SeriesChange
@@ -24,6 +25,7 @@ def _number(value: float, decimals: int) -> str:
     return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
 
 
+@functools.lru_cache(maxsize=2**16)  # pure, and a national site formats half a million figures, a few thousand distinct
 def format_value(value: float | None, unit: str) -> str:
     """A figure as a reader sees it: '93.7%', '12.3 per 1,000', '59.1 per 10,000', '1,042', '47.1'; None is 'no figure'.
 

@@ -60,14 +60,17 @@ def cells_table(cells: Sequence[LinkedCell]) -> pa.Table:
     def num(x: float | None) -> float | None:
         return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
+    def repeated(values: list[str]) -> pa.Array:  # a measure's id, kinds and unit: a few values, many rows
+        return pa.array(values, pa.string()).dictionary_encode()
+
     return pa.table({
-        "measure_id": pa.array([c.cell.measure_id for c in cells], pa.string()),
-        "kind": pa.array([c.cell.kind for c in cells], pa.string()),
+        "measure_id": repeated([c.cell.measure_id for c in cells]),
+        "kind": repeated([c.cell.kind for c in cells]),
         "place_id": pa.array([c.cell.place_id for c in cells], pa.string()),
         "period_start": pa.array([c.cell.period[0] for c in cells], pa.date32()),
         "period_end": pa.array([c.cell.period[1] for c in cells], pa.date32()),
         "places": pa.array([sorted(c.places) for c in cells], pa.list_(pa.string())),
-        "unit": pa.array([c.unit for c in cells], pa.string()),
+        "unit": repeated([c.unit for c in cells]),
         "value": pa.array([num(c.figure.value if c.figure else None) for c in cells], pa.float64()),
         "numerator": pa.array([num(c.figure.numerator if c.figure else None) for c in cells], pa.float64()),
         "denominator": pa.array([num(c.figure.denominator if c.figure else None) for c in cells], pa.float64()),

@@ -72,6 +72,15 @@ class PublicSeries:
     place_name: str
     figures: list[PublicFigure]
 
+    @functools.cached_property
+    def by_period(self) -> dict[tuple[dt.date, dt.date], PublicFigure]:
+        """Each period's figure (the first, should two share one): a page's
+        tables look up every period of every series."""
+        out: dict[tuple[dt.date, dt.date], PublicFigure] = {}
+        for f in self.figures:
+            out.setdefault((f.period_start, f.period_end), f)
+        return out
+
 
 @dataclass(frozen=True)
 class PublicNote:
@@ -219,8 +228,10 @@ def published_value(value: float | None) -> float | None:
     return round(value, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+@functools.lru_cache(maxsize=2**16)
 def number_text(value: float | None, unit: str) -> str:
-    """A published number as open data: '93.7', '12.3', '14' (no extra decimals, no units)."""
+    """A published number as open data: '93.7', '12.3', '14' (no extra decimals, no units).
+    Remembered: a national file writes a million numbers, a few thousand distinct."""
     if value is None:
         return ""
     value = published_value(value)
@@ -274,7 +285,7 @@ def chart_summary(g: PublicGoal) -> str:
 
 
 def cell_text(s: PublicSeries, period: tuple[dt.date, dt.date], unit: str) -> str:
-    f = next((f for f in s.figures if (f.period_start, f.period_end) == period), None)
+    f = s.by_period.get(period)
     return "–" if f is None else figure_text(f, unit)
 
 
@@ -538,6 +549,7 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
     made: dict[str, PublicGoal] = {}
     fresh: list[pa.Table] = []
     same: dict[float, float] = {}
+    periods: dict[tuple, tuple] = {}  # one tuple per period, shared by every cell of it
     for measure_id in sorted(by_measure):
         rs = by_measure.pop(measure_id)
         unit = rs[0].measure.unit
@@ -556,7 +568,8 @@ def public_gate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None = None
             entries += [("benchmark", bench.place_id, bench.points) for bench in benchmarks.pop(g.goal_id)]
             for role, place_id, points in entries:
                 for p in points:
-                    cell = _cell(measure_id, role, place_id, g.partnership_id, (p.period_start, p.period_end))
+                    period = (p.period_start, p.period_end)
+                    cell = _cell(measure_id, role, place_id, g.partnership_id, periods.setdefault(period, period))
                     if role == "scope":
                         raw[cell] = p
                     if p.figure is not None and p.value is not None and cell not in linked:

@@ -77,7 +77,7 @@ FIGURE_COLUMNS = [
 # DuckDB's memory while a site is built (store.within_memory): a national
 # site's reads and its ledger's writes fit in it (the rest spills), so a
 # national publish stays under 500 MB; a larger one gets DuckDB's usual limit.
-PUBLISH_MEMORY_LIMIT = "100MB"
+PUBLISH_MEMORY_LIMIT = "80MB"
 ROLE_ORDER = {"scope": 0, "neighbourhood": 1, "benchmark": 2}
 
 
