@@ -39,9 +39,18 @@ def test_a_job_that_runs_out_of_memory_at_the_held_limit_runs_again_at_the_usual
         return "done"
 
     assert store.within_memory(con, "64MB", job) == "done"
-    assert seen[0] == "61.0 MiB"  # held first (64 MB as DuckDB writes it)
-    assert seen[1] != seen[0] and seen[1][-3:] == usual[-3:] == "GiB"  # then the usual limit
-    assert store.scalar(con, "SELECT current_setting('memory_limit')") == seen[1]
+    assert seen == ["61.0 MiB", usual]  # held first (64 MB as DuckDB writes it), then the usual limit
+    assert store.scalar(con, "SELECT current_setting('memory_limit')") == usual
+
+
+def test_holding_the_memory_limit_again_and_again_leaves_it_where_it_was(tmp_path: Path):
+    """DuckDB shows its limit rounded; setting the shown value back lowered it each time."""
+    con = store.connect(tmp_path / "x.duckdb")
+    usual = store.scalar(con, "SELECT current_setting('memory_limit')")
+    for _ in range(5):
+        with store.memory_limit(con, "100MB"):
+            pass
+    assert store.scalar(con, "SELECT current_setting('memory_limit')") == usual
 
 
 def test_a_publish_too_big_for_the_held_limit_writes_the_same_site(demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

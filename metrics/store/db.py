@@ -78,18 +78,19 @@ def fetched_in_chunks(cur: duckdb.DuckDBPyConnection, size: int = 10_000) -> Ite
 @contextlib.contextmanager
 def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     """DuckDB's memory limit lowered for one long job (an import in parts, a
-    publish), restored after: what the job holds beyond it goes to DuckDB's
-    temporary files, and its allocator returns what it freed early (DuckDB
-    otherwise keeps up to 80% of the machine's memory for itself)."""
-    (was,) = one(con, "SELECT current_setting('memory_limit')")
-    (flush,) = one(con, "SELECT current_setting('allocator_flush_threshold')")
+    publish), then reset to DuckDB's default (nothing else here sets it):
+    what the job holds beyond it goes to DuckDB's temporary files, and its
+    allocator returns what it freed early (DuckDB otherwise keeps up to 80%
+    of the machine's memory for itself). Reset, not set back: DuckDB shows
+    the limit rounded ("18.8 GiB"), and setting that back lowered the limit
+    a little every time."""
     con.execute(f"SET memory_limit = '{limit}'")
     con.execute("SET allocator_flush_threshold = '16MB'")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = '{was}'")
-        con.execute(f"SET allocator_flush_threshold = '{flush}'")
+        con.execute("RESET memory_limit")
+        con.execute("RESET allocator_flush_threshold")
 
 
 def within_memory(con: duckdb.DuckDBPyConnection, limit: str, job: Callable[[], T]) -> T:
