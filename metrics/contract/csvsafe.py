@@ -95,11 +95,18 @@ def _safe_field(value: Any) -> str:
     return text
 
 
+def csv_fields(values: Iterable[Any]) -> str:
+    """Fields as they stand in one CSV line, joined by commas, each through
+    the rule above: a writer that repeats some fields on many lines (an id, a
+    place name) works them out once and joins the pieces."""
+    return ",".join(map(_safe_field, values))
+
+
 def write_rows(file: IO[str], rows: Iterable[Sequence[Any]]) -> None:
     """Write rows (the header first) as CSV to an open text file, every text
     cell through `excel_safe`; lines end with \\n."""
     for row in rows:
-        line = ",".join(map(_safe_field, row))
+        line = csv_fields(row)
         file.write((line if line or len(row) != 1 else '""') + "\n")
 
 
