@@ -85,7 +85,7 @@ def published_figure_lines(site: PublicSite) -> Iterator[str]:
     precision the pages show: suppressed values and their intervals as c;
     periods with no figure at all are left out. The status is the public one.
     In order of partnership, goal, series (scope, neighbourhoods, benchmarks),
-    place and period, one line at a time: a national site has some 350,000,
+    place and period, one line at a time: a national site has some 520,000,
     too many to hold as a list. A goal's and a series' own fields are the same
     on each of their lines, so each is made safe once (metrics.contract.csvsafe)."""
     for g in sorted(site.goals, key=lambda g: (g.partnership_id, g.goal_id)):
@@ -245,6 +245,7 @@ def publish(con, out_dir: str | Path, partnership: str | None = None, as_of: dt.
     time's figures, already recorded if they were published then)."""
     site, fresh = within_memory(con, PUBLISH_MEMORY_LIMIT, lambda: public_gate(con, as_of))
     written = write_site(site.only(partnership), out_dir)
+    del site  # its pages and series, most of a national publish's memory, freed before the ledger is written
     if as_of is None:
         within_memory(con, PUBLISH_MEMORY_LIMIT, lambda: record_publication(con, fresh, actor=actor, action="publish", files=str(out_dir)))
     return written
